@@ -1,0 +1,189 @@
+package io.herald.broker;
+
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.amqp.AmqpClient;
+import io.vertx.amqp.AmqpClientOptions;
+import io.vertx.amqp.AmqpConnection;
+import io.vertx.amqp.AmqpReceiver;
+import io.vertx.amqp.AmqpReceiverOptions;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Herald's one AMQP 1.0 connection to the broker. It reconnects by itself after any loss (broker restart, network),
+ * backing off up to {@code herald.broker.max-reconnect-delay}; while it is down, {@link #isConnected()} is false and
+ * readiness reports the broker DOWN. Senders are cached per queue, one link per address: RabbitMQ has no anonymous
+ * relay, so per-message addresses are never used.
+ */
+@Singleton
+public class BrokerClient {
+    /** After the embedded broker (priority 10), before anything that sends. */
+    public static final int STARTUP_PRIORITY = 20;
+    private static final Logger LOG = Logger.getLogger(BrokerClient.class);
+    private static final long FIRST_RECONNECT_DELAY_MS = 250;
+
+    private final Vertx vertx;
+    private final BrokerConfig config;
+    private final BrokerTopology topology;
+    private final Map<String, Future<QueueSender>> senders = new ConcurrentHashMap<>();
+
+    private AmqpClient client;
+    private volatile AmqpConnection connection;
+    private volatile String lastFailure = "not connected yet";
+    private volatile boolean stopped;
+    private long reconnectDelayMs = FIRST_RECONNECT_DELAY_MS;
+    private boolean outageLogged;
+
+    BrokerClient(Vertx vertx, BrokerConfig config, BrokerTopology topology) {
+        this.vertx = vertx;
+        this.config = config;
+        this.topology = topology;
+    }
+
+    void onStart(@Observes @Priority(STARTUP_PRIORITY) StartupEvent event) {
+        client = AmqpClient.create(vertx, clientOptions());
+        connect();
+    }
+
+    void onStop(@Observes @Priority(10) ShutdownEvent event) {
+        stopped = true;
+        AmqpConnection current = connection;
+        connection = null;
+        senders.clear();
+        if (current != null) {
+            current.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+        }
+        topology.close();
+    }
+
+    public boolean isConnected() {
+        AmqpConnection current = connection;
+        return current != null && !current.isDisconnected();
+    }
+
+    /** Why the broker is not connected, for health and logs. */
+    public String lastFailure() {
+        return lastFailure;
+    }
+
+    public BrokerTopology topology() {
+        return topology;
+    }
+
+    /** Declares the queue if needed and returns the (cached) sender for it. */
+    public Future<QueueSender> sender(String queue) {
+        AmqpConnection current = connection;
+        if (current == null || current.isDisconnected()) {
+            return Future.failedFuture(new BrokerUnavailableException("Broker is not connected: " + lastFailure));
+        }
+        Future<QueueSender> cached = senders.get(queue);
+        if (cached != null && (cached.failed() || (cached.succeeded() && !cached.result().isOpen()))) {
+            senders.remove(queue, cached);
+        }
+        return senders.computeIfAbsent(queue, q -> {
+            Future<QueueSender> created = withTimeout(topology.declareQueue(current, q)
+                    .compose(declared -> current.createSender(topology.address(q)))
+                    .map(sender -> new QueueSender(q, sender)), "attach a sender to " + q);
+            created.onFailure(e -> senders.remove(q));
+            return created;
+        });
+    }
+
+    /** Declares the queue if needed and attaches a receiver to it. */
+    public Future<AmqpReceiver> receiver(String queue, AmqpReceiverOptions options) {
+        AmqpConnection current = connection;
+        if (current == null || current.isDisconnected()) {
+            return Future.failedFuture(new BrokerUnavailableException("Broker is not connected: " + lastFailure));
+        }
+        return withTimeout(topology.declareQueue(current, queue)
+                .compose(declared -> current.createReceiver(topology.address(queue), options)), "attach a receiver to " + queue);
+    }
+
+    private void connect() {
+        if (stopped) {
+            return;
+        }
+        client.connect().onComplete(result -> {
+            if (result.succeeded()) {
+                AmqpConnection opened = result.result();
+                if (stopped) {
+                    opened.close();
+                    return;
+                }
+                opened.exceptionHandler(e -> onConnectionLost(opened, e));
+                connection = opened;
+                lastFailure = null;
+                reconnectDelayMs = FIRST_RECONNECT_DELAY_MS;
+                outageLogged = false;
+                LOG.infof("Connected to the %s broker at %s:%d", describeBroker(), config.connectHost(), config.connectPort());
+            } else {
+                lastFailure = String.valueOf(result.cause().getMessage());
+                if (!outageLogged) {
+                    LOG.warnf("Cannot connect to the %s broker at %s:%d (%s); retrying until it is back",
+                            describeBroker(), config.connectHost(), config.connectPort(), lastFailure);
+                    outageLogged = true;
+                }
+                scheduleReconnect();
+            }
+        });
+    }
+
+    private void onConnectionLost(AmqpConnection lost, Throwable cause) {
+        if (connection != lost) {
+            return;
+        }
+        connection = null;
+        senders.clear();
+        lastFailure = "connection lost: " + cause.getMessage();
+        if (!stopped) {
+            LOG.warnf("Lost the connection to the broker (%s); reconnecting", cause.getMessage());
+            outageLogged = true;
+            scheduleReconnect();
+        }
+    }
+
+    private void scheduleReconnect() {
+        if (stopped) {
+            return;
+        }
+        long delay = reconnectDelayMs;
+        reconnectDelayMs = Math.min(reconnectDelayMs * 2, config.maxReconnectDelay().toMillis());
+        vertx.setTimer(delay, id -> connect());
+    }
+
+    private <T> Future<T> withTimeout(Future<T> future, String what) {
+        return future.timeout(config.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .recover(e -> Future.failedFuture(new BrokerUnavailableException("Could not " + what + ": " + e.getMessage(), e)));
+    }
+
+    private String describeBroker() {
+        return config.isEmbedded() ? "embedded Artemis" : config.flavour().name().toLowerCase();
+    }
+
+    private AmqpClientOptions clientOptions() {
+        AmqpClientOptions options = new AmqpClientOptions()
+                .setHost(config.connectHost())
+                .setPort(config.connectPort())
+                .setContainerId("herald-" + java.util.UUID.randomUUID())
+                .setConnectTimeout((int) config.operationTimeout().toMillis())
+                .setHeartbeat(10_000);
+        config.user().ifPresent(options::setUsername);
+        config.password().ifPresent(options::setPassword);
+        if (config.tls()) {
+            options.setSsl(true).setHostnameVerificationAlgorithm("HTTPS");
+        }
+        if (config.flavour() == BrokerFlavour.RABBITMQ && !"/".equals(config.virtualHost())) {
+            options.setConnectionHostname("vhost:" + config.virtualHost());
+        }
+        return options;
+    }
+}

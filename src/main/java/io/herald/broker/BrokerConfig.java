@@ -1,0 +1,77 @@
+package io.herald.broker;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Where the AMQP 1.0 broker is. Without {@code herald.broker.host} Herald runs its embedded Artemis.
+ * Every key is documented in the README's configuration table.
+ */
+@ConfigMapping(prefix = "herald.broker")
+public interface BrokerConfig {
+
+    /** Which broker the external host runs: {@code artemis} or {@code rabbitmq}. */
+    @WithDefault("artemis")
+    BrokerFlavour flavour();
+
+    /** Host of an external broker; absent means the embedded Artemis. */
+    Optional<String> host();
+
+    @WithDefault("5672")
+    int port();
+
+    Optional<String> user();
+
+    Optional<String> password();
+
+    /** AMQP over TLS (amqps) to the external broker. */
+    @WithDefault("false")
+    boolean tls();
+
+    /** RabbitMQ virtual host. */
+    @WithDefault("/")
+    String virtualHost();
+
+    /**
+     * RabbitMQ queue type for subscription queues: {@code quorum} (replicated; the production choice) or
+     * {@code classic}.
+     */
+    @WithDefault("quorum")
+    String rabbitmqQueueType();
+
+    /** How long declaring a queue or attaching a link may take before it counts as failed. */
+    @WithDefault("10s")
+    Duration operationTimeout();
+
+    /** Longest pause between two attempts to reconnect to the broker. */
+    @WithDefault("5s")
+    Duration maxReconnectDelay();
+
+    Embedded embedded();
+
+    interface Embedded {
+        /** Interface the embedded broker's AMQP acceptor binds. */
+        @WithDefault("127.0.0.1")
+        String host();
+
+        /** Port of the embedded broker's AMQP acceptor; not 5672, which a local RabbitMQ often holds. */
+        @WithDefault("5673")
+        int port();
+    }
+
+    default boolean isEmbedded() {
+        return host().isEmpty();
+    }
+
+    /** The host and port Herald's own client connects to. */
+    default String connectHost() {
+        return host().orElse(embedded().host());
+    }
+
+    default int connectPort() {
+        return isEmbedded() ? embedded().port() : port();
+    }
+}

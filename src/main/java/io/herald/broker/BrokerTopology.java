@@ -1,0 +1,34 @@
+package io.herald.broker;
+
+import io.vertx.amqp.AmqpConnection;
+import io.vertx.core.Future;
+
+/**
+ * The seam between Herald and one broker flavour. Brokers differ in how a queue comes to exist: RabbitMQ creates a
+ * missing queue with the durability of the first link that attaches (and drops messages sent to {@code /amq/queue/}
+ * of a missing one), Artemis auto-creates multicast addresses that drop messages nobody listens to. So every queue
+ * is declared, durable and with its dead-letter queue, before any link attaches, and addressed the flavour's way.
+ */
+public interface BrokerTopology {
+
+    BrokerFlavour flavour();
+
+    /**
+     * Declares {@code queue} and {@link #deadLetterQueue(String) its dead-letter queue} as durable queues, the first
+     * dead-lettering into the second. Idempotent.
+     *
+     * @param connection Herald's open AMQP 1.0 connection, for flavours managed over AMQP itself
+     */
+    Future<Void> declareQueue(AmqpConnection connection, String queue);
+
+    /** The AMQP 1.0 link address of an existing queue: senders and receivers attach to this. */
+    String address(String queue);
+
+    /** Releases whatever the topology holds besides the AMQP connection. */
+    default void close() {
+    }
+
+    static String deadLetterQueue(String queue) {
+        return queue + ".dlq";
+    }
+}

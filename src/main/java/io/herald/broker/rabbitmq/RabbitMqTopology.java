@@ -1,0 +1,97 @@
+package io.herald.broker.rabbitmq;
+
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import io.herald.broker.BrokerConfig;
+import io.herald.broker.BrokerFlavour;
+import io.herald.broker.BrokerTopology;
+import io.vertx.amqp.AmqpConnection;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * RabbitMQ with its AMQP 1.0 plugin. AMQP 1.0 links there cannot declare a queue safely (a missing queue is created
+ * with the first link's durability, or messages to it are dropped), so queues are declared over AMQP 0-9-1 on the
+ * same port, durable, dead-lettering through the default exchange into their dead-letter queue, and then addressed
+ * as {@code /amq/queue/<name>}.
+ */
+public class RabbitMqTopology implements BrokerTopology {
+    private final Vertx vertx;
+    private final BrokerConfig config;
+    private Connection declarations;
+
+    public RabbitMqTopology(Vertx vertx, BrokerConfig config) {
+        this.vertx = vertx;
+        this.config = config;
+    }
+
+    @Override
+    public BrokerFlavour flavour() {
+        return BrokerFlavour.RABBITMQ;
+    }
+
+    @Override
+    public String address(String queue) {
+        return "/amq/queue/" + queue;
+    }
+
+    @Override
+    public Future<Void> declareQueue(AmqpConnection ignored, String queue) {
+        return vertx.executeBlocking(() -> {
+            declare(queue);
+            return null;
+        }, false);
+    }
+
+    private void declare(String queue) throws IOException, TimeoutException {
+        String deadLetterQueue = BrokerTopology.deadLetterQueue(queue);
+        Map<String, Object> type = Map.of("x-queue-type", config.rabbitmqQueueType());
+        try (Channel channel = connection().createChannel()) {
+            channel.queueDeclare(deadLetterQueue, true, false, false, type);
+            channel.queueDeclare(queue, true, false, false, Map.of(
+                    "x-queue-type", config.rabbitmqQueueType(),
+                    "x-dead-letter-exchange", "",
+                    "x-dead-letter-routing-key", deadLetterQueue));
+        }
+    }
+
+    private synchronized Connection connection() throws IOException, TimeoutException {
+        if (declarations == null || !declarations.isOpen()) {
+            ConnectionFactory factory = new ConnectionFactory();
+            factory.setHost(config.connectHost());
+            factory.setPort(config.connectPort());
+            factory.setVirtualHost(config.virtualHost());
+            config.user().ifPresent(factory::setUsername);
+            config.password().ifPresent(factory::setPassword);
+            factory.setConnectionTimeout((int) config.operationTimeout().toMillis());
+            // Recovery is ours: a closed connection is simply opened again on the next declaration.
+            factory.setAutomaticRecoveryEnabled(false);
+            if (config.tls()) {
+                try {
+                    factory.useSslProtocol(javax.net.ssl.SSLContext.getDefault());
+                    factory.enableHostnameVerification();
+                } catch (java.security.NoSuchAlgorithmException e) {
+                    throw new IOException("TLS is not available in this JVM", e);
+                }
+            }
+            declarations = factory.newConnection("herald-topology");
+        }
+        return declarations;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (declarations != null && declarations.isOpen()) {
+            try {
+                declarations.close(2000);
+            } catch (IOException | RuntimeException ignored) {
+                // Closing on shutdown: nothing left to protect.
+            }
+        }
+    }
+}

@@ -1,0 +1,25 @@
+package io.herald.platform;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+import java.util.Optional;
+
+/** Settings of the platform part. Every key is documented in the README's configuration table. */
+@ConfigMapping(prefix = "herald")
+public interface PlatformConfig {
+
+    /** Where the embedded PostgreSQL and Artemis keep their data ({@code HERALD_DATA_DIR}). */
+    @WithDefault(BootSettings.DEFAULT_DATA_DIR)
+    String dataDir();
+
+    Db db();
+
+    interface Db {
+        /** JDBC URL of an external PostgreSQL; absent means the embedded one ({@code HERALD_DB_URL}). */
+        Optional<String> url();
+
+        /** Set by the launcher when it started the embedded PostgreSQL: where its cluster lives. */
+        Optional<String> embeddedDirectory();
+    }
+}

@@ -1,0 +1,32 @@
+package io.herald.platform.problem;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * The one mapper: every exception that leaves a resource becomes problem+json through {@link ProblemTable}. Declared
+ * for Throwable and for the types Quarkus would otherwise map itself (its own Jackson and JAX-RS mappers answer in
+ * other shapes).
+ */
+public class ProblemMapper {
+    private final ObjectMapper json;
+
+    ProblemMapper(ObjectMapper json) {
+        this.json = json;
+    }
+
+    @ServerExceptionMapper({Throwable.class, com.fasterxml.jackson.core.JsonProcessingException.class,
+            com.fasterxml.jackson.databind.exc.MismatchedInputException.class, jakarta.ws.rs.WebApplicationException.class})
+    public Response toResponse(Throwable error) {
+        return response(ProblemTable.toProblem(error));
+    }
+
+    public Response response(Problem problem) {
+        try {
+            return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(json.writeValueAsString(problem)).build();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+            return Response.status(500).type(Problem.MEDIA_TYPE).entity("{\"status\":500,\"title\":\"Internal error\"}").build();
+        }
+    }
+}

@@ -1,0 +1,164 @@
+package io.herald.topic;
+
+import io.herald.platform.problem.ApiProblem;
+import io.herald.platform.problem.FieldError;
+import io.herald.platform.problem.ProblemType;
+import io.herald.platform.problem.Violations;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Transactional;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+
+/** Topics: the rules and the storage. The REST resource and the console both call this, nothing below it. */
+@ApplicationScoped
+public class TopicService {
+    static final int DEFAULT_PAGE_SIZE = 50;
+    static final int MAX_PAGE_SIZE = 200;
+
+    private final TopicConfig config;
+
+    TopicService(TopicConfig config) {
+        this.config = config;
+    }
+
+    @Transactional
+    public TopicOut create(TopicIn in) {
+        if (in == null) {
+            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "A JSON body describing the topic is required");
+        }
+        Violations violations = new Violations();
+        TopicRules.checkName(in.name(), violations);
+        TopicRules.checkText("/description", in.description(), TopicRules.MAX_DESCRIPTION_LENGTH, violations);
+        TopicRules.checkText("/owner", in.owner(), TopicRules.MAX_OWNER_LENGTH, violations);
+        Duration retention = in.retention() == null ? config.defaultRetention()
+                : TopicRules.parseRetention(in.retention(), violations).orElse(null);
+        violations.throwIfAny();
+
+        if (Topic.findById(in.name()) != null) {
+            throw alreadyExists(in.name());
+        }
+        Instant now = now();
+        Topic topic = new Topic();
+        topic.name = in.name();
+        topic.description = blankToNull(in.description());
+        topic.owner = blankToNull(in.owner());
+        topic.retentionSeconds = retention.toSeconds();
+        topic.compatibility = in.compatibility() == null ? config.defaultCompatibility() : in.compatibility();
+        topic.createdAt = now;
+        topic.updatedAt = now;
+        try {
+            topic.persistAndFlush();
+        } catch (PersistenceException e) {
+            // Another request created the same name between our check and our insert.
+            if (isUniqueViolation(e)) {
+                throw alreadyExists(in.name());
+            }
+            throw e;
+        }
+        return TopicOut.of(topic);
+    }
+
+    public TopicPage list(String after, String limit) {
+        int size = pageSize(limit);
+        List<Topic> topics = after == null || after.isEmpty()
+                ? Topic.<Topic>findAll(Sort.by("name")).page(0, size + 1).list()
+                : Topic.<Topic>find("name > ?1", Sort.by("name"), after).page(0, size + 1).list();
+        boolean more = topics.size() > size;
+        List<TopicOut> items = topics.stream().limit(size).map(TopicOut::of).toList();
+        return new TopicPage(items, more ? items.get(items.size() - 1).name() : null);
+    }
+
+    public TopicOut get(String name) {
+        return TopicOut.of(find(name));
+    }
+
+    public boolean exists(String name) {
+        return Topic.count("name", name) > 0;
+    }
+
+    @Transactional
+    public TopicOut update(String name, TopicPatch patch) {
+        if (patch == null) {
+            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "A JSON body with the fields to change is required");
+        }
+        Topic topic = find(name);
+        Violations violations = new Violations();
+        TopicRules.checkText("/description", patch.description(), TopicRules.MAX_DESCRIPTION_LENGTH, violations);
+        TopicRules.checkText("/owner", patch.owner(), TopicRules.MAX_OWNER_LENGTH, violations);
+        Duration retention = patch.retention() == null ? null
+                : TopicRules.parseRetention(patch.retention(), violations).orElse(null);
+        violations.throwIfAny();
+
+        if (patch.description() != null) {
+            topic.description = blankToNull(patch.description());
+        }
+        if (patch.owner() != null) {
+            topic.owner = blankToNull(patch.owner());
+        }
+        if (retention != null) {
+            topic.retentionSeconds = retention.toSeconds();
+        }
+        if (patch.compatibility() != null) {
+            topic.compatibility = patch.compatibility();
+        }
+        topic.updatedAt = now();
+        topic.flush();
+        return TopicOut.of(topic);
+    }
+
+    @Transactional
+    public void delete(String name) {
+        find(name).delete();
+    }
+
+    private static Topic find(String name) {
+        Topic topic = name == null ? null : Topic.findById(name);
+        if (topic == null) {
+            throw ApiProblem.notFound("Topic", name);
+        }
+        return topic;
+    }
+
+    private static int pageSize(String limit) {
+        if (limit == null || limit.isEmpty()) {
+            return DEFAULT_PAGE_SIZE;
+        }
+        try {
+            int size = Integer.parseInt(limit);
+            if (size >= 1 && size <= MAX_PAGE_SIZE) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw ApiProblem.invalid(List.of(new FieldError("/limit",
+                "query parameter 'limit' must be a whole number between 1 and " + MAX_PAGE_SIZE + ", not '" + limit + "'")));
+    }
+
+    private static ApiProblem alreadyExists(String name) {
+        return new ApiProblem(ProblemType.ALREADY_EXISTS, "Topic '" + name + "' already exists");
+    }
+
+    private static boolean isUniqueViolation(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** PostgreSQL keeps microseconds; truncating here makes what we return equal what a later read returns. */
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,91 @@
+package io.herald.broker;
+
+import io.herald.testing.TestAmqpConsumer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.amqp.AmqpMessage;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/**
+ * Herald declares a subscription queue, sends through its sender and an independent AMQP 1.0 consumer reads it; a
+ * rejected message ends in the queue's dead-letter queue. Runs on the embedded Artemis and again on RabbitMQ.
+ */
+@QuarkusTest
+@Tag("external")
+class BrokerQueueTest {
+    @Inject
+    BrokerClient broker;
+    @Inject
+    BrokerConfig config;
+    @Inject
+    Vertx vertx;
+
+    @BeforeEach
+    void connected() {
+        await().atMost(Duration.ofSeconds(30)).until(broker::isConnected);
+    }
+
+    private static String queue() {
+        return "herald.sub.test-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void sentMessageReachesAConsumerOfTheQueue() {
+        String queue = queue();
+        QueueSender sender = join(broker.sender(queue));
+        join(sender.send(AmqpMessage.create().durable(true).id("evt_1").withBody("{\"order\":42}").build()));
+
+        try (TestAmqpConsumer consumer = TestAmqpConsumer.connect(vertx, config)) {
+            AmqpMessage received = consumer.receiveOne(broker.topology().address(queue), Duration.ofSeconds(10), AmqpMessage::accepted);
+            assertNotNull(received, "the message is in the queue");
+            assertEquals("{\"order\":42}", received.bodyAsString());
+            assertEquals("evt_1", received.id());
+        }
+    }
+
+    @Test
+    void rejectedMessageGoesToTheDeadLetterQueue() {
+        String queue = queue();
+        join(join(broker.sender(queue)).send(AmqpMessage.create().durable(true).id("evt_poison").withBody("poison").build()));
+
+        try (TestAmqpConsumer consumer = TestAmqpConsumer.connect(vertx, config)) {
+            assertNotNull(consumer.receiveOne(broker.topology().address(queue), Duration.ofSeconds(10), AmqpMessage::rejected));
+            AmqpMessage deadLetter = consumer.receiveOne(broker.topology().address(BrokerTopology.deadLetterQueue(queue)),
+                    Duration.ofSeconds(10), AmqpMessage::accepted);
+            assertNotNull(deadLetter, "the rejected message is in " + BrokerTopology.deadLetterQueue(queue));
+            assertEquals("poison", deadLetter.bodyAsString());
+        }
+    }
+
+    @Test
+    void nonDurableMessagesAreRefused() {
+        QueueSender sender = join(broker.sender(queue()));
+        assertThrows(IllegalArgumentException.class,
+                () -> join(sender.send(AmqpMessage.create().withBody("volatile").build())));
+    }
+
+    static <T> T join(io.vertx.core.Future<T> future) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new AssertionError(e.getCause());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+}
