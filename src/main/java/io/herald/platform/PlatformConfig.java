@@ -19,6 +19,16 @@ public interface PlatformConfig {
         /** JDBC URL of an external PostgreSQL; absent means the embedded one ({@code HERALD_DB_URL}). */
         Optional<String> url();
 
+        /** Database user ({@code HERALD_DB_USER}); the embedded database uses {@code postgres}. */
+        Optional<String> user();
+
+        /** Database password ({@code HERALD_DB_PASSWORD}). Never logged. */
+        Optional<String> password();
+
+        /** Largest number of pooled connections ({@code HERALD_DB_POOL_SIZE}). */
+        @WithDefault("20")
+        int poolSize();
+
         /** Set by the launcher when it started the embedded PostgreSQL: where its cluster lives. */
         Optional<String> embeddedDirectory();
     }

@@ -1,5 +1,6 @@
 package io.herald.topic;
 
+import io.herald.platform.problem.Problem;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -16,7 +17,7 @@ import jakarta.ws.rs.core.Context;
 
 /** {@code /api/v1/topics}, as described in openapi.yaml. */
 @Path("/api/v1/topics")
-@Produces(MediaType.APPLICATION_JSON)
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 @Consumes(MediaType.APPLICATION_JSON)
 public class TopicResource {
     private final TopicService topics;

@@ -25,7 +25,7 @@ class HealthAndMetricsTest {
     @Test
     void prometheusMetricsAreServed() {
         given().get("/api/v1/topics").then().statusCode(200);
-        given().get("/q/metrics").then()
+        given().accept("text/plain").get("/q/metrics").then()
                 .statusCode(200)
                 .contentType(containsString("text/plain"))
                 .body(containsString("jvm_memory_used_bytes"))

@@ -67,14 +67,14 @@ public final class ProblemTable {
     }
 
     public static Problem toProblem(Throwable error) {
+        // Quarkus wraps body-parsing failures in a plain 400; the Jackson cause says where the body is wrong.
+        if (error instanceof WebApplicationException && error.getCause() instanceof JsonProcessingException cause) {
+            return toProblem(cause);
+        }
         for (Map.Entry<Class<? extends Throwable>, Function<Throwable, Problem>> entry : TABLE.entrySet()) {
             if (entry.getKey().isInstance(error)) {
                 return entry.getValue().apply(error);
             }
-        }
-        Throwable cause = error.getCause();
-        if (cause != null && cause != error && cause instanceof JsonProcessingException) {
-            return toProblem(cause);
         }
         String errorId = "err_" + HexFormat.of().formatHex(randomBytes());
         LOG.errorf(error, "Request failed [errorId=%s]", errorId);
