@@ -54,7 +54,9 @@ public final class TestAmqpConsumer implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new AssertionError(e);
         } finally {
-            await(receiver.close().toCompletionStage());
+            // Not awaited: RabbitMQ 3.10 does not always answer a receiver's detach; closing the connection at the end
+            // releases the link either way.
+            receiver.close();
         }
     }
 
