@@ -26,7 +26,7 @@ public class HeraldMain {
             boolean embeddedDatabase = BootSettings.get(BootSettings.DB_URL).isEmpty();
             boolean embeddedBroker = BootSettings.get(BootSettings.BROKER_HOST).isEmpty();
             requireFreePort(BootSettings.port(BootSettings.HTTP_PORT, BootSettings.DEFAULT_HTTP_PORT),
-                    "HTTP", "QUARKUS_HTTP_PORT");
+                    "HTTP server", "QUARKUS_HTTP_PORT");
             if (embeddedBroker) {
                 requireFreePort(BootSettings.port(BootSettings.EMBEDDED_BROKER_PORT, BootSettings.DEFAULT_EMBEDDED_BROKER_PORT),
                         "embedded AMQP broker", BootSettings.environmentName(BootSettings.EMBEDDED_BROKER_PORT));
