@@ -11,6 +11,9 @@ import io.vertx.core.Future;
  */
 public interface BrokerTopology {
 
+    /** Deliveries a queue consumer may fail (release or crash) before the broker dead-letters the message. */
+    int MAX_DELIVERY_ATTEMPTS = 10;
+
     BrokerFlavour flavour();
 
     /**

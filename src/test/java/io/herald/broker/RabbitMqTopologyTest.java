@@ -49,10 +49,11 @@ class RabbitMqTopologyTest {
         try (Connection connection = factory.newConnection()) {
             try (Channel channel = connection.createChannel()) {
                 channel.queueDeclare(queue, true, false, false, Map.of(
-                        "x-queue-type", config.rabbitmqQueueType(),
+                        "x-queue-type", "quorum",
                         "x-dead-letter-exchange", "",
-                        "x-dead-letter-routing-key", deadLetters));
-                channel.queueDeclare(deadLetters, true, false, false, Map.of("x-queue-type", config.rabbitmqQueueType()));
+                        "x-dead-letter-routing-key", deadLetters,
+                        "x-delivery-limit", 10));
+                channel.queueDeclare(deadLetters, true, false, false, Map.of("x-queue-type", "quorum"));
             }
             Channel nonDurable = connection.createChannel();
             IOException refused = assertThrows(IOException.class,

@@ -22,8 +22,6 @@ import java.util.List;
  */
 public class ArtemisTopology implements BrokerTopology {
     static final String MANAGEMENT_ADDRESS = "activemq.management";
-    /** Deliveries a queue consumer may reject or fail before the broker dead-letters the message. */
-    static final int MAX_DELIVERY_ATTEMPTS = 10;
 
     @Override
     public BrokerFlavour flavour() {

@@ -50,14 +50,26 @@ public class RabbitMqTopology implements BrokerTopology {
 
     private void declare(String queue) throws IOException, TimeoutException {
         String deadLetterQueue = BrokerTopology.deadLetterQueue(queue);
-        Map<String, Object> type = Map.of("x-queue-type", config.rabbitmqQueueType());
         try (Channel channel = connection().createChannel()) {
-            channel.queueDeclare(deadLetterQueue, true, false, false, type);
-            channel.queueDeclare(queue, true, false, false, Map.of(
-                    "x-queue-type", config.rabbitmqQueueType(),
-                    "x-dead-letter-exchange", "",
-                    "x-dead-letter-routing-key", deadLetterQueue));
+            channel.queueDeclare(deadLetterQueue, true, false, false, deadLetterQueueArguments(config.rabbitmqQueueType()));
+            channel.queueDeclare(queue, true, false, false, queueArguments(config.rabbitmqQueueType(), deadLetterQueue));
         }
+    }
+
+    /** The arguments a subscription queue is declared with; RabbitMQ refuses a re-declaration with others. */
+    public static Map<String, Object> queueArguments(String queueType, String deadLetterQueue) {
+        Map<String, Object> arguments = new java.util.HashMap<>(deadLetterQueueArguments(queueType));
+        arguments.put("x-dead-letter-exchange", "");
+        arguments.put("x-dead-letter-routing-key", deadLetterQueue);
+        if ("quorum".equals(queueType)) {
+            // Classic queues have no delivery limit: a message a consumer keeps failing is redelivered forever.
+            arguments.put("x-delivery-limit", MAX_DELIVERY_ATTEMPTS);
+        }
+        return Map.copyOf(arguments);
+    }
+
+    public static Map<String, Object> deadLetterQueueArguments(String queueType) {
+        return Map.of("x-queue-type", queueType);
     }
 
     private synchronized Connection connection() throws IOException, TimeoutException {
