@@ -1,0 +1,12 @@
+package io.herald.schema.compatibility;
+
+/**
+ * One way data written with one schema may be refused by a reader using another.
+ *
+ * @param readerPointer JSON pointer into the reading schema where the difference is
+ * @param writerPointer JSON pointer into the writing schema at the same place
+ * @param rule          a stable code, e.g. {@code TYPE_NARROWED}
+ * @param message       a sentence a developer can act on
+ */
+public record Incompatibility(String readerPointer, String writerPointer, String rule, String message) {
+}
