@@ -1,5 +1,6 @@
 package io.herald.topic;
 
+import io.herald.platform.Paging;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.FieldError;
 import io.herald.platform.problem.ProblemType;
@@ -64,7 +65,7 @@ public class TopicService {
     }
 
     public TopicPage list(String after, String limit) {
-        int size = pageSize(limit);
+        int size = Paging.limit(limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
         List<Topic> topics = after == null || after.isEmpty()
                 ? Topic.<Topic>findAll(Sort.by("name")).page(0, size + 1).list()
                 : Topic.<Topic>find("name > ?1", Sort.by("name"), after).page(0, size + 1).list();
@@ -124,21 +125,6 @@ public class TopicService {
         return topic;
     }
 
-    private static int pageSize(String limit) {
-        if (limit == null || limit.isEmpty()) {
-            return DEFAULT_PAGE_SIZE;
-        }
-        try {
-            int size = Integer.parseInt(limit);
-            if (size >= 1 && size <= MAX_PAGE_SIZE) {
-                return size;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw ApiProblem.invalid(List.of(new FieldError("/limit",
-                "query parameter 'limit' must be a whole number between 1 and " + MAX_PAGE_SIZE + ", not '" + limit + "'")));
-    }
 
     private static ApiProblem alreadyExists(String name) {
         return new ApiProblem(ProblemType.ALREADY_EXISTS, "Topic '" + name + "' already exists");

@@ -4,8 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.client.ApiClient;
 import io.herald.client.ApiException;
 import io.herald.client.model.Problem;
+import org.junit.jupiter.api.function.Executable;
 
 import java.net.URL;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The generated client, pointed at the application under test. */
 public final class HeraldApi {
@@ -25,5 +31,18 @@ public final class HeraldApi {
         } catch (Exception e) {
             throw new AssertionError("Not a problem+json body: " + refusal.getResponseBody(), e);
         }
+    }
+
+    /** Asserts a call is refused with this status and problem type, as problem+json; returns the problem. */
+    public static Problem assertProblem(int status, String type, Executable call) {
+        ApiException refusal = assertThrows(ApiException.class, call);
+        assertEquals(status, refusal.getCode(), refusal.getResponseBody());
+        assertTrue(refusal.getResponseHeaders().firstValue("content-type").orElse("").startsWith("application/problem+json"),
+                "content type of " + refusal.getResponseBody());
+        Problem problem = problem(refusal);
+        assertEquals(type, problem.getType());
+        assertEquals(status, problem.getStatus());
+        assertNotNull(problem.getDetail());
+        return problem;
     }
 }

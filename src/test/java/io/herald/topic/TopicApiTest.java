@@ -10,6 +10,8 @@ import io.herald.client.model.TopicOut;
 import io.herald.client.model.TopicPage;
 import io.herald.client.model.TopicPatch;
 import io.herald.testing.HeraldApi;
+
+import static io.herald.testing.HeraldApi.assertProblem;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import org.junit.jupiter.api.BeforeEach;
@@ -132,17 +134,5 @@ class TopicApiTest {
     void badPageSizeIsRefused() {
         Problem problem = assertProblem(422, "urn:herald:problem:validation-failed", () -> topics.listTopics(null, 0));
         assertEquals("/limit", problem.getErrors().get(0).getPointer());
-    }
-
-    static Problem assertProblem(int status, String type, Executable call) {
-        ApiException refusal = assertThrows(ApiException.class, call);
-        assertEquals(status, refusal.getCode(), refusal.getResponseBody());
-        assertTrue(refusal.getResponseHeaders().firstValue("content-type").orElse("").startsWith("application/problem+json"),
-                "content type of " + refusal.getResponseBody());
-        Problem problem = HeraldApi.problem(refusal);
-        assertEquals(type, problem.getType());
-        assertEquals(status, problem.getStatus());
-        assertNotNull(problem.getDetail());
-        return problem;
     }
 }

@@ -13,9 +13,11 @@ public enum ProblemType {
     NOT_ACCEPTABLE(406, "Not acceptable"),
     ALREADY_EXISTS(409, "Already exists"),
     CONFLICT(409, "Conflict"),
+    SCHEMA_INCOMPATIBLE(409, "Schema incompatible"),
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     VALIDATION_FAILED(422, "Validation failed"),
+    SCHEMA_VIOLATION(422, "Event does not match its schema"),
     SERVICE_UNAVAILABLE(503, "Service unavailable"),
     INTERNAL_ERROR(500, "Internal error");
 
