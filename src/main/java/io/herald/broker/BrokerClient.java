@@ -98,6 +98,29 @@ public class BrokerClient {
         });
     }
 
+    /** Declares {@code queue} and its dead-letter queue (idempotent). */
+    public Future<Void> declare(String queue) {
+        return withConnection("declare " + queue, connection -> topology.declareQueue(connection, queue));
+    }
+
+    public Future<Long> messageCount(String queue) {
+        return withConnection("count the messages in " + queue, connection -> topology.messageCount(connection, queue));
+    }
+
+    /** Deletes {@code queue} and its dead-letter queue with their messages. */
+    public Future<Void> delete(String queue) {
+        senders.remove(queue);
+        return withConnection("delete " + queue, connection -> topology.deleteQueue(connection, queue));
+    }
+
+    private <T> Future<T> withConnection(String what, java.util.function.Function<AmqpConnection, Future<T>> action) {
+        AmqpConnection current = connection;
+        if (current == null || current.isDisconnected()) {
+            return Future.failedFuture(new BrokerUnavailableException("Broker is not connected: " + lastFailure));
+        }
+        return withTimeout(action.apply(current), what);
+    }
+
     /** Declares the queue if needed and attaches a receiver to it. */
     public Future<AmqpReceiver> receiver(String queue, AmqpReceiverOptions options) {
         AmqpConnection current = connection;

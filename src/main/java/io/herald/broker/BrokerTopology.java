@@ -24,6 +24,12 @@ public interface BrokerTopology {
      */
     Future<Void> declareQueue(AmqpConnection connection, String queue);
 
+    /** Messages ready in {@code queue} (not counting ones delivered and not yet settled, where the broker cannot tell). */
+    Future<Long> messageCount(AmqpConnection connection, String queue);
+
+    /** Deletes {@code queue} and its dead-letter queue, with whatever they hold. */
+    Future<Void> deleteQueue(AmqpConnection connection, String queue);
+
     /** The AMQP 1.0 link address of an existing queue: senders and receivers attach to this. */
     String address(String queue);
 

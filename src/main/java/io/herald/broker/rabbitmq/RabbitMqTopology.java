@@ -48,6 +48,26 @@ public class RabbitMqTopology implements BrokerTopology {
         }, false);
     }
 
+    @Override
+    public Future<Long> messageCount(AmqpConnection ignored, String queue) {
+        return vertx.executeBlocking(() -> {
+            try (Channel channel = connection().createChannel()) {
+                return (long) channel.queueDeclarePassive(queue).getMessageCount();
+            }
+        }, false);
+    }
+
+    @Override
+    public Future<Void> deleteQueue(AmqpConnection ignored, String queue) {
+        return vertx.executeBlocking(() -> {
+            try (Channel channel = connection().createChannel()) {
+                channel.queueDelete(queue);
+                channel.queueDelete(BrokerTopology.deadLetterQueue(queue));
+            }
+            return null;
+        }, false);
+    }
+
     private void declare(String queue) throws IOException, TimeoutException {
         String deadLetterQueue = BrokerTopology.deadLetterQueue(queue);
         try (Channel channel = connection().createChannel()) {

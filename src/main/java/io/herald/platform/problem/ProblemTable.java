@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import io.herald.broker.BrokerUnavailableException;
 import jakarta.persistence.OptimisticLockException;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
@@ -47,8 +46,8 @@ public final class ProblemTable {
                 "Malformed JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage(), List.of()));
         entry(OptimisticLockException.class, e -> problem(ProblemType.CONFLICT,
                 "The resource was changed by another request at the same time; read it again and retry", List.of()));
-        entry(BrokerUnavailableException.class, e -> problem(ProblemType.SERVICE_UNAVAILABLE,
-                "The message broker is unavailable; retry later", List.of()));
+        entry(ServiceUnavailableException.class, e -> problem(ProblemType.SERVICE_UNAVAILABLE,
+                e.getMessage() + "; retry later", List.of()));
         entry(NotFoundException.class, e -> problem(ProblemType.NOT_FOUND, "No resource at this path", List.of()));
         entry(NotAllowedException.class, e -> problem(ProblemType.METHOD_NOT_ALLOWED,
                 "This method is not allowed here; allowed: " + e.getResponse().getAllowedMethods(), List.of()));
@@ -67,8 +66,8 @@ public final class ProblemTable {
     }
 
     public static Problem toProblem(Throwable error) {
-        // Quarkus wraps body-parsing failures in a plain 400; the Jackson cause says where the body is wrong.
-        if (error instanceof WebApplicationException && error.getCause() instanceof JsonProcessingException cause) {
+        // Body-parsing failures arrive wrapped (Quarkus: a plain 400); the Jackson cause says where the body is wrong.
+        if (!(error instanceof JsonProcessingException) && error.getCause() instanceof JsonProcessingException cause) {
             return toProblem(cause);
         }
         for (Map.Entry<Class<? extends Throwable>, Function<Throwable, Problem>> entry : TABLE.entrySet()) {

@@ -1,0 +1,332 @@
+package io.herald.ingest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.herald.platform.problem.ApiProblem;
+import io.herald.platform.problem.FieldError;
+import io.herald.platform.problem.ProblemType;
+import io.herald.platform.problem.Violations;
+import jakarta.inject.Singleton;
+
+import java.nio.charset.StandardCharsets;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Reads an ingest request in any of its content modes into draft events:
+ * <ul>
+ * <li>{@code application/json}: the body is the event's data; {@code Herald-Event-*} headers give id, type, subject,
+ *     source and {@code Herald-Schema-Version}; a JSON array is a batch, one event's data per element;</li>
+ * <li>CloudEvents binary mode: {@code ce-*} headers carry the attributes, the body is the data;</li>
+ * <li>CloudEvents structured mode ({@code application/cloudevents+json}) and batches
+ *     ({@code application/cloudevents-batch+json}).</li>
+ * </ul>
+ * Herald carries JSON data only. The extension attribute {@code schemaversion} names the schema version to validate
+ * against (the latest otherwise).
+ */
+@Singleton
+public class EventParser {
+    static final String CE_STRUCTURED = "application/cloudevents+json";
+    static final String CE_BATCH = "application/cloudevents-batch+json";
+    static final String HEADER_ID = "Herald-Event-Id";
+    static final String HEADER_TYPE = "Herald-Event-Type";
+    static final String HEADER_SUBJECT = "Herald-Event-Subject";
+    static final String HEADER_SOURCE = "Herald-Event-Source";
+    static final String HEADER_SCHEMA_VERSION = "Herald-Schema-Version";
+    private static final Set<String> CORE_ATTRIBUTES = Set.of("specversion", "id", "source", "type", "subject", "time",
+            "datacontenttype", "data", "data_base64", "schemaversion");
+    private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
+
+    private final ObjectMapper json;
+    private final IngestConfig config;
+
+    EventParser(ObjectMapper json, IngestConfig config) {
+        this.json = json;
+        this.config = config;
+    }
+
+    /** One event as read from the request, before validation. {@code pointer} locates it in the request body. */
+    public record Draft(String ceId, String source, String type, String subject, OffsetDateTime time, String dataContentType,
+            JsonNode data, String dataText, Integer schemaVersion, ObjectNode extensions, String pointer, String dataPointer) {
+    }
+
+    /** The drafts of a request; {@code batch} when the request was a batch (answered item by item). */
+    public record Parsed(List<Draft> drafts, boolean batch) {
+    }
+
+    public Parsed parse(String topic, String contentType, Function<String, String> header, byte[] body) {
+        String mediaType = mediaType(contentType);
+        if (header.apply("ce-specversion") != null) {
+            return new Parsed(List.of(binary(topic, mediaType, header, body)), false);
+        }
+        if (mediaType == null) {
+            throw unsupported("no Content-Type");
+        }
+        switch (mediaType) {
+            case CE_STRUCTURED -> {
+                checkSize(body.length, config.maxEventBytes(), "The event");
+                return new Parsed(List.of(structured(read(body), "")), false);
+            }
+            case CE_BATCH -> {
+                return new Parsed(batch(read(checkBatchSize(body)), true, topic, header), true);
+            }
+            default -> {
+                if (!isJson(mediaType)) {
+                    throw unsupported("Content-Type " + mediaType);
+                }
+                JsonNode data = read(checkBatchSize(body));
+                if (data.isArray()) {
+                    return new Parsed(batch(data, false, topic, header), true);
+                }
+                checkSize(body.length, config.maxEventBytes(), "The event data");
+                return new Parsed(List.of(plain(topic, header, data, new String(body, StandardCharsets.UTF_8))), false);
+            }
+        }
+    }
+
+    private Draft plain(String topic, Function<String, String> header, JsonNode data, String dataText) {
+        Violations violations = new Violations();
+        String id = optional(header.apply(HEADER_ID), 255, "header " + HEADER_ID, violations);
+        String type = optional(header.apply(HEADER_TYPE), 255, "header " + HEADER_TYPE, violations);
+        String subject = optional(header.apply(HEADER_SUBJECT), 1024, "header " + HEADER_SUBJECT, violations);
+        String source = optional(header.apply(HEADER_SOURCE), 1024, "header " + HEADER_SOURCE, violations);
+        Integer version = schemaVersion(header.apply(HEADER_SCHEMA_VERSION), "header " + HEADER_SCHEMA_VERSION, violations);
+        violations.throwIfAny();
+        return new Draft(id, source == null ? defaultSource(topic) : source, type == null ? topic : type, subject, null,
+                "application/json", data, dataText, version, null, "", "");
+    }
+
+    private List<Draft> batch(JsonNode items, boolean cloudEvents, String topic, Function<String, String> header) {
+        if (!items.isArray()) {
+            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "A batch is a JSON array of " + (cloudEvents ? "CloudEvents" : "event data"));
+        }
+        if (items.isEmpty()) {
+            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "The batch is empty");
+        }
+        if (items.size() > config.maxBatchEvents()) {
+            throw new ApiProblem(ProblemType.PAYLOAD_TOO_LARGE, "The batch holds " + items.size() + " events; at most "
+                    + config.maxBatchEvents() + " are accepted per request (herald.ingest.max-batch-events)");
+        }
+        if (!cloudEvents && header.apply(HEADER_ID) != null) {
+            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "Header " + HEADER_ID + " names one event; a batch gets one id per event "
+                    + "(send application/cloudevents-batch+json to give each its id)");
+        }
+        List<Draft> drafts = new ArrayList<>();
+        List<FieldError> errors = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            JsonNode item = items.get(i);
+            String text = write(item);
+            if (text.length() > config.maxEventBytes()) {
+                throw new ApiProblem(ProblemType.PAYLOAD_TOO_LARGE, "Event " + i + " of the batch is larger than "
+                        + config.maxEventBytes() + " bytes (herald.ingest.max-event-bytes)", List.of(new FieldError("/" + i, "too large")));
+            }
+            try {
+                if (cloudEvents) {
+                    Draft draft = structured(item, "/" + i);
+                    drafts.add(draft);
+                } else {
+                    Draft single = plain(topic, header, item, text);
+                    drafts.add(new Draft(single.ceId(), single.source(), single.type(), single.subject(), null, single.dataContentType(),
+                            item, text, single.schemaVersion(), null, "/" + i, "/" + i));
+                }
+            } catch (ApiProblem problem) {
+                errors.addAll(problem.errors());
+            }
+        }
+        if (!errors.isEmpty()) {
+            throw ApiProblem.invalid(errors);
+        }
+        return drafts;
+    }
+
+    /** A CloudEvent in structured form; {@code at} is its pointer in the request body. */
+    private Draft structured(JsonNode event, String at) {
+        if (!event.isObject()) {
+            throw ApiProblem.invalid(List.of(new FieldError(at, "must be a CloudEvent: a JSON object with specversion, id, source and type")));
+        }
+        Violations violations = new Violations();
+        String specversion = text(event, "specversion", at, violations);
+        if (specversion != null && !specversion.equals("1.0")) {
+            violations.add(at + "/specversion", "must be \"1.0\"");
+        }
+        String id = required(text(event, "id", at, violations), at + "/id", 255, violations);
+        String source = required(text(event, "source", at, violations), at + "/source", 1024, violations);
+        String type = required(text(event, "type", at, violations), at + "/type", 255, violations);
+        String subject = optional(text(event, "subject", at, violations), 1024, at + "/subject", violations);
+        OffsetDateTime time = time(text(event, "time", at, violations), at + "/time", violations);
+        String contentType = text(event, "datacontenttype", at, violations);
+        if (contentType != null && !isJson(mediaType(contentType))) {
+            violations.add(at + "/datacontenttype", "'" + contentType + "' is not JSON; Herald carries JSON data only");
+        }
+        if (event.has("data_base64")) {
+            violations.add(at + "/data_base64", "binary data is not supported; Herald carries JSON data in 'data'");
+        }
+        JsonNode versionNode = event.get("schemaversion");
+        Integer version = schemaVersion(versionNode == null || versionNode.isNull() ? null : versionNode.asText(), at + "/schemaversion", violations);
+        ObjectNode extensions = json.createObjectNode();
+        for (Iterator<Map.Entry<String, JsonNode>> it = event.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            if (CORE_ATTRIBUTES.contains(field.getKey())) {
+                continue;
+            }
+            if (!EXTENSION_NAME.matcher(field.getKey()).matches()) {
+                violations.add(at + "/" + FieldError.token(field.getKey()), "is not a valid CloudEvents attribute name (lowercase letters and digits, at most 20)");
+            } else if (!field.getValue().isValueNode() || field.getValue().isNull()) {
+                violations.add(at + "/" + field.getKey(), "an extension attribute must be a string, number or boolean");
+            } else {
+                extensions.set(field.getKey(), field.getValue());
+            }
+        }
+        violations.throwIfAny();
+        JsonNode data = event.has("data") ? event.get("data") : json.nullNode();
+        return new Draft(id, source, type, subject, time, contentType == null ? "application/json" : contentType, data, write(data),
+                version, extensions.isEmpty() ? null : extensions, at, at + "/data");
+    }
+
+    private Draft binary(String topic, String mediaType, Function<String, String> header, byte[] body) {
+        Violations violations = new Violations();
+        if (!"1.0".equals(header.apply("ce-specversion"))) {
+            violations.add("/ce-specversion", "header must be 1.0");
+        }
+        if (mediaType == null || !isJson(mediaType) || mediaType.equals(CE_STRUCTURED) || mediaType.equals(CE_BATCH)) {
+            throw unsupported("Content-Type " + mediaType + " in CloudEvents binary mode");
+        }
+        checkSize(body.length, config.maxEventBytes(), "The event data");
+        String id = required(header.apply("ce-id"), "/ce-id", 255, violations);
+        String source = required(header.apply("ce-source"), "/ce-source", 1024, violations);
+        String type = required(header.apply("ce-type"), "/ce-type", 255, violations);
+        String subject = optional(header.apply("ce-subject"), 1024, "/ce-subject", violations);
+        OffsetDateTime time = time(header.apply("ce-time"), "/ce-time", violations);
+        Integer version = schemaVersion(header.apply("ce-schemaversion"), "/ce-schemaversion", violations);
+        violations.throwIfAny();
+        JsonNode data = read(body);
+        return new Draft(id, source, type, subject, time, mediaType, data, new String(body, StandardCharsets.UTF_8), version, null, "", "");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private JsonNode read(byte[] body) {
+        if (body.length == 0) {
+            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "The request body is empty; send the event as JSON");
+        }
+        try {
+            return json.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw new MalformedJsonException(e);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private String write(JsonNode node) {
+        try {
+            return json.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private byte[] checkBatchSize(byte[] body) {
+        checkSize(body.length, Math.max(config.maxBatchBytes(), config.maxEventBytes()), "The request");
+        return body;
+    }
+
+    private static void checkSize(int size, int limit, String what) {
+        if (size > limit) {
+            throw new ApiProblem(ProblemType.PAYLOAD_TOO_LARGE, what + " is " + size + " bytes; the limit is " + limit + " bytes");
+        }
+    }
+
+    private static String text(JsonNode event, String attribute, String at, Violations violations) {
+        JsonNode value = event.get(attribute);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            violations.add(at + "/" + attribute, "must be a string");
+            return null;
+        }
+        return value.asText();
+    }
+
+    private static String required(String value, String pointer, int max, Violations violations) {
+        if (value == null || value.isEmpty()) {
+            violations.add(pointer, "is required and must not be empty");
+            return null;
+        }
+        return optional(value, max, pointer, violations);
+    }
+
+    private static String optional(String value, int max, String where, Violations violations) {
+        if (value != null && value.length() > max) {
+            violations.add(where.startsWith("header") ? "/" + where.substring(7) : where, "must be at most " + max + " characters");
+        }
+        return value == null || value.isEmpty() ? null : value;
+    }
+
+    private static OffsetDateTime time(String value, String pointer, Violations violations) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value);
+        } catch (DateTimeParseException e) {
+            violations.add(pointer, "must be an RFC 3339 timestamp such as 2026-11-26T10:15:30Z, not '" + value + "'");
+            return null;
+        }
+    }
+
+    private static Integer schemaVersion(String value, String where, Violations violations) {
+        if (value == null || value.isEmpty()) {
+            return null;
+        }
+        try {
+            int version = Integer.parseInt(value.trim());
+            if (version > 0) {
+                return version;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        violations.add(where.startsWith("header") ? "/" + where.substring(7) : where, "must be a schema version number (1, 2, ...), not '" + value + "'");
+        return null;
+    }
+
+    private static String defaultSource(String topic) {
+        return "/topics/" + topic;
+    }
+
+    static String mediaType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return null;
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+    }
+
+    private static boolean isJson(String mediaType) {
+        return mediaType != null && (mediaType.equals("application/json") || mediaType.endsWith("+json"));
+    }
+
+    private static ApiProblem unsupported(String what) {
+        return new ApiProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE, what + " is not accepted; send application/json, "
+                + CE_STRUCTURED + ", " + CE_BATCH + ", or CloudEvents binary mode (ce-* headers) with JSON data");
+    }
+
+    /** Broken JSON in the body: mapped like any Jackson parse error (400 with line and column). */
+    static final class MalformedJsonException extends RuntimeException {
+        MalformedJsonException(JsonProcessingException cause) {
+            super(cause.getOriginalMessage(), cause);
+        }
+    }
+}

@@ -1,0 +1,106 @@
+package io.herald.routing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.platform.Ids;
+import io.herald.platform.problem.Violations;
+import io.herald.store.NewEvent;
+import io.herald.store.SqlArrays;
+import jakarta.inject.Singleton;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Decides, inside the transaction that stores a group of events, which subscriptions each event is owed to, and
+ * writes one PENDING delivery per (event, subscription). Subscriptions are read in that same transaction, so a
+ * subscription is owed every event committed after its own creation, on every instance.
+ */
+@Singleton
+public class Router {
+    private static final String SUBSCRIPTIONS = "select id, topic_pattern, filter, version from subscriptions";
+    private static final String INSERT = """
+            insert into deliveries (id, event_id, event_accepted_at, subscription_id, state, created_at)
+            select id, event_id, ?::timestamptz, subscription_id, 'PENDING', ?::timestamptz
+            from unnest(?::text[], ?::text[], ?::text[]) as t(id, event_id, subscription_id)""";
+
+    private final ObjectMapper json;
+    /** Compiled patterns and filters, by subscription id; replaced when the subscription's version changes. */
+    private final Map<String, Route> compiled = new ConcurrentHashMap<>();
+
+    Router(ObjectMapper json) {
+        this.json = json;
+    }
+
+    private record Route(String subscriptionId, long version, TopicPattern pattern, EventFilter filter) {
+    }
+
+    private record DeliveryRow(String id, String eventId, String subscriptionId) {
+    }
+
+    /** Writes the deliveries the events are owed; returns how many each event got, in order. */
+    public int[] route(Connection connection, List<NewEvent> events, Instant acceptedAt) throws SQLException {
+        List<Route> routes = routes(connection);
+        List<DeliveryRow> rows = new ArrayList<>();
+        int[] counts = new int[events.size()];
+        for (int i = 0; i < events.size(); i++) {
+            NewEvent event = events.get(i);
+            EventFilter.Event view = new EventFilter.Event(event.type(), event.subject(), event.source(), event.dataNode());
+            for (Route route : routes) {
+                if (route.pattern.matches(event.topic()) && route.filter.matches(view)) {
+                    rows.add(new DeliveryRow(Ids.next("dlv"), event.id(), route.subscriptionId));
+                    counts[i]++;
+                }
+            }
+        }
+        if (!rows.isEmpty()) {
+            try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
+                statement.setString(1, acceptedAt.toString());
+                statement.setString(2, acceptedAt.toString());
+                SqlArrays.bindText(connection, statement, 3, rows, DeliveryRow::id);
+                SqlArrays.bindText(connection, statement, 4, rows, DeliveryRow::eventId);
+                SqlArrays.bindText(connection, statement, 5, rows, DeliveryRow::subscriptionId);
+                statement.executeUpdate();
+            }
+        }
+        return counts;
+    }
+
+    private List<Route> routes(Connection connection) throws SQLException {
+        List<Route> routes = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(SUBSCRIPTIONS); ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                String id = rs.getString(1);
+                long version = rs.getLong(4);
+                Route route = compiled.get(id);
+                if (route == null || route.version != version) {
+                    route = compile(id, version, rs.getString(2), rs.getString(3));
+                    compiled.put(id, route);
+                }
+                routes.add(route);
+            }
+        }
+        if (compiled.size() > routes.size() * 2 + 100) {
+            compiled.keySet().retainAll(routes.stream().map(Route::subscriptionId).toList());
+        }
+        return routes;
+    }
+
+    private Route compile(String id, long version, String pattern, String filter) {
+        EventFilter parsed = EventFilter.MATCH_ALL;
+        if (filter != null) {
+            try {
+                parsed = EventFilter.parse(json.readTree(filter), "/filter", new Violations());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("Stored filter of " + id + " is not JSON", e);
+            }
+        }
+        return new Route(id, version, TopicPattern.of(pattern), parsed);
+    }
+}

@@ -1,0 +1,373 @@
+package io.herald.routing;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.broker.BrokerClient;
+import io.herald.broker.BrokerTopology;
+import io.herald.broker.BrokerUnavailableException;
+import io.herald.platform.Ids;
+import io.herald.platform.Paging;
+import io.herald.platform.problem.ApiProblem;
+import io.herald.platform.problem.ProblemType;
+import io.herald.platform.problem.Violations;
+import io.herald.routing.SubscriptionDtos.QueueOut;
+import io.herald.routing.SubscriptionDtos.SubscriptionIn;
+import io.herald.routing.SubscriptionDtos.SubscriptionOut;
+import io.herald.routing.SubscriptionDtos.SubscriptionPage;
+import io.herald.routing.SubscriptionDtos.SubscriptionPatch;
+import io.herald.routing.SubscriptionDtos.WebhookIn;
+import io.herald.routing.SubscriptionDtos.WebhookOut;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Sort;
+import io.vertx.core.Future;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.net.URI;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Pattern;
+
+/**
+ * Subscriptions: a topic (or pattern), an optional filter, and a kind: {@code webhook} (Herald delivers) or
+ * {@code queue} (the consumer reads the AMQP queue itself). The queue and its dead-letter queue are declared on the
+ * broker before the subscription exists, so nothing is ever routed to a queue that is not there.
+ */
+@ApplicationScoped
+public class SubscriptionService {
+    static final int DEFAULT_PAGE_SIZE = 50;
+    static final int MAX_PAGE_SIZE = 200;
+    static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(15);
+    static final Duration MIN_TIMEOUT = Duration.ofSeconds(1);
+    static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
+    static final int MAX_HEADERS = 20;
+    /** Headers Herald sets itself on every webhook request. */
+    static final Set<String> RESERVED_HEADERS = Set.of("host", "content-type", "content-length", "user-agent", "traceparent",
+            "tracestate", "webhook-id", "webhook-timestamp", "webhook-signature", "connection", "transfer-encoding");
+    private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ObjectMapper json;
+    private final BrokerClient broker;
+
+    SubscriptionService(ObjectMapper json, BrokerClient broker) {
+        this.json = json;
+        this.broker = broker;
+    }
+
+    public SubscriptionOut create(SubscriptionIn in) {
+        if (in == null) {
+            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "A JSON body describing the subscription is required");
+        }
+        Violations violations = new Violations();
+        String patternProblem = TopicPattern.problem(in.topic());
+        if (patternProblem != null) {
+            violations.add("/topic", patternProblem);
+        }
+        checkName(in.name(), violations);
+        Subscription.Kind kind = kind(in.kind(), violations);
+        EventFilter.parse(in.filter(), "/filter", violations);
+        if (kind == Subscription.Kind.WEBHOOK) {
+            if (in.webhook() == null) {
+                violations.add("/webhook", "is required for a webhook subscription: {\"url\": \"https://...\"}");
+            } else {
+                checkWebhook(in.webhook(), true, violations);
+            }
+        } else if (kind == Subscription.Kind.QUEUE && in.webhook() != null) {
+            violations.add("/webhook", "only webhook subscriptions have webhook settings");
+        }
+        violations.throwIfAny();
+
+        Subscription subscription = new Subscription();
+        subscription.id = Ids.next("sub");
+        subscription.name = blankToNull(in.name());
+        subscription.topicPattern = in.topic();
+        subscription.kind = kind;
+        subscription.state = Subscription.State.ACTIVE;
+        subscription.queueName = Subscription.queueFor(subscription.id);
+        subscription.filter = in.filter() == null || in.filter().isNull() ? null : in.filter().toString();
+        if (kind == Subscription.Kind.WEBHOOK) {
+            subscription.webhookUrl = in.webhook().url();
+            subscription.webhookHeaders = headersJson(in.webhook().headers());
+            subscription.webhookTimeoutMs = (int) timeout(in.webhook().timeout()).toMillis();
+            subscription.webhookSecret = newSecret();
+        }
+        subscription.createdAt = now();
+        subscription.updatedAt = subscription.createdAt;
+        // The queue exists before the subscription does: no event is routed to a queue that is not there.
+        await(broker.declare(subscription.queueName), "declare the subscription's queue");
+        QuarkusTransaction.requiringNew().run(subscription::persist);
+        return out(subscription, true);
+    }
+
+    public SubscriptionPage list(String after, String limit) {
+        int size = Paging.limit(limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
+        List<Subscription> found = after == null || after.isEmpty()
+                ? Subscription.<Subscription>findAll(Sort.by("id")).page(0, size + 1).list()
+                : Subscription.<Subscription>find("id > ?1", Sort.by("id"), after).page(0, size + 1).list();
+        boolean more = found.size() > size;
+        List<SubscriptionOut> items = found.stream().limit(size).map(s -> out(s, false)).toList();
+        return new SubscriptionPage(items, more ? items.get(items.size() - 1).id() : null);
+    }
+
+    public SubscriptionOut get(String id) {
+        return out(find(id), false);
+    }
+
+    /** The webhook signing secret, for the operator who has to configure the receiver. */
+    public String secret(String id) {
+        Subscription subscription = find(id);
+        if (subscription.kind != Subscription.Kind.WEBHOOK) {
+            throw new ApiProblem(ProblemType.NOT_FOUND, "Subscription '" + id + "' is a queue subscription and has no secret");
+        }
+        return subscription.webhookSecret;
+    }
+
+    public SubscriptionOut update(String id, SubscriptionPatch patch) {
+        if (patch == null) {
+            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "A JSON body with the fields to change is required");
+        }
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Subscription subscription = find(id);
+            Violations violations = new Violations();
+            checkName(patch.name(), violations);
+            Subscription.State state = patch.state() == null ? null : state(patch.state(), violations);
+            if (patch.filter() != null) {
+                EventFilter.parse(patch.filter(), "/filter", violations);
+            }
+            if (patch.webhook() != null) {
+                if (subscription.kind != Subscription.Kind.WEBHOOK) {
+                    violations.add("/webhook", "only webhook subscriptions have webhook settings");
+                } else {
+                    checkWebhook(patch.webhook(), false, violations);
+                }
+            }
+            violations.throwIfAny();
+            if (patch.name() != null) {
+                subscription.name = blankToNull(patch.name());
+            }
+            if (state != null) {
+                subscription.state = state;
+            }
+            if (patch.filter() != null) {
+                subscription.filter = patch.filter().isNull() ? null : patch.filter().toString();
+            }
+            if (patch.webhook() != null) {
+                if (patch.webhook().url() != null) {
+                    subscription.webhookUrl = patch.webhook().url();
+                }
+                if (patch.webhook().headers() != null) {
+                    subscription.webhookHeaders = headersJson(patch.webhook().headers());
+                }
+                if (patch.webhook().timeout() != null) {
+                    subscription.webhookTimeoutMs = (int) timeout(patch.webhook().timeout()).toMillis();
+                }
+            }
+            subscription.updatedAt = now();
+            subscription.flush();
+            return out(subscription, false);
+        });
+    }
+
+    /**
+     * Deletes a subscription with its queue. Refused while the queue or the outbox still hold its messages, unless
+     * {@code force}: then they are discarded with it.
+     */
+    public void delete(String id, boolean force) {
+        Subscription subscription = find(id);
+        long pending = Delivery.pendingCount(id);
+        long queued = await(broker.messageCount(subscription.queueName), "count the messages in the subscription's queue");
+        if (!force && (pending > 0 || queued > 0)) {
+            throw new ApiProblem(ProblemType.CONFLICT, "Subscription '" + id + "' still has " + queued
+                    + " message(s) in its queue and " + pending + " waiting to be queued; delete it when they are drained, "
+                    + "or pass force=true to discard them");
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            Delivery.discardPending(id);
+            Subscription.deleteById(id);
+        });
+        await(broker.delete(subscription.queueName), "delete the subscription's queue");
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private static Subscription find(String id) {
+        Subscription subscription = id == null ? null : Subscription.findById(id);
+        if (subscription == null) {
+            throw ApiProblem.notFound("Subscription", id);
+        }
+        return subscription;
+    }
+
+    private static void checkName(String name, Violations violations) {
+        if (name != null && name.length() > 200) {
+            violations.add("/name", "must be at most 200 characters");
+        }
+    }
+
+    private static Subscription.Kind kind(String kind, Violations violations) {
+        if ("webhook".equals(kind)) {
+            return Subscription.Kind.WEBHOOK;
+        }
+        if ("queue".equals(kind)) {
+            return Subscription.Kind.QUEUE;
+        }
+        violations.add("/kind", kind == null ? "is required: webhook or queue" : "'" + kind + "' is not webhook or queue");
+        return null;
+    }
+
+    private static Subscription.State state(String state, Violations violations) {
+        if ("active".equals(state)) {
+            return Subscription.State.ACTIVE;
+        }
+        if ("paused".equals(state)) {
+            return Subscription.State.PAUSED;
+        }
+        violations.add("/state", "'" + state + "' is not active or paused");
+        return null;
+    }
+
+    private static void checkWebhook(WebhookIn webhook, boolean creating, Violations violations) {
+        if (webhook.url() != null || creating) {
+            String problem = urlProblem(webhook.url());
+            if (problem != null) {
+                violations.add("/webhook/url", problem);
+            }
+        }
+        if (webhook.timeout() != null) {
+            try {
+                Duration timeout = Duration.parse(webhook.timeout());
+                if (timeout.compareTo(MIN_TIMEOUT) < 0 || timeout.compareTo(MAX_TIMEOUT) > 0) {
+                    violations.add("/webhook/timeout", "must be between PT1S and PT60S");
+                }
+            } catch (DateTimeParseException e) {
+                violations.add("/webhook/timeout", "must be an ISO-8601 duration such as PT15S, not '" + webhook.timeout() + "'");
+            }
+        }
+        if (webhook.headers() != null) {
+            if (webhook.headers().size() > MAX_HEADERS) {
+                violations.add("/webhook/headers", "at most " + MAX_HEADERS + " headers");
+            }
+            webhook.headers().forEach((name, value) -> {
+                String pointer = "/webhook/headers/" + io.herald.platform.problem.FieldError.token(name);
+                if (!HEADER_NAME.matcher(name).matches()) {
+                    violations.add(pointer, "is not a valid HTTP header name");
+                } else if (RESERVED_HEADERS.contains(name.toLowerCase(Locale.ROOT))) {
+                    violations.add(pointer, "is set by Herald itself and cannot be overridden");
+                }
+                if (value == null || value.length() > 1000 || value.chars().anyMatch(c -> c == '\r' || c == '\n')) {
+                    violations.add(pointer, "must be a single-line value of at most 1000 characters");
+                }
+            });
+        }
+    }
+
+    private static String urlProblem(String url) {
+        if (url == null || url.isBlank()) {
+            return "is required: the receiver's http(s) URL";
+        }
+        try {
+            URI uri = new URI(url);
+            if (!"https".equalsIgnoreCase(uri.getScheme()) && !"http".equalsIgnoreCase(uri.getScheme())) {
+                return "must be an http or https URL";
+            }
+            if (uri.getHost() == null || uri.getHost().isEmpty()) {
+                return "must name a host";
+            }
+            if (url.length() > 2048) {
+                return "must be at most 2048 characters";
+            }
+            return null;
+        } catch (java.net.URISyntaxException e) {
+            return "is not a valid URL: " + e.getReason();
+        }
+    }
+
+    private static Duration timeout(String timeout) {
+        return timeout == null ? DEFAULT_TIMEOUT : Duration.parse(timeout);
+    }
+
+    /** Standard Webhooks secret: {@code whsec_} and 32 random bytes in base64. */
+    static String newSecret() {
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        return "whsec_" + Base64.getEncoder().encodeToString(key);
+    }
+
+    private String headersJson(Map<String, String> headers) {
+        if (headers == null || headers.isEmpty()) {
+            return null;
+        }
+        try {
+            return json.writeValueAsString(new LinkedHashMap<>(headers));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private SubscriptionOut out(Subscription subscription, boolean withSecret) {
+        WebhookOut webhook = null;
+        QueueOut queue = null;
+        if (subscription.kind == Subscription.Kind.WEBHOOK) {
+            Map<String, String> headers = null;
+            try {
+                headers = subscription.webhookHeaders == null ? null
+                        : json.readValue(subscription.webhookHeaders, new TypeReference<LinkedHashMap<String, String>>() { });
+            } catch (JsonProcessingException e) {
+                throw new IllegalStateException("Stored headers are not JSON", e);
+            }
+            webhook = new WebhookOut(subscription.webhookUrl, headers, Duration.ofMillis(subscription.webhookTimeoutMs).toString(),
+                    withSecret ? subscription.webhookSecret : null);
+        } else {
+            BrokerTopology topology = broker.topology();
+            queue = new QueueOut(topology.address(subscription.queueName),
+                    topology.address(BrokerTopology.deadLetterQueue(subscription.queueName)), topology.flavour().name().toLowerCase(Locale.ROOT));
+        }
+        JsonNode filter;
+        try {
+            filter = subscription.filter == null ? null : json.readTree(subscription.filter);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored filter is not JSON", e);
+        }
+        return new SubscriptionOut(subscription.id, subscription.name, subscription.topicPattern,
+                subscription.kind.name().toLowerCase(Locale.ROOT), subscription.state.name().toLowerCase(Locale.ROOT), filter,
+                webhook, queue, subscription.createdAt, subscription.updatedAt);
+    }
+
+    private static <T> T await(Future<T> future, String what) {
+        try {
+            return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof BrokerUnavailableException unavailable) {
+                throw unavailable;
+            }
+            throw new BrokerUnavailableException("Could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            throw new BrokerUnavailableException("Could not " + what + " in time", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerUnavailableException("Interrupted while trying to " + what, e);
+        }
+    }
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,34 @@
+package io.herald.store;
+
+import io.herald.platform.problem.ApiProblem;
+import io.herald.platform.problem.Problem;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code /api/v1/events}: searching and reading the event store, as described in openapi.yaml. */
+@Path("/api/v1/events")
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+public class EventResource {
+    private final EventStore store;
+
+    EventResource(EventStore store) {
+        this.store = store;
+    }
+
+    @GET
+    public EventPage list(@QueryParam("topic") String topic, @QueryParam("type") String type, @QueryParam("subject") String subject,
+            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("after") String after,
+            @QueryParam("limit") String limit) {
+        return store.list(new EventStore.Query(topic, type, subject, from, to, after, limit));
+    }
+
+    @GET
+    @Path("/{id}")
+    public EventOut get(@PathParam("id") String id) {
+        return store.get(id).orElseThrow(() -> ApiProblem.notFound("Event", id));
+    }
+}
