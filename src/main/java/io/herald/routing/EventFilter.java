@@ -160,12 +160,16 @@ public final class EventFilter {
         for (int i = 0; i < argument.size(); i += 2) {
             String operator = argument.get(i).asText();
             JsonNode number = argument.get(i + 1);
+            boolean valid = true;
             if (!OPERATORS.contains(operator)) {
                 violations.add(pointer + "/" + i, "'" + operator + "' is not one of < <= = >= >");
-                continue;
+                valid = false;
             }
             if (!number.isNumber()) {
                 violations.add(pointer + "/" + (i + 1), "must be a number");
+                valid = false;
+            }
+            if (!valid) {
                 continue;
             }
             BigDecimal limit = number.decimalValue();

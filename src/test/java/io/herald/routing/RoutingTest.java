@@ -1,0 +1,184 @@
+package io.herald.routing;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.broker.BrokerConfig;
+import io.herald.client.ApiException;
+import io.herald.client.api.EventsApi;
+import io.herald.client.api.SubscriptionsApi;
+import io.herald.client.api.TopicsApi;
+import io.herald.client.model.DeliveryOut;
+import io.herald.client.model.Problem;
+import io.herald.client.model.SubscriptionIn;
+import io.herald.client.model.SubscriptionOut;
+import io.herald.client.model.SubscriptionPatch;
+import io.herald.client.model.TopicIn;
+import io.herald.client.model.WebhookIn;
+import io.herald.testing.HeraldApi;
+import io.herald.testing.JmsQueueReader;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.stream.Collectors;
+
+import static io.herald.testing.HeraldApi.assertProblem;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Subscriptions, patterns and filters, and the relay into each subscription's queue, read by a plain AMQP client. */
+@QuarkusTest
+@Tag("external")
+class RoutingTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TestHTTPResource("/")
+    URL base;
+    @Inject
+    BrokerConfig broker;
+
+    SubscriptionsApi subscriptions;
+    EventsApi events;
+    String prefix;
+
+    @BeforeEach
+    void clients() {
+        subscriptions = new SubscriptionsApi(HeraldApi.client(base));
+        events = new EventsApi(HeraldApi.client(base));
+        prefix = "r" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private String topic(String name) throws ApiException {
+        String topic = prefix + "." + name;
+        new TopicsApi(HeraldApi.client(base)).createTopic(new TopicIn().name(topic));
+        return topic;
+    }
+
+    private SubscriptionOut queueSubscription(String topic, String filter) throws Exception {
+        return subscriptions.createSubscription(new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.QUEUE)
+                .filter(filter == null ? null : JSON.readValue(filter, Map.class)));
+    }
+
+    private String publish(String topic, String body, String type) {
+        return given().contentType("application/json").header("Herald-Event-Type", type).body(body)
+                .post("/api/v1/topics/" + topic + "/events").then().statusCode(202).extract().path("id");
+    }
+
+    @Test
+    void oneEventThreeSubscriptionsTwoMatch() throws Exception {
+        String topic = topic("order.placed");
+        SubscriptionOut bigOrders = queueSubscription(topic, "{\"data\": {\"amount\": [{\"numeric\": [\">\", 100]}]}}");
+        SubscriptionOut dutch = queueSubscription(prefix + ".order.*", "{\"type\": [{\"prefix\": \"order.\"}], \"data\": {\"country\": [\"NL\", \"BE\"]}}");
+        SubscriptionOut refunds = queueSubscription(topic, "{\"type\": [\"order.refunded\"]}");
+
+        String id = publish(topic, "{\"orderId\": \"o-1\", \"amount\": 250, \"country\": \"NL\"}", "order.placed");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            List<DeliveryOut> deliveries = events.getEvent(id).getDeliveries();
+            assertEquals(Set.of(bigOrders.getId(), dutch.getId()), deliveries.stream().map(DeliveryOut::getSubscriptionId).collect(Collectors.toSet()));
+            assertTrue(deliveries.stream().allMatch(d -> d.getState() == DeliveryOut.StateEnum.QUEUED), deliveries.toString());
+        });
+        for (SubscriptionOut matching : List.of(bigOrders, dutch)) {
+            List<JmsQueueReader.Received> read = JmsQueueReader.read(broker, matching.getQueue().getAddress(), 1, Duration.ofSeconds(10));
+            assertEquals(1, read.size(), "one message in " + matching.getQueue().getAddress());
+            JmsQueueReader.Received message = read.get(0);
+            assertEquals(Map.of("orderId", "o-1", "amount", 250, "country", "NL"), JSON.readValue(message.body(), Map.class));
+            assertEquals("1.0", message.properties().get("cloudEvents_specversion"));
+            assertEquals("order.placed", message.properties().get("cloudEvents_type"));
+            assertEquals(id, message.properties().get("cloudEvents_id"), "the producer gave no id: Herald's id is the CloudEvents id");
+            assertEquals(id, message.properties().get("herald_event_id"));
+            assertEquals(topic, message.properties().get("herald_topic"));
+        }
+        assertEquals(0, JmsQueueReader.read(broker, refunds.getQueue().getAddress(), 1, Duration.ofSeconds(1)).size());
+    }
+
+    @Test
+    void topicPatterns() throws Exception {
+        String placed = topic("order.placed");
+        String placedEu = topic("order.placed.eu");
+        SubscriptionOut oneSegment = queueSubscription(prefix + ".order.*", null);
+        SubscriptionOut anyDepth = queueSubscription(prefix + ".order.**", null);
+
+        String first = publish(placed, "{}", "t");
+        String second = publish(placedEu, "{}", "t");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            assertEquals(Set.of(oneSegment.getId(), anyDepth.getId()), subscribers(first));
+            assertEquals(Set.of(anyDepth.getId()), subscribers(second));
+        });
+    }
+
+    private Set<String> subscribers(String eventId) throws ApiException {
+        return events.getEvent(eventId).getDeliveries().stream().map(DeliveryOut::getSubscriptionId).collect(Collectors.toSet());
+    }
+
+    @Test
+    void pausedSubscriptionKeepsItsDeliveriesUntilResumed() throws Exception {
+        String topic = topic("invoice.paid");
+        SubscriptionOut subscription = queueSubscription(topic, null);
+        subscriptions.updateSubscription(subscription.getId(), new SubscriptionPatch().state(SubscriptionPatch.StateEnum.PAUSED));
+        String id = publish(topic, "{\"n\": 1}", "t");
+        Thread.sleep(1500); // several relay rounds
+        assertEquals(DeliveryOut.StateEnum.PENDING, events.getEvent(id).getDeliveries().get(0).getState());
+
+        subscriptions.updateSubscription(subscription.getId(), new SubscriptionPatch().state(SubscriptionPatch.StateEnum.ACTIVE));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertEquals(DeliveryOut.StateEnum.QUEUED, events.getEvent(id).getDeliveries().get(0).getState()));
+        assertEquals(1, JmsQueueReader.read(broker, subscription.getQueue().getAddress(), 1, Duration.ofSeconds(10)).size());
+    }
+
+    @Test
+    void deletingASubscriptionWithMessagesNeedsForce() throws Exception {
+        String topic = topic("doomed");
+        SubscriptionOut subscription = queueSubscription(topic, null);
+        String id = publish(topic, "{}", "t");
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertEquals(DeliveryOut.StateEnum.QUEUED, events.getEvent(id).getDeliveries().get(0).getState()));
+
+        Problem refused = assertProblem(409, "urn:herald:problem:conflict", () -> subscriptions.deleteSubscription(subscription.getId(), null));
+        assertTrue(refused.getDetail().contains("1 message(s) in its queue"), refused.getDetail());
+        subscriptions.deleteSubscription(subscription.getId(), true);
+        assertProblem(404, "urn:herald:problem:not-found", () -> subscriptions.getSubscription(subscription.getId()));
+    }
+
+    @Test
+    void drainedSubscriptionIsDeletedWithoutForce() throws Exception {
+        SubscriptionOut subscription = queueSubscription(topic("quiet"), null);
+        subscriptions.deleteSubscription(subscription.getId(), null);
+        assertProblem(404, "urn:herald:problem:not-found", () -> subscriptions.getSubscription(subscription.getId()));
+    }
+
+    @Test
+    void webhookSubscriptionGetsASecret() throws Exception {
+        SubscriptionOut created = subscriptions.createSubscription(new SubscriptionIn().topic(topic("hooked")).kind(SubscriptionIn.KindEnum.WEBHOOK)
+                .webhook(new WebhookIn().url(java.net.URI.create("https://receiver.example/hook")).headers(Map.of("X-Team", "billing"))));
+        assertNotNull(created.getWebhook().getSecret());
+        assertTrue(created.getWebhook().getSecret().startsWith("whsec_"));
+        assertEquals("PT15S", created.getWebhook().getTimeout());
+        assertEquals(null, subscriptions.getSubscription(created.getId()).getWebhook().getSecret(), "shown once, then only on /secret");
+        assertEquals(created.getWebhook().getSecret(), subscriptions.getSubscriptionSecret(created.getId()).getSecret());
+    }
+
+    @Test
+    void invalidSubscriptionsAreRefusedWithPointers() throws Exception {
+        Problem problem = assertProblem(422, "urn:herald:problem:validation-failed", () -> subscriptions.createSubscription(
+                new SubscriptionIn().topic("Order.*").kind(SubscriptionIn.KindEnum.WEBHOOK)
+                        .filter(JSON.readValue("{\"data\": {\"amount\": [{\"numeric\": [\">>\", \"x\"]}]}, \"colour\": [\"red\"]}", Map.class))
+                        .webhook(new WebhookIn().url(java.net.URI.create("ftp://files")).timeout("PT5M").headers(Map.of("Webhook-Signature", "forged")))));
+        assertEquals(Set.of("/topic", "/filter/data/amount/0/numeric/0", "/filter/data/amount/0/numeric/1", "/filter/colour",
+                "/webhook/url", "/webhook/timeout", "/webhook/headers/Webhook-Signature"),
+                problem.getErrors().stream().map(e -> e.getPointer()).collect(Collectors.toSet()));
+        assertEquals(0, subscriptions.listSubscriptions(null, 200).getItems().stream()
+                .filter(s -> s.getTopic().equals("Order.*")).count(), "nothing was created");
+    }
+}
