@@ -2,6 +2,11 @@ package io.herald.broker;
 
 import io.herald.broker.embedded.EmbeddedBroker;
 import io.herald.testing.TestAmqpConsumer;
+import io.herald.routing.SubscriptionDtos.SubscriptionIn;
+import io.herald.routing.SubscriptionService;
+import io.herald.testing.JmsQueueReader;
+import io.herald.topic.TopicIn;
+import io.herald.topic.TopicService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.amqp.AmqpMessage;
 import io.vertx.core.Vertx;
@@ -11,7 +16,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static io.herald.broker.BrokerQueueTest.join;
 import static io.restassured.RestAssured.given;
@@ -54,6 +66,44 @@ class EmbeddedBrokerRestartTest {
                 .statusCode(200)
                 .body("checks.status", hasItem("UP"))
                 .body("checks.find { it.name == 'broker' }.status", equalTo("UP")));
+    }
+
+    @Inject
+    SubscriptionService subscriptions;
+    @Inject
+    TopicService topics;
+
+    /** Promise 3: a broker outage delays delivery, it loses nothing. */
+    @Test
+    void eventsAcceptedWhileTheBrokerIsDownAreAllQueuedWhenItReturns() throws Exception {
+        String topic = "outage." + UUID.randomUUID().toString().substring(0, 8);
+        topics.create(new TopicIn(topic, null, null, null, null));
+        var subscription = subscriptions.create(new SubscriptionIn(null, topic, "queue", null, null));
+
+        embedded.stop();
+        await().atMost(Duration.ofSeconds(15)).until(() -> !broker.isConnected());
+        ExecutorService producers = Executors.newFixedThreadPool(8);
+        List<Future<Integer>> statuses = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            String body = "{\"n\": " + i + "}";
+            statuses.add(producers.submit(() -> given().contentType("application/json").body(body)
+                    .post("/api/v1/topics/" + topic + "/events").statusCode()));
+        }
+        for (Future<Integer> status : statuses) {
+            assertEquals(202, status.get(), "accepted while the broker is down");
+        }
+        producers.shutdown();
+
+        embedded.start();
+        List<JmsQueueReader.Received> messages = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            messages.addAll(JmsQueueReader.read(config, subscription.queue().address(), 1000 - messages.size(),
+                    Duration.ofSeconds(2)));
+            assertEquals(1000, messages.size());
+        });
+        Set<Object> numbers = new HashSet<>();
+        messages.forEach(m -> numbers.add(m.body()));
+        assertEquals(1000, numbers.size(), "every one of the 1,000 events, none missing");
     }
 
     @Test
