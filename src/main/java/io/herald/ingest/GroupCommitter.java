@@ -191,7 +191,10 @@ public class GroupCommitter {
                     }
                 }
                 if (!fresh.isEmpty()) {
-                    insertKeys(connection, fresh, now, dedupFrom);
+                    List<NewEvent> named = fresh.stream().filter(GroupCommitter::producerNamed).toList();
+                    if (!named.isEmpty()) {
+                        insertKeys(connection, named, now, dedupFrom);
+                    }
                     EventRows.insert(connection, fresh, now);
                     int[] deliveries = router.route(connection, fresh, now);
                     for (int i = 0; i < fresh.size(); i++) {
@@ -232,7 +235,10 @@ public class GroupCommitter {
 
     private static Map<String, String[]> existingKeys(Connection connection, List<Request> group, Instant dedupFrom) throws SQLException {
         List<NewEvent> all = new ArrayList<>();
-        group.forEach(request -> all.addAll(request.events));
+        group.forEach(request -> request.events.stream().filter(GroupCommitter::producerNamed).forEach(all::add));
+        if (all.isEmpty()) {
+            return Map.of();
+        }
         Map<String, String[]> existing = new HashMap<>();
         try (PreparedStatement statement = connection.prepareStatement(EXISTING_KEYS)) {
             SqlArrays.bindText(connection, statement, 1, all, NewEvent::source);
@@ -260,6 +266,14 @@ public class GroupCommitter {
                 throw new KeyRaceException();
             }
         }
+    }
+
+    /**
+     * Whether the producer gave the event its id. An id Herald generated is new by construction, and a producer that
+     * sends none cannot re-post the same event anyway, so such events skip the dedup check and its writes.
+     */
+    private static boolean producerNamed(NewEvent event) {
+        return !event.ceId().equals(event.id());
     }
 
     private static String key(NewEvent event) {

@@ -33,10 +33,12 @@ import java.util.concurrent.CompletionStage;
 public class IngestResource {
     private final IngestService ingest;
     private final EventStore store;
+    private final java.util.concurrent.Executor responder;
 
-    IngestResource(IngestService ingest, EventStore store) {
+    IngestResource(IngestService ingest, EventStore store, org.eclipse.microprofile.context.ManagedExecutor responder) {
         this.ingest = ingest;
         this.store = store;
+        this.responder = responder;
     }
 
     /** What a producer learns about one accepted (or re-posted) event. */
@@ -54,7 +56,8 @@ public class IngestResource {
     public CompletionStage<Response> publish(@PathParam("topic") String topic, @Context HttpHeaders headers, @Context UriInfo uri,
             byte[] body) {
         return ingest.ingest(topic, headers.getHeaderString(HttpHeaders.CONTENT_TYPE), headers::getHeaderString, body == null ? new byte[0] : body)
-                .thenApply(accepted -> respond(topic, accepted, uri));
+                // Answer on a worker, not on the committer thread, which goes straight back to committing.
+                .thenApplyAsync(accepted -> respond(topic, accepted, uri), responder);
     }
 
     private Response respond(String topic, IngestService.Accepted accepted, UriInfo uri) {

@@ -71,7 +71,7 @@ public class IngestService {
             String id = Ids.next("evt");
             events.add(new NewEvent(id, topic, draft.ceId() == null ? id : draft.ceId(), draft.source(), draft.type(), draft.subject(),
                     draft.time(), draft.dataContentType(), draft.dataText(), draft.data(), check.version(), draft.extensions(),
-                    sha256(draft.data().toString())));
+                    sha256(draft.dataText())));
         }
         if (total > 0) {
             throw new ApiProblem(ProblemType.SCHEMA_VIOLATION, (parsed.batch() ? "The batch does not match" : "The event does not match")

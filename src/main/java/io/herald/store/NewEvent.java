@@ -10,7 +10,7 @@ import java.time.OffsetDateTime;
  *
  * @param id          Herald's id ({@code evt_...}), used in URLs and as the webhook id
  * @param ceId        the producer's CloudEvents id (equals {@code id} when the producer gave none)
- * @param payloadHash SHA-256 of the data, to tell a harmless re-post from a conflicting one
+ * @param payloadHash SHA-256 of the data as sent, to tell a harmless re-post (the same data) from a conflicting one
  */
 public record NewEvent(String id, String topic, String ceId, String source, String type, String subject, OffsetDateTime time,
         String dataContentType, String data, JsonNode dataNode, Integer schemaVersion, JsonNode extensions, String payloadHash) {
