@@ -38,6 +38,8 @@ public class BrokerClient {
 
     private AmqpClient client;
     private volatile AmqpConnection connection;
+    /** Counts connections opened: receivers made on an older one are gone and must be made again. */
+    private volatile long generation;
     private volatile String lastFailure = "not connected yet";
     private volatile boolean stopped;
     private long reconnectDelayMs = FIRST_RECONNECT_DELAY_MS;
@@ -68,6 +70,10 @@ public class BrokerClient {
     public boolean isConnected() {
         AmqpConnection current = connection;
         return current != null && !current.isDisconnected();
+    }
+
+    public long generation() {
+        return generation;
     }
 
     /** Why the broker is not connected, for health and logs. */
@@ -143,6 +149,7 @@ public class BrokerClient {
                     return;
                 }
                 opened.exceptionHandler(e -> onConnectionLost(opened, e));
+                generation++;
                 connection = opened;
                 lastFailure = null;
                 reconnectDelayMs = FIRST_RECONNECT_DELAY_MS;

@@ -42,6 +42,9 @@ final class CloudEventsAmqp {
         properties.put("herald_event_id", row.getString("event_id"))
                 .put("herald_delivery_id", row.getString("delivery_id"))
                 .put("herald_topic", row.getString("topic"));
+        if (row.getBoolean("replay")) {
+            properties.put("herald_replay", true);
+        }
         Object version = row.getObject("schema_version");
         if (version != null) {
             properties.put("herald_schema_version", ((Number) version).intValue());

@@ -22,6 +22,12 @@ public class Delivery extends PanacheEntityBase {
         PENDING,
         /** The broker accepted it into the subscription's queue. */
         QUEUED,
+        /** A webhook attempt failed; the next is due at {@link #nextAttemptAt}. */
+        RETRYING,
+        /** The receiver answered 2xx. */
+        DELIVERED,
+        /** Every scheduled attempt failed (or the receiver answered 410): in the dead-letter queue. */
+        EXHAUSTED,
         /** Dropped with its subscription by an operator. */
         DISCARDED
     }
@@ -47,6 +53,18 @@ public class Delivery extends PanacheEntityBase {
 
     @Column(name = "queued_at")
     public Instant queuedAt;
+
+    @Column(nullable = false)
+    public int attempts;
+
+    @Column(name = "next_attempt_at")
+    public Instant nextAttemptAt;
+
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+
+    @Column(nullable = false)
+    public boolean replay;
 
     static long pendingCount(String subscriptionId) {
         return count("subscriptionId = ?1 and state = ?2", subscriptionId, State.PENDING);

@@ -33,7 +33,7 @@ import java.util.concurrent.TimeUnit;
 public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     private static final String CLAIM = """
-            select d.id as delivery_id, d.event_id, s.queue_name, e.topic, e.ce_id, e.source, e.type, e.subject, e.time,
+            select d.id as delivery_id, d.event_id, d.replay, s.queue_name, e.topic, e.ce_id, e.source, e.type, e.subject, e.time,
                    e.data_content_type, e.data, e.schema_version, e.extensions, e.accepted_at
             from deliveries d
             join subscriptions s on s.id = d.subscription_id and s.state = 'ACTIVE'

@@ -17,7 +17,9 @@ import java.time.Instant;
 public class Subscription extends PanacheEntityBase {
     public enum Kind { WEBHOOK, QUEUE }
 
-    public enum State { ACTIVE, PAUSED }
+    public enum State { ACTIVE, PAUSED, DISABLED }
+
+    public enum Format { STANDARD_WEBHOOKS, CLOUDEVENTS_BINARY, CLOUDEVENTS_STRUCTURED }
 
     @Id
     public String id;
@@ -53,6 +55,33 @@ public class Subscription extends PanacheEntityBase {
 
     @Column(name = "webhook_timeout_ms")
     public Integer webhookTimeoutMs;
+
+    @Column(name = "webhook_previous_secret")
+    public String webhookPreviousSecret;
+
+    @Column(name = "webhook_previous_secret_expires")
+    public Instant webhookPreviousSecretExpires;
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "webhook_format", nullable = false)
+    public Format webhookFormat = Format.STANDARD_WEBHOOKS;
+
+    /** Comma-separated ISO-8601 delays; null uses herald.delivery.retry-schedule. */
+    @Column(name = "retry_schedule")
+    public String retrySchedule;
+
+    /** Requests in flight per instance; null uses herald.delivery.max-in-flight. */
+    @Column(name = "max_in_flight")
+    public Integer maxInFlight;
+
+    @Column(name = "consecutive_failures", nullable = false)
+    public int consecutiveFailures;
+
+    @Column(name = "failing_since")
+    public Instant failingSince;
+
+    @Column(name = "disabled_reason")
+    public String disabledReason;
 
     @Column(name = "created_at", nullable = false)
     public Instant createdAt;

@@ -14,7 +14,7 @@ public final class SubscriptionDtos {
 
     /** Webhook settings: where, which extra headers, how long to wait. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record WebhookIn(String url, Map<String, String> headers, String timeout) {
+    public record WebhookIn(String url, Map<String, String> headers, String timeout, String format) {
     }
 
     public record SubscriptionIn(String name, String topic, String kind, JsonNode filter, WebhookIn webhook) {
@@ -28,12 +28,12 @@ public final class SubscriptionDtos {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record WebhookOut(String url, Map<String, String> headers, String timeout, String secret) {
+    public record WebhookOut(String url, Map<String, String> headers, String timeout, String format, String secret) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record SubscriptionOut(String id, String name, String topic, String kind, String state, JsonNode filter,
-            WebhookOut webhook, QueueOut queue, Instant createdAt, Instant updatedAt) {
+    public record SubscriptionOut(String id, String name, String topic, String kind, String state, String disabledReason,
+            JsonNode filter, WebhookOut webhook, QueueOut queue, Instant createdAt, Instant updatedAt) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

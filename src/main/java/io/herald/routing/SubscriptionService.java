@@ -9,6 +9,7 @@ import io.herald.broker.BrokerTopology;
 import io.herald.broker.BrokerUnavailableException;
 import io.herald.platform.Ids;
 import io.herald.platform.Paging;
+import io.herald.platform.SsrfGuard;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.ProblemType;
 import io.herald.platform.problem.Violations;
@@ -25,12 +26,10 @@ import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.net.URI;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,14 +57,15 @@ public class SubscriptionService {
     static final Set<String> RESERVED_HEADERS = Set.of("host", "content-type", "content-length", "user-agent", "traceparent",
             "tracestate", "webhook-id", "webhook-timestamp", "webhook-signature", "connection", "transfer-encoding");
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final ObjectMapper json;
     private final BrokerClient broker;
+    private final SsrfGuard ssrf;
 
-    SubscriptionService(ObjectMapper json, BrokerClient broker) {
+    SubscriptionService(ObjectMapper json, BrokerClient broker, SsrfGuard ssrf) {
         this.json = json;
         this.broker = broker;
+        this.ssrf = ssrf;
     }
 
     public SubscriptionOut create(SubscriptionIn in) {
@@ -103,7 +103,10 @@ public class SubscriptionService {
             subscription.webhookUrl = in.webhook().url();
             subscription.webhookHeaders = headersJson(in.webhook().headers());
             subscription.webhookTimeoutMs = (int) timeout(in.webhook().timeout()).toMillis();
-            subscription.webhookSecret = newSecret();
+            subscription.webhookSecret = SubscriptionSecrets.newSecret();
+            if (in.webhook().format() != null) {
+                subscription.webhookFormat = format(in.webhook().format());
+            }
         }
         subscription.createdAt = now();
         subscription.updatedAt = subscription.createdAt;
@@ -160,6 +163,12 @@ public class SubscriptionService {
                 subscription.name = blankToNull(patch.name());
             }
             if (state != null) {
+                if (state == Subscription.State.ACTIVE) {
+                    // Re-enabling is explicit, and starts the endpoint's health count afresh.
+                    subscription.consecutiveFailures = 0;
+                    subscription.failingSince = null;
+                    subscription.disabledReason = null;
+                }
                 subscription.state = state;
             }
             if (patch.filter() != null) {
@@ -174,6 +183,9 @@ public class SubscriptionService {
                 }
                 if (patch.webhook().timeout() != null) {
                     subscription.webhookTimeoutMs = (int) timeout(patch.webhook().timeout()).toMillis();
+                }
+                if (patch.webhook().format() != null) {
+                    subscription.webhookFormat = format(patch.webhook().format());
                 }
             }
             subscription.updatedAt = now();
@@ -240,9 +252,12 @@ public class SubscriptionService {
         return null;
     }
 
-    private static void checkWebhook(WebhookIn webhook, boolean creating, Violations violations) {
+    private void checkWebhook(WebhookIn webhook, boolean creating, Violations violations) {
         if (webhook.url() != null || creating) {
             String problem = urlProblem(webhook.url());
+            if (problem == null) {
+                problem = ssrf.problem(webhook.url());
+            }
             if (problem != null) {
                 violations.add("/webhook/url", problem);
             }
@@ -256,6 +271,9 @@ public class SubscriptionService {
             } catch (DateTimeParseException e) {
                 violations.add("/webhook/timeout", "must be an ISO-8601 duration such as PT15S, not '" + webhook.timeout() + "'");
             }
+        }
+        if (webhook.format() != null && format(webhook.format()) == null) {
+            violations.add("/webhook/format", "'" + webhook.format() + "' is not standard-webhooks, cloudevents-binary or cloudevents-structured");
         }
         if (webhook.headers() != null) {
             if (webhook.headers().size() > MAX_HEADERS) {
@@ -296,16 +314,19 @@ public class SubscriptionService {
         }
     }
 
+    private static Subscription.Format format(String format) {
+        return switch (format) {
+            case "standard-webhooks" -> Subscription.Format.STANDARD_WEBHOOKS;
+            case "cloudevents-binary" -> Subscription.Format.CLOUDEVENTS_BINARY;
+            case "cloudevents-structured" -> Subscription.Format.CLOUDEVENTS_STRUCTURED;
+            default -> null;
+        };
+    }
+
     private static Duration timeout(String timeout) {
         return timeout == null ? DEFAULT_TIMEOUT : Duration.parse(timeout);
     }
 
-    /** Standard Webhooks secret: {@code whsec_} and 32 random bytes in base64. */
-    static String newSecret() {
-        byte[] key = new byte[32];
-        RANDOM.nextBytes(key);
-        return "whsec_" + Base64.getEncoder().encodeToString(key);
-    }
 
     private String headersJson(Map<String, String> headers) {
         if (headers == null || headers.isEmpty()) {
@@ -330,7 +351,7 @@ public class SubscriptionService {
                 throw new IllegalStateException("Stored headers are not JSON", e);
             }
             webhook = new WebhookOut(subscription.webhookUrl, headers, Duration.ofMillis(subscription.webhookTimeoutMs).toString(),
-                    withSecret ? subscription.webhookSecret : null);
+                    subscription.webhookFormat.name().toLowerCase(Locale.ROOT).replace('_', '-'), withSecret ? subscription.webhookSecret : null);
         } else {
             BrokerTopology topology = broker.topology();
             queue = new QueueOut(topology.address(subscription.queueName),
@@ -343,7 +364,8 @@ public class SubscriptionService {
             throw new IllegalStateException("Stored filter is not JSON", e);
         }
         return new SubscriptionOut(subscription.id, subscription.name, subscription.topicPattern,
-                subscription.kind.name().toLowerCase(Locale.ROOT), subscription.state.name().toLowerCase(Locale.ROOT), filter,
+                subscription.kind.name().toLowerCase(Locale.ROOT), subscription.state.name().toLowerCase(Locale.ROOT),
+                subscription.disabledReason, filter,
                 webhook, queue, subscription.createdAt, subscription.updatedAt);
     }
 

@@ -1,0 +1,292 @@
+package io.herald.delivery;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agroal.api.AgroalDataSource;
+import io.herald.platform.Ids;
+import io.herald.routing.Router;
+import io.herald.store.EventRows;
+import io.herald.store.NewEvent;
+import jakarta.inject.Singleton;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * The recorded life of webhook deliveries in PostgreSQL: claiming one for an attempt (with a lease, so a crashed
+ * instance's delivery is retried by another), and recording each attempt with the state it leads to, in one
+ * transaction with the subscription's health and any operational event it causes.
+ */
+@Singleton
+public class DeliveryLedger {
+    public static final String EXHAUSTED_TOPIC = "herald.delivery.exhausted";
+    public static final String DISABLED_TOPIC = "herald.subscription.disabled";
+    private static final String EVENT_COLUMNS = "e.id, e.topic, e.ce_id, e.source, e.type, e.subject, e.time, e.data_content_type, e.data, e.extensions";
+
+    private final AgroalDataSource dataSource;
+    private final Router router;
+    private final DeliveryConfig config;
+    private final ObjectMapper json;
+
+    DeliveryLedger(AgroalDataSource dataSource, Router router, DeliveryConfig config, ObjectMapper json) {
+        this.dataSource = dataSource;
+        this.router = router;
+        this.config = config;
+        this.json = json;
+    }
+
+    /** A delivery claimed for one attempt: how many attempts it had, and the event it carries. */
+    public record Claim(String deliveryId, String subscriptionId, int attempts, EventSnapshot event) {
+    }
+
+    /** Where an attempt left the delivery, and what must follow the commit. */
+    public record Recorded(String state, boolean exhausted, boolean subscriptionDisabled, Instant nextAttemptAt) {
+    }
+
+    public enum Trigger { SCHEDULED, MANUAL }
+
+    /**
+     * Claims a delivery that arrived from its queue, unless it is already being attempted or finished (a duplicate
+     * message): the lease keeps the retry poller away while this attempt runs.
+     */
+    public Optional<Integer> claimFromQueue(String deliveryId, Duration lease) throws SQLException {
+        String sql = "update deliveries set state = 'RETRYING', next_attempt_at = ? where id = ? and state in ('PENDING', 'QUEUED') "
+                + "returning attempts";
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setTimestamp(1, Timestamp.from(Instant.now().plus(lease)));
+            statement.setString(2, deliveryId);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Claims due retries of active webhook subscriptions, leasing each for {@code lease}. */
+    public List<Claim> claimDue(int limit, Duration lease) throws SQLException {
+        String sql = """
+                with due as (
+                    select d.id from deliveries d join subscriptions s on s.id = d.subscription_id
+                    where d.state = 'RETRYING' and d.next_attempt_at <= now() and s.state = 'ACTIVE' and s.kind = 'WEBHOOK'
+                    order by d.next_attempt_at limit ? for update of d skip locked)
+                update deliveries d set next_attempt_at = ? from due where d.id = due.id
+                returning d.id, d.subscription_id, d.attempts, d.event_id, d.event_accepted_at""";
+        List<Claim> claims = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection()) {
+            List<String[]> rows = new ArrayList<>();
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                statement.setInt(1, limit);
+                statement.setTimestamp(2, Timestamp.from(Instant.now().plus(lease)));
+                try (ResultSet rs = statement.executeQuery()) {
+                    while (rs.next()) {
+                        rows.add(new String[] {rs.getString(1), rs.getString(2), Integer.toString(rs.getInt(3)), rs.getString(4)});
+                    }
+                }
+            }
+            for (String[] row : rows) {
+                event(connection, row[3]).ifPresent(event -> claims.add(new Claim(row[0], row[1], Integer.parseInt(row[2]), event)));
+            }
+        }
+        return claims;
+    }
+
+    /** The delivery with its event, for a manual retry; empty if unknown. */
+    public Optional<Claim> find(String deliveryId) throws SQLException {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+                "select subscription_id, attempts, event_id from deliveries where id = ?")) {
+            statement.setString(1, deliveryId);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                String subscription = rs.getString(1);
+                int attempts = rs.getInt(2);
+                return event(connection, rs.getString(3)).map(event -> new Claim(deliveryId, subscription, attempts, event));
+            }
+        }
+    }
+
+    private Optional<EventSnapshot> event(Connection connection, String eventId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "select " + EVENT_COLUMNS + " from events e where e.id = ? order by e.accepted_at desc limit 1")) {
+            statement.setString(1, eventId);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (!rs.next()) {
+                    return Optional.empty();
+                }
+                Timestamp time = rs.getTimestamp(7);
+                String extensions = rs.getString(10);
+                return Optional.of(new EventSnapshot(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getString(6), time == null ? null : time.toInstant().toString(), rs.getString(8), rs.getString(9),
+                        extensions == null ? null : (ObjectNode) json.readTree(extensions)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException("Stored extensions are not JSON", e);
+            }
+        }
+    }
+
+    /**
+     * Records an attempt and moves the delivery on: DELIVERED on 2xx; EXHAUSTED after the last scheduled attempt or on
+     * 410 (which also disables the subscription); otherwise RETRYING at the next scheduled time, or at the receiver's
+     * Retry-After within bounds. A manual attempt that fails changes nothing but the record.
+     */
+    public Recorded record(Claim claim, Target target, AttemptResult result, Trigger trigger) throws SQLException {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        int attempts = claim.attempts() + 1;
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                insertAttempt(connection, claim.deliveryId(), result, trigger);
+                Recorded recorded;
+                boolean disabled = false;
+                if (result.succeeded()) {
+                    recorded = new Recorded("DELIVERED", false, false, null);
+                    update(connection, claim.deliveryId(), "DELIVERED", attempts, null, now, null);
+                    health(connection, target.subscriptionId(), true, now);
+                } else {
+                    disabled = result.gone()
+                            ? disable(connection, target.subscriptionId(), "the receiver answered 410 Gone", now)
+                            : health(connection, target.subscriptionId(), false, now);
+                    if (trigger == Trigger.MANUAL) {
+                        // Not rescheduled: the delivery keeps its state and its next scheduled time.
+                        update(connection, claim.deliveryId(), null, attempts, null, null, "keep");
+                        recorded = new Recorded("UNCHANGED", false, disabled, null);
+                    } else if (result.gone() || attempts >= target.retrySchedule().size()) {
+                        update(connection, claim.deliveryId(), "EXHAUSTED", attempts, null, now, null);
+                        publish(connection, EXHAUSTED_TOPIC, target.subscriptionId(), exhaustedEvent(claim, target, result, attempts), now);
+                        recorded = new Recorded("EXHAUSTED", true, disabled, null);
+                    } else {
+                        Instant next = now.plus(nextDelay(target.retrySchedule().get(attempts), result.retryAfter()));
+                        update(connection, claim.deliveryId(), "RETRYING", attempts, next, null, null);
+                        recorded = new Recorded("RETRYING", false, disabled, next);
+                    }
+                }
+                connection.commit();
+                return recorded;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /** The scheduled delay with jitter, or the receiver's Retry-After when it gave one (capped). */
+    Duration nextDelay(Duration scheduled, Duration retryAfter) {
+        if (retryAfter != null) {
+            return retryAfter.compareTo(config.maxRetryAfter()) > 0 ? config.maxRetryAfter() : retryAfter;
+        }
+        double spread = config.jitter() * (ThreadLocalRandom.current().nextDouble() * 2 - 1);
+        return Duration.ofMillis(Math.max(0, Math.round(scheduled.toMillis() * (1 + spread))));
+    }
+
+    private static void insertAttempt(Connection connection, String deliveryId, AttemptResult result, Trigger trigger) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("insert into delivery_attempts (delivery_id, attempted_at, "
+                + "duration_ms, status_code, outcome, error_class, error, response_excerpt, trigger) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            statement.setString(1, deliveryId);
+            statement.setTimestamp(2, Timestamp.from(result.at()));
+            statement.setInt(3, (int) Math.min(Integer.MAX_VALUE, result.durationMs()));
+            statement.setObject(4, result.status());
+            statement.setString(5, result.succeeded() ? "SUCCEEDED" : "FAILED");
+            statement.setString(6, result.errorClass() == null ? null : result.errorClass().name());
+            statement.setString(7, result.error());
+            statement.setString(8, result.responseExcerpt() == null ? null : result.responseExcerpt().replace("\u0000", ""));
+            statement.setString(9, trigger.name());
+            statement.executeUpdate();
+        }
+    }
+
+    /** {@code keep} leaves state and next attempt as they are and only counts the attempt. */
+    private static void update(Connection connection, String deliveryId, String state, int attempts, Instant next, Instant finished,
+            String keep) throws SQLException {
+        String sql = keep != null ? "update deliveries set attempts = ? where id = ?"
+                : "update deliveries set attempts = ?, state = ?, next_attempt_at = ?, finished_at = ? where id = ?";
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setInt(1, attempts);
+            if (keep != null) {
+                statement.setString(2, deliveryId);
+            } else {
+                statement.setString(2, state);
+                statement.setTimestamp(3, next == null ? null : Timestamp.from(next));
+                statement.setTimestamp(4, finished == null ? null : Timestamp.from(finished));
+                statement.setString(5, deliveryId);
+            }
+            statement.executeUpdate();
+        }
+    }
+
+    /** Counts a success or failure; disables the subscription when it has failed for too many attempts and too long. */
+    private boolean health(Connection connection, String subscriptionId, boolean success, Instant now) throws SQLException {
+        if (success) {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "update subscriptions set consecutive_failures = 0, failing_since = null where id = ? and consecutive_failures > 0")) {
+                statement.setString(1, subscriptionId);
+                statement.executeUpdate();
+            }
+            return false;
+        }
+        try (PreparedStatement statement = connection.prepareStatement("update subscriptions set consecutive_failures = consecutive_failures + 1, "
+                + "failing_since = coalesce(failing_since, ?) where id = ? returning consecutive_failures, failing_since")) {
+            statement.setTimestamp(1, Timestamp.from(now));
+            statement.setString(2, subscriptionId);
+            try (ResultSet rs = statement.executeQuery()) {
+                if (rs.next() && rs.getInt(1) >= config.disableAfterFailures()
+                        && !rs.getTimestamp(2).toInstant().plus(config.disableAfterFailingFor()).isAfter(now)) {
+                    return disable(connection, subscriptionId, rs.getInt(1) + " failed attempts in a row since " + rs.getTimestamp(2).toInstant(), now);
+                }
+            }
+        }
+        return false;
+    }
+
+    private boolean disable(Connection connection, String subscriptionId, String reason, Instant now) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "update subscriptions set state = 'DISABLED', disabled_reason = ?, updated_at = ?, version = version + 1 "
+                        + "where id = ? and state <> 'DISABLED'")) {
+            statement.setString(1, reason);
+            statement.setTimestamp(2, Timestamp.from(now));
+            statement.setString(3, subscriptionId);
+            if (statement.executeUpdate() == 0) {
+                return false;
+            }
+        }
+        ObjectNode data = json.createObjectNode().put("subscriptionId", subscriptionId).put("reason", reason).put("disabledAt", now.toString());
+        publish(connection, DISABLED_TOPIC, subscriptionId, data, now);
+        return true;
+    }
+
+    private ObjectNode exhaustedEvent(Claim claim, Target target, AttemptResult last, int attempts) {
+        ObjectNode data = json.createObjectNode()
+                .put("deliveryId", claim.deliveryId())
+                .put("subscriptionId", target.subscriptionId())
+                .put("eventId", claim.event().eventId())
+                .put("eventTopic", claim.event().topic())
+                .put("eventType", claim.event().type())
+                .put("attempts", attempts);
+        if (last.status() != null) {
+            data.put("lastStatus", last.status());
+        }
+        if (last.error() != null) {
+            data.put("lastError", last.error());
+        }
+        return data;
+    }
+
+    /** Stores an operational event in this same transaction and routes it to its topic's subscribers. */
+    private void publish(Connection connection, String topic, String subject, JsonNode data, Instant now) throws SQLException {
+        String id = Ids.next("evt");
+        String text = data.toString();
+        NewEvent event = new NewEvent(id, topic, id, "/herald", topic, subject, null, "application/json", text, data, null, null, "");
+        EventRows.insert(connection, List.of(event), now);
+        router.route(connection, List.of(event), now);
+    }
+}

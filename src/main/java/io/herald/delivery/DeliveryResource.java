@@ -1,0 +1,56 @@
+package io.herald.delivery;
+
+import io.herald.delivery.DeliveryService.AttemptList;
+import io.herald.delivery.DeliveryService.DeliveryOut;
+import io.herald.delivery.DeliveryService.DeliveryPage;
+import io.herald.delivery.DeliveryService.RedriveIn;
+import io.herald.delivery.DeliveryService.RedriveOut;
+import io.herald.delivery.DeliveryService.ReplayIn;
+import io.herald.delivery.DeliveryService.ReplayOut;
+import io.herald.delivery.DeliveryService.RetryOut;
+import io.herald.delivery.DeliveryService.SecretOut;
+import io.herald.platform.problem.Problem;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+/** Deliveries and their attempts, and the operator's actions on one, as described in openapi.yaml. */
+@Path("/api/v1/deliveries")
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Consumes(MediaType.APPLICATION_JSON)
+public class DeliveryResource {
+    private final DeliveryService deliveries;
+
+    DeliveryResource(DeliveryService deliveries) {
+        this.deliveries = deliveries;
+    }
+
+    @GET
+    @Path("/{id}")
+    public DeliveryOut get(@PathParam("id") String id) {
+        return deliveries.get(id);
+    }
+
+    @GET
+    @Path("/{id}/attempts")
+    public AttemptList attempts(@PathParam("id") String id) {
+        return deliveries.attempts(id);
+    }
+
+    @POST
+    @Path("/{id}/retry")
+    public RetryOut retry(@PathParam("id") String id) {
+        return deliveries.retryNow(id);
+    }
+
+    @POST
+    @Path("/{id}/discard")
+    public DeliveryOut discard(@PathParam("id") String id) {
+        return deliveries.discard(id);
+    }
+}

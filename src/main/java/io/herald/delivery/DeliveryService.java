@@ -1,0 +1,383 @@
+package io.herald.delivery;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
+import io.herald.platform.Ids;
+import io.herald.platform.Paging;
+import io.herald.platform.problem.ApiProblem;
+import io.herald.platform.problem.FieldError;
+import io.herald.platform.problem.ProblemType;
+import io.herald.platform.problem.ServiceUnavailableException;
+import io.herald.platform.problem.Violations;
+import io.herald.routing.EventFilter;
+import io.herald.routing.OutboxRelay;
+import io.herald.routing.Subscription;
+import io.herald.routing.TopicPattern;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Deliveries and the operator's actions on them: read deliveries and attempts, retry one now, discard, redrive
+ * exhausted ones, replay stored events into one subscription. The REST API and the console both call this.
+ */
+@ApplicationScoped
+public class DeliveryService {
+    private static final Logger LOG = Logger.getLogger(DeliveryService.class);
+    static final Set<String> STATES = Set.of("pending", "queued", "retrying", "delivered", "exhausted", "discarded");
+    private static final String COLUMNS = "id, event_id, subscription_id, state, attempts, next_attempt_at, created_at, queued_at, "
+            + "finished_at, replay";
+
+    private final AgroalDataSource dataSource;
+    private final DeliveryLedger ledger;
+    private final Dispatcher dispatcher;
+    private final OutboxRelay relay;
+    private final ObjectMapper json;
+
+    DeliveryService(AgroalDataSource dataSource, DeliveryLedger ledger, Dispatcher dispatcher, OutboxRelay relay, ObjectMapper json) {
+        this.dataSource = dataSource;
+        this.ledger = ledger;
+        this.dispatcher = dispatcher;
+        this.relay = relay;
+        this.json = json;
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DeliveryOut(String id, String eventId, String subscriptionId, String state, int attempts, Instant nextAttemptAt,
+            Instant createdAt, Instant queuedAt, Instant finishedAt, boolean replay) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record DeliveryPage(List<DeliveryOut> items, String next) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record AttemptOut(Instant attemptedAt, int durationMs, Integer statusCode, String outcome, String errorClass, String error,
+            String responseExcerpt, String trigger) {
+    }
+
+    public record AttemptList(List<AttemptOut> items) {
+    }
+
+    /** What a manual retry did: the attempt, and the delivery after it. */
+    public record RetryOut(AttemptOut attempt, DeliveryOut delivery) {
+    }
+
+    public record RedriveIn(List<String> deliveryIds) {
+    }
+
+    public record RedriveOut(int redriven) {
+    }
+
+    public record ReplayIn(String from, String to, JsonNode filter, Boolean dryRun, Integer ratePerSecond) {
+    }
+
+    public record ReplayOut(int matched, boolean dryRun, int replayed) {
+    }
+
+    public DeliveryOut get(String id) {
+        return query("select " + COLUMNS + " from deliveries where id = ?", List.of(id)).stream().findFirst()
+                .orElseThrow(() -> ApiProblem.notFound("Delivery", id));
+    }
+
+    public AttemptList attempts(String id) {
+        get(id);
+        List<AttemptOut> attempts = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+                "select attempted_at, duration_ms, status_code, outcome, error_class, error, response_excerpt, trigger "
+                        + "from delivery_attempts where delivery_id = ? order by attempted_at, id")) {
+            statement.setString(1, id);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    attempts.add(attempt(rs));
+                }
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        return new AttemptList(attempts);
+    }
+
+    public DeliveryPage ofSubscription(String subscriptionId, String state, String after, String limit) {
+        requireSubscription(subscriptionId);
+        int size = Paging.limit(limit, 50, 500);
+        if (state != null && !state.isEmpty() && !STATES.contains(state)) {
+            throw ApiProblem.invalid(List.of(new FieldError("/state", "query parameter 'state' must be one of " + STATES)));
+        }
+        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from deliveries where subscription_id = ?");
+        List<Object> parameters = new ArrayList<>(List.of(subscriptionId));
+        if (state != null && !state.isEmpty()) {
+            sql.append(" and state = ?");
+            parameters.add(state.toUpperCase(Locale.ROOT));
+        }
+        if (after != null && !after.isEmpty()) {
+            sql.append(" and id < ?");
+            parameters.add(after);
+        }
+        sql.append(" order by id desc limit ").append(size + 1);
+        List<DeliveryOut> items = query(sql.toString(), parameters);
+        boolean more = items.size() > size;
+        if (more) {
+            items = items.subList(0, size);
+        }
+        return new DeliveryPage(items, more ? items.get(items.size() - 1).id() : null);
+    }
+
+    /** Attempts the delivery now; a failure is recorded, not rescheduled. */
+    public RetryOut retryNow(String id) {
+        DeliveryOut delivery = get(id);
+        if (delivery.state().equals("discarded")) {
+            throw new ApiProblem(ProblemType.CONFLICT, "Delivery '" + id + "' was discarded; it is not retried");
+        }
+        try {
+            DeliveryLedger.Claim claim = ledger.find(id).orElseThrow(() -> new ApiProblem(ProblemType.CONFLICT,
+                    "The event of delivery '" + id + "' is no longer in the store (retention)"));
+            dispatcher.retryNow(claim).get(2, TimeUnit.MINUTES);
+        } catch (SQLException | ExecutionException | TimeoutException e) {
+            throw unavailable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(e);
+        } catch (IllegalStateException e) {
+            throw new ApiProblem(ProblemType.CONFLICT, e.getMessage());
+        }
+        List<AttemptOut> attempts = attempts(id).items();
+        return new RetryOut(attempts.get(attempts.size() - 1), get(id));
+    }
+
+    public DeliveryOut discard(String id) {
+        DeliveryOut delivery = get(id);
+        if (delivery.state().equals("delivered")) {
+            throw new ApiProblem(ProblemType.CONFLICT, "Delivery '" + id + "' was delivered; there is nothing to discard");
+        }
+        execute("update deliveries set state = 'DISCARDED', next_attempt_at = null, finished_at = now() where id = ? "
+                + "and state <> 'DELIVERED'", List.of(id));
+        return get(id);
+    }
+
+    /** Puts exhausted deliveries (the listed ones, or all of the subscription's when none are listed) back on the retry schedule from its start. */
+    public RedriveOut redrive(String subscriptionId, RedriveIn in) {
+        requireSubscription(subscriptionId);
+        String sql = "update deliveries set state = 'RETRYING', attempts = 0, next_attempt_at = now(), finished_at = null "
+                + "where subscription_id = ? and state = 'EXHAUSTED'";
+        List<Object> parameters = new ArrayList<>(List.of(subscriptionId));
+        if (in != null && in.deliveryIds() != null && !in.deliveryIds().isEmpty()) {
+            sql += " and id = any(?)";
+            parameters.add(in.deliveryIds().toArray(new String[0]));
+        }
+        return new RedriveOut(execute(sql, parameters));
+    }
+
+    /**
+     * Replays stored events of the subscription's topics accepted in [from, to) and matching the filter (the
+     * subscription's own when none is given) as new deliveries marked as replays, at most {@code ratePerSecond}
+     * per second. A dry run only counts them.
+     */
+    public ReplayOut replay(String subscriptionId, ReplayIn in) {
+        Subscription subscription = requireSubscription(subscriptionId);
+        if (in == null) {
+            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "A JSON body {\"from\": ..., \"to\": ...} is required");
+        }
+        Violations violations = new Violations();
+        Instant from = time(in.from(), "/from", violations, true);
+        Instant to = time(in.to(), "/to", violations, false);
+        if (from != null && to != null && !from.isBefore(to)) {
+            violations.add("/to", "must be after 'from'");
+        }
+        int rate = in.ratePerSecond() == null ? 100 : in.ratePerSecond();
+        if (rate < 1 || rate > 10_000) {
+            violations.add("/ratePerSecond", "must be between 1 and 10000");
+        }
+        EventFilter filter = EventFilter.MATCH_ALL;
+        try {
+            JsonNode filterNode = in.filter() != null ? in.filter()
+                    : subscription.filter == null ? null : json.readTree(subscription.filter);
+            filter = EventFilter.parse(filterNode, "/filter", violations);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        violations.throwIfAny();
+
+        List<String[]> matching = matchingEvents(subscription, from, to == null ? Instant.now() : to, filter);
+        boolean dryRun = Boolean.TRUE.equals(in.dryRun());
+        if (dryRun || matching.isEmpty()) {
+            return new ReplayOut(matching.size(), dryRun, 0);
+        }
+        Thread pacer = new Thread(() -> pace(subscriptionId, matching, rate), "herald-replay-" + subscriptionId);
+        pacer.setDaemon(true);
+        pacer.start();
+        return new ReplayOut(matching.size(), false, matching.size());
+    }
+
+    private List<String[]> matchingEvents(Subscription subscription, Instant from, Instant to, EventFilter filter) {
+        TopicPattern pattern = TopicPattern.of(subscription.topicPattern);
+        List<String[]> matching = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+                "select id, accepted_at, topic, type, subject, source, data from events where accepted_at >= ? and accepted_at < ? "
+                        + "order by accepted_at, id")) {
+            statement.setTimestamp(1, Timestamp.from(from));
+            statement.setTimestamp(2, Timestamp.from(to));
+            statement.setFetchSize(1000);
+            connection.setAutoCommit(false);
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    if (!pattern.matches(rs.getString(3))) {
+                        continue;
+                    }
+                    EventFilter.Event view = new EventFilter.Event(rs.getString(4), rs.getString(5), rs.getString(6), json.readTree(rs.getString(7)));
+                    if (filter.matches(view)) {
+                        matching.add(new String[] {rs.getString(1), rs.getTimestamp(2).toInstant().toString()});
+                    }
+                }
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw unavailable(e);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Stored data is not JSON", e);
+        }
+        return matching;
+    }
+
+    /** Inserts the replay deliveries a second's worth at a time; the relay queues them like any other. */
+    private void pace(String subscriptionId, List<String[]> events, int perSecond) {
+        for (int start = 0; start < events.size(); start += perSecond) {
+            long began = System.nanoTime();
+            List<String[]> slice = events.subList(start, Math.min(events.size(), start + perSecond));
+            try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+                    "insert into deliveries (id, event_id, event_accepted_at, subscription_id, state, created_at, replay) "
+                            + "values (?, ?, ?::timestamptz, ?, 'PENDING', now(), true)")) {
+                for (String[] event : slice) {
+                    statement.setString(1, Ids.next("dlv"));
+                    statement.setString(2, event[0]);
+                    statement.setString(3, event[1]);
+                    statement.setString(4, subscriptionId);
+                    statement.addBatch();
+                }
+                statement.executeBatch();
+            } catch (SQLException e) {
+                LOG.warnf("Replay into %s stopped after %d of %d events: %s", subscriptionId, start, events.size(), e.getMessage());
+                return;
+            }
+            relay.wake();
+            long rest = 1000 - (System.nanoTime() - began) / 1_000_000;
+            if (rest > 0 && start + perSecond < events.size()) {
+                try {
+                    Thread.sleep(rest);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    public record SecretOut(String secret, Instant previousSecretValidUntil) {
+    }
+
+    /** A new signing secret; the previous one keeps signing (both signatures are sent) for the grace period. */
+    public SecretOut rotateSecret(String subscriptionId, java.time.Duration grace) {
+        return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
+            Subscription subscription = requireSubscription(subscriptionId);
+            if (subscription.kind != Subscription.Kind.WEBHOOK) {
+                throw new ApiProblem(ProblemType.CONFLICT, "Subscription '" + subscriptionId + "' is a queue subscription and has no secret");
+            }
+            Instant until = Instant.now().plus(grace).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            subscription.webhookPreviousSecret = subscription.webhookSecret;
+            subscription.webhookPreviousSecretExpires = until;
+            subscription.webhookSecret = io.herald.routing.SubscriptionSecrets.newSecret();
+            subscription.updatedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            return new SecretOut(subscription.webhookSecret, until);
+        });
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private static Subscription requireSubscription(String id) {
+        Subscription subscription = id == null ? null : Subscription.findById(id);
+        if (subscription == null) {
+            throw ApiProblem.notFound("Subscription", id);
+        }
+        return subscription;
+    }
+
+    private static Instant time(String value, String pointer, Violations violations, boolean required) {
+        if (value == null || value.isEmpty()) {
+            if (required) {
+                violations.add(pointer, "is required: an RFC 3339 time such as 2026-11-26T10:00:00Z");
+            }
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value).toInstant();
+        } catch (DateTimeParseException e) {
+            violations.add(pointer, "must be an RFC 3339 time such as 2026-11-26T10:00:00Z, not '" + value + "'");
+            return null;
+        }
+    }
+
+    private List<DeliveryOut> query(String sql, List<Object> parameters) {
+        List<DeliveryOut> result = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.size(); i++) {
+                statement.setObject(i + 1, parameters.get(i));
+            }
+            try (ResultSet rs = statement.executeQuery()) {
+                while (rs.next()) {
+                    result.add(new DeliveryOut(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4).toLowerCase(Locale.ROOT),
+                            rs.getInt(5), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8)),
+                            instant(rs.getTimestamp(9)), rs.getBoolean(10)));
+                }
+            }
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        return result;
+    }
+
+    private int execute(String sql, List<Object> parameters) {
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.size(); i++) {
+                Object parameter = parameters.get(i);
+                if (parameter instanceof String[] array) {
+                    statement.setArray(i + 1, connection.createArrayOf("text", array));
+                } else {
+                    statement.setObject(i + 1, parameter);
+                }
+            }
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+    }
+
+    private static AttemptOut attempt(ResultSet rs) throws SQLException {
+        return new AttemptOut(rs.getTimestamp(1).toInstant(), rs.getInt(2), (Integer) rs.getObject(3), rs.getString(4).toLowerCase(Locale.ROOT),
+                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8).toLowerCase(Locale.ROOT));
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    private static ServiceUnavailableException unavailable(Exception e) {
+        return new ServiceUnavailableException("The delivery store is unavailable", e);
+    }
+}

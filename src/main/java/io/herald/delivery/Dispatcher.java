@@ -1,0 +1,412 @@
+package io.herald.delivery;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.agroal.api.AgroalDataSource;
+import io.herald.broker.BrokerClient;
+import io.herald.broker.BrokerTopology;
+import io.herald.routing.OutboxRelay;
+import io.herald.routing.Subscription;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.amqp.AmqpMessage;
+import io.vertx.amqp.AmqpReceiver;
+import io.vertx.amqp.AmqpReceiverOptions;
+import io.vertx.core.json.JsonObject;
+import jakarta.annotation.Priority;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.jboss.logging.Logger;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Delivers webhook subscriptions' events. Each active webhook subscription has a lane on every instance: a receiver on
+ * its queue (competing with other instances' receivers), at most {@code max-in-flight} requests at once, so a slow or
+ * dead endpoint holds only its own lane. Lanes follow subscriptions created, paused, resumed, disabled and deleted at
+ * run time. First attempts come from the queue; retries are scheduled in PostgreSQL and claimed by any instance when
+ * due. A queue message is settled only after its attempt is recorded.
+ */
+@Singleton
+public class Dispatcher {
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+    /** How long an attempt may hold a delivery before another instance may take it over, beyond its timeout. */
+    private static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
+
+    private final BrokerClient broker;
+    private final AgroalDataSource dataSource;
+    private final DeliveryLedger ledger;
+    private final WebhookClient client;
+    private final DeliveryConfig config;
+    private final OutboxRelay relay;
+    private final ObjectMapper json;
+    private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    /** Database work of attempts (claims and records) runs here, never on the event loop. */
+    private final ExecutorService ledgerWork = Executors.newFixedThreadPool(8, daemon("herald-delivery-ledger"));
+    private final Counter delivered;
+    private final Counter failed;
+    private final Timer endToEnd;
+    private Thread reconciler;
+    private Thread retries;
+    private volatile boolean running = true;
+
+    Dispatcher(BrokerClient broker, AgroalDataSource dataSource, DeliveryLedger ledger, WebhookClient client, DeliveryConfig config,
+            OutboxRelay relay, ObjectMapper json, MeterRegistry metrics) {
+        this.broker = broker;
+        this.dataSource = dataSource;
+        this.ledger = ledger;
+        this.client = client;
+        this.config = config;
+        this.relay = relay;
+        this.json = json;
+        this.delivered = Counter.builder("herald.delivery.attempts").tag("outcome", "succeeded").register(metrics);
+        this.failed = Counter.builder("herald.delivery.attempts").tag("outcome", "failed").register(metrics);
+        this.endToEnd = Timer.builder("herald.delivery.latency").description("Event accepted to webhook answered 2xx")
+                .publishPercentileHistogram().register(metrics);
+    }
+
+    /** A subscription's lane on this instance. */
+    private final class Lane {
+        final String subscriptionId;
+        volatile Target target;
+        volatile long version;
+        volatile AmqpReceiver receiver;
+        volatile long generation = -1;
+        final AtomicInteger inFlight = new AtomicInteger();
+        volatile boolean paused;
+
+        Lane(String subscriptionId) {
+            this.subscriptionId = subscriptionId;
+        }
+
+        boolean tryEnter() {
+            if (inFlight.incrementAndGet() > target.maxInFlight()) {
+                inFlight.decrementAndGet();
+                return false;
+            }
+            return true;
+        }
+
+        void enter() {
+            if (inFlight.incrementAndGet() >= target.maxInFlight() && receiver != null) {
+                paused = true;
+                receiver.pause();
+            }
+        }
+
+        void leave() {
+            if (inFlight.decrementAndGet() < target.maxInFlight() && paused && receiver != null) {
+                paused = false;
+                receiver.resume();
+            }
+        }
+    }
+
+    void start(@Observes @Priority(BrokerClient.STARTUP_PRIORITY + 20) StartupEvent event) {
+        reconciler = new Thread(this::reconcileLoop, "herald-dispatcher");
+        reconciler.setDaemon(true);
+        reconciler.start();
+        retries = new Thread(this::retryLoop, "herald-retries");
+        retries.setDaemon(true);
+        retries.start();
+    }
+
+    void stop(@Observes @Priority(6) ShutdownEvent event) {
+        running = false;
+        reconciler.interrupt();
+        retries.interrupt();
+        lanes.values().forEach(this::close);
+        ledgerWork.shutdown();
+    }
+
+    // --- lanes follow subscriptions ---------------------------------------------------------------------------
+
+    private void reconcileLoop() {
+        while (running) {
+            try {
+                reconcile();
+                Thread.sleep(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (SQLException | RuntimeException e) {
+                LOG.debugf("Dispatcher could not read subscriptions: %s", e.getMessage());
+                sleepQuietly(1000);
+            }
+        }
+    }
+
+    void reconcile() throws SQLException {
+        Map<String, Target> active = activeWebhookTargets();
+        for (Map.Entry<String, Target> entry : active.entrySet()) {
+            Lane lane = lanes.computeIfAbsent(entry.getKey(), Lane::new);
+            lane.target = entry.getValue();
+            if (broker.isConnected() && (lane.receiver == null || lane.generation != broker.generation())) {
+                attach(lane);
+            }
+        }
+        for (String id : new HashSet<>(lanes.keySet())) {
+            if (!active.containsKey(id)) {
+                close(lanes.remove(id));
+            }
+        }
+    }
+
+    private void attach(Lane lane) {
+        long generation = broker.generation();
+        lane.generation = generation;
+        String queue = Subscription.queueFor(lane.subscriptionId);
+        broker.receiver(queue, new AmqpReceiverOptions().setAutoAcknowledgement(false).setMaxBufferedMessages(lane.target.maxInFlight()))
+                .onSuccess(receiver -> {
+                    lane.receiver = receiver;
+                    receiver.handler(message -> onMessage(lane, message));
+                })
+                .onFailure(e -> {
+                    lane.generation = -1;
+                    LOG.debugf("Could not attach to %s: %s", queue, e.getMessage());
+                });
+    }
+
+    private void close(Lane lane) {
+        if (lane != null && lane.receiver != null) {
+            lane.receiver.close();
+            lane.receiver = null;
+        }
+    }
+
+    // --- first attempts, from the queue -----------------------------------------------------------------------
+
+    private void onMessage(Lane lane, AmqpMessage message) {
+        lane.enter();
+        Target target = lane.target;
+        JsonObject properties = message.applicationProperties();
+        String deliveryId = properties == null ? null : properties.getString("herald_delivery_id");
+        if (deliveryId == null) {
+            message.rejected(); // not Herald's: to the dead-letter queue
+            lane.leave();
+            return;
+        }
+        CompletableFuture.supplyAsync(() -> {
+            try {
+                return ledger.claimFromQueue(deliveryId, target.timeout().plus(LEASE_MARGIN));
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, ledgerWork).thenCompose(claimed -> {
+            if (claimed.isEmpty()) {
+                return CompletableFuture.completedFuture(null); // a duplicate message of a delivery already handled
+            }
+            DeliveryLedger.Claim claim = new DeliveryLedger.Claim(deliveryId, lane.subscriptionId, claimed.get(), snapshot(message));
+            return attempt(claim, target, DeliveryLedger.Trigger.SCHEDULED, message.creationTime());
+        }).whenComplete((recorded, error) -> {
+            if (error != null) {
+                // Not recorded: let the broker deliver it again.
+                LOG.warnf("Delivery %s not recorded (%s); the broker will redeliver it", deliveryId, error.getMessage());
+                message.modified(true, false);
+            } else {
+                message.accepted();
+            }
+            lane.leave();
+        });
+    }
+
+    private EventSnapshot snapshot(AmqpMessage message) {
+        JsonObject p = message.applicationProperties();
+        ObjectNode extensions = null;
+        for (String name : p.fieldNames()) {
+            if (name.startsWith("cloudEvents_") && !Set.of("specversion", "id", "source", "type", "subject", "time", "datacontenttype")
+                    .contains(name.substring(12))) {
+                if (extensions == null) {
+                    extensions = json.createObjectNode();
+                }
+                extensions.put(name.substring(12), String.valueOf(p.getValue(name)));
+            }
+        }
+        return new EventSnapshot(p.getString("herald_event_id"), p.getString("herald_topic"), p.getString("cloudEvents_id"),
+                p.getString("cloudEvents_source"), p.getString("cloudEvents_type"), p.getString("cloudEvents_subject"),
+                p.getString("cloudEvents_time"), message.contentType(), message.bodyAsBinary().toString(), extensions);
+    }
+
+    // --- retries, from PostgreSQL ---------------------------------------------------------------------------
+
+    private void retryLoop() {
+        while (running) {
+            try {
+                int claimed = retryDue();
+                if (claimed == 0) {
+                    Thread.sleep(config.retryPollInterval().toMillis());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } catch (SQLException | RuntimeException e) {
+                LOG.debugf("Retry round failed: %s", e.getMessage());
+                sleepQuietly(config.retryPollInterval().toMillis());
+            }
+        }
+    }
+
+    private final AtomicInteger retriesInFlight = new AtomicInteger();
+
+    private int retryDue() throws SQLException {
+        int room = config.retryConcurrency() - retriesInFlight.get();
+        if (room <= 0) {
+            return 0;
+        }
+        List<DeliveryLedger.Claim> due = ledger.claimDue(room, Duration.ofMinutes(2));
+        for (DeliveryLedger.Claim claim : due) {
+            Lane lane = lanes.get(claim.subscriptionId());
+            if (lane == null || lane.target == null || !lane.tryEnter()) {
+                continue; // the lease runs out and the retry is claimed again
+            }
+            retriesInFlight.incrementAndGet();
+            attempt(claim, lane.target, DeliveryLedger.Trigger.SCHEDULED, 0).whenComplete((recorded, error) -> {
+                if (error != null) {
+                    LOG.warnf("Retry of %s not recorded (%s); it is retried when its lease ends", claim.deliveryId(), error.getMessage());
+                }
+                retriesInFlight.decrementAndGet();
+                lane.leave();
+            });
+        }
+        return due.size();
+    }
+
+    // --- manual retries ---------------------------------------------------------------------------------------
+
+    /** Attempts a delivery now, whatever its state; a failure is recorded but not rescheduled. */
+    public CompletableFuture<DeliveryLedger.Recorded> retryNow(DeliveryLedger.Claim claim) throws SQLException {
+        Target target = loadTarget(claim.subscriptionId());
+        if (target == null) {
+            throw new IllegalStateException("Subscription " + claim.subscriptionId() + " is not a webhook subscription");
+        }
+        return attempt(claim, target, DeliveryLedger.Trigger.MANUAL, 0);
+    }
+
+    // --- one attempt --------------------------------------------------------------------------------------------
+
+    private CompletableFuture<DeliveryLedger.Recorded> attempt(DeliveryLedger.Claim claim, Target target, DeliveryLedger.Trigger trigger,
+            long acceptedAtMillis) {
+        return client.send(target, claim.event()).thenApplyAsync(result -> {
+            (result.succeeded() ? delivered : failed).increment();
+            if (result.succeeded() && acceptedAtMillis > 0) {
+                endToEnd.record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - acceptedAtMillis)));
+            }
+            try {
+                DeliveryLedger.Recorded recorded = ledger.record(claim, target, result, trigger);
+                if (recorded.exhausted()) {
+                    deadLetter(claim);
+                }
+                if (recorded.exhausted() || recorded.subscriptionDisabled()) {
+                    relay.wake(); // operational events were routed
+                }
+                return recorded;
+            } catch (SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        }, ledgerWork);
+    }
+
+    /** A copy of the exhausted delivery in the subscription's dead-letter queue, for AMQP consumers and audits. */
+    private void deadLetter(DeliveryLedger.Claim claim) {
+        EventSnapshot event = claim.event();
+        JsonObject properties = new JsonObject().put("cloudEvents_specversion", "1.0").put("cloudEvents_id", event.ceId())
+                .put("cloudEvents_source", event.source()).put("cloudEvents_type", event.type())
+                .put("herald_event_id", event.eventId()).put("herald_delivery_id", claim.deliveryId())
+                .put("herald_topic", event.topic()).put("herald_exhausted", true);
+        AmqpMessage message = AmqpMessage.create().durable(true).id(event.eventId()).contentType(event.dataContentType())
+                .applicationProperties(properties).withBufferAsBody(io.vertx.core.buffer.Buffer.buffer(event.data())).build();
+        broker.sender(BrokerTopology.deadLetterQueue(Subscription.queueFor(claim.subscriptionId())))
+                .compose(sender -> sender.send(message))
+                .onFailure(e -> LOG.warnf("Exhausted delivery %s is recorded but its dead-letter copy was not sent: %s",
+                        claim.deliveryId(), e.getMessage()));
+    }
+
+    // --- targets ------------------------------------------------------------------------------------------------
+
+    private static final String TARGETS = """
+            select id, webhook_url, webhook_headers, webhook_timeout_ms, webhook_secret, webhook_previous_secret,
+                   webhook_previous_secret_expires, webhook_format, retry_schedule, max_in_flight
+            from subscriptions where kind = 'WEBHOOK'""";
+
+    private Map<String, Target> activeWebhookTargets() throws SQLException {
+        Map<String, Target> targets = new HashMap<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(TARGETS + " and state = 'ACTIVE'");
+             ResultSet rs = statement.executeQuery()) {
+            while (rs.next()) {
+                targets.put(rs.getString(1), target(rs));
+            }
+        }
+        return targets;
+    }
+
+    Target loadTarget(String subscriptionId) throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(TARGETS + " and id = ?")) {
+            statement.setString(1, subscriptionId);
+            try (ResultSet rs = statement.executeQuery()) {
+                return rs.next() ? target(rs) : null;
+            }
+        }
+    }
+
+    private Target target(ResultSet rs) throws SQLException {
+        List<String> secrets = new ArrayList<>();
+        secrets.add(rs.getString(5));
+        Timestamp previousExpires = rs.getTimestamp(7);
+        if (rs.getString(6) != null && previousExpires != null && previousExpires.toInstant().isAfter(Instant.now())) {
+            secrets.add(rs.getString(6));
+        }
+        Map<String, String> headers;
+        try {
+            headers = rs.getString(3) == null ? Map.of() : json.readValue(rs.getString(3), new TypeReference<Map<String, String>>() { });
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("Stored headers are not JSON", e);
+        }
+        List<Duration> schedule = rs.getString(9) == null ? config.retrySchedule()
+                : Arrays.stream(rs.getString(9).split(",")).map(String::trim).map(Duration::parse).toList();
+        Integer maxInFlight = (Integer) rs.getObject(10);
+        return new Target(rs.getString(1), rs.getString(2), headers, Duration.ofMillis(rs.getInt(4)), List.copyOf(secrets),
+                Subscription.Format.valueOf(rs.getString(8)), schedule, maxInFlight == null ? config.maxInFlight() : maxInFlight);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

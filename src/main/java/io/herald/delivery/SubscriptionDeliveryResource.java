@@ -1,0 +1,61 @@
+package io.herald.delivery;
+
+import io.herald.delivery.DeliveryService.DeliveryOut;
+import io.herald.delivery.DeliveryService.DeliveryPage;
+import io.herald.delivery.DeliveryService.RedriveIn;
+import io.herald.delivery.DeliveryService.RedriveOut;
+import io.herald.delivery.DeliveryService.ReplayIn;
+import io.herald.delivery.DeliveryService.ReplayOut;
+import io.herald.delivery.DeliveryService.RetryOut;
+import io.herald.delivery.DeliveryService.SecretOut;
+import io.herald.platform.problem.Problem;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * The delivery side of subscriptions: their deliveries, redrive, replay and secret rotation. Shares its path with
+ * the routing part's subscription resource; JAX-RS merges the two.
+ */
+@Path("/api/v1/subscriptions")
+@Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
+@Consumes(MediaType.APPLICATION_JSON)
+public class SubscriptionDeliveryResource {
+    private final DeliveryService deliveries;
+    private final DeliveryConfig config;
+
+    SubscriptionDeliveryResource(DeliveryService deliveries, DeliveryConfig config) {
+        this.deliveries = deliveries;
+        this.config = config;
+    }
+
+    @GET
+    @Path("/{id}/deliveries")
+    public DeliveryPage ofSubscription(@PathParam("id") String id, @QueryParam("state") String state, @QueryParam("after") String after,
+            @QueryParam("limit") String limit) {
+        return deliveries.ofSubscription(id, state, after, limit);
+    }
+
+    @POST
+    @Path("/{id}/redrive")
+    public RedriveOut redrive(@PathParam("id") String id, RedriveIn in) {
+        return deliveries.redrive(id, in);
+    }
+
+    @POST
+    @Path("/{id}/replay")
+    public ReplayOut replay(@PathParam("id") String id, ReplayIn in) {
+        return deliveries.replay(id, in);
+    }
+
+    @POST
+    @Path("/{id}/secret/rotate")
+    public SecretOut rotateSecret(@PathParam("id") String id) {
+        return deliveries.rotateSecret(id, config.secretRotationGrace());
+    }
+}

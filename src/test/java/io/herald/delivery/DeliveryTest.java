@@ -1,0 +1,305 @@
+package io.herald.delivery;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.broker.BrokerConfig;
+import io.herald.broker.BrokerFlavour;
+import io.herald.client.ApiException;
+import io.herald.client.api.DeliveriesApi;
+import io.herald.client.api.EventsApi;
+import io.herald.client.api.SubscriptionsApi;
+import io.herald.client.api.TopicsApi;
+import io.herald.client.model.Attempt;
+import io.herald.client.model.DeliveryDetail;
+import io.herald.client.model.DeliveryState;
+import io.herald.client.model.EventOut;
+import io.herald.client.model.RedriveIn;
+import io.herald.client.model.ReplayIn;
+import io.herald.client.model.ReplayOut;
+import io.herald.client.model.RetryOut;
+import io.herald.client.model.SecretRotation;
+import io.herald.client.model.SubscriptionIn;
+import io.herald.client.model.SubscriptionOut;
+import io.herald.client.model.SubscriptionPatch;
+import io.herald.client.model.TopicIn;
+import io.herald.client.model.WebhookIn;
+import io.herald.testing.HeraldApi;
+import io.herald.testing.JmsQueueReader;
+import io.herald.testing.WebhookReceiver;
+import io.herald.testing.WebhookReceiver.Answer;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Webhook delivery against a real HTTP receiver that verifies signatures its own way. The test schedule is three
+ * attempts: at once, after 0.3 s, after 0.6 s.
+ */
+@QuarkusTest
+@Tag("external")
+class DeliveryTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TestHTTPResource("/")
+    URL base;
+    @Inject
+    BrokerConfig broker;
+
+    WebhookReceiver receiver;
+    SubscriptionsApi subscriptions;
+    DeliveriesApi deliveries;
+    EventsApi events;
+    String topic;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        receiver = new WebhookReceiver();
+        subscriptions = new SubscriptionsApi(HeraldApi.client(base));
+        deliveries = new DeliveriesApi(HeraldApi.client(base));
+        events = new EventsApi(HeraldApi.client(base));
+        topic = "hook." + UUID.randomUUID().toString().substring(0, 8);
+        new TopicsApi(HeraldApi.client(base)).createTopic(new TopicIn().name(topic));
+    }
+
+    @AfterEach
+    void tearDown() {
+        receiver.close();
+    }
+
+    private SubscriptionOut webhook(String path, String format) throws ApiException {
+        return subscriptions.createSubscription(new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.WEBHOOK)
+                .webhook(new WebhookIn().url(URI.create(receiver.url(path))).headers(Map.of("X-Team", "billing")).timeout("PT2S")
+                        .format(format == null ? null : WebhookIn.FormatEnum.fromValue(format))));
+    }
+
+    private String publish(String data) {
+        return given().contentType("application/json").header("Herald-Event-Type", "order.placed").body(data)
+                .post("/api/v1/topics/" + topic + "/events").then().statusCode(202).extract().path("id");
+    }
+
+    private DeliveryDetail deliveryOf(String eventId) throws ApiException {
+        EventOut event = events.getEvent(eventId);
+        assertEquals(1, event.getDeliveries().size());
+        return deliveries.getDelivery(event.getDeliveries().get(0).getId());
+    }
+
+    private DeliveryDetail awaitState(String eventId, DeliveryState state) {
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(state, deliveryOf(eventId).getState()));
+        try {
+            return deliveryOf(eventId);
+        } catch (ApiException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void signedStandardWebhook() throws Exception {
+        SubscriptionOut subscription = webhook("/orders", null);
+        String id = publish("{\"orderId\": \"o-1\"}");
+        DeliveryDetail delivery = awaitState(id, DeliveryState.DELIVERED);
+
+        WebhookReceiver.Request request = receiver.requests("/orders").get(0);
+        assertEquals("{\"orderId\": \"o-1\"}", request.bodyText(), "the body is the event data, as sent");
+        assertEquals(id, request.header("webhook-id"));
+        assertTrue(WebhookReceiver.verifies(request, subscription.getWebhook().getSecret()), "signature verifies");
+        assertTrue(request.header("User-Agent").startsWith("Herald/"));
+        assertTrue(request.header("traceparent").matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"), request.header("traceparent"));
+        assertEquals("billing", request.header("X-Team"));
+        assertTrue(request.header("Content-Type").startsWith("application/json"));
+        assertEquals(1, delivery.getAttempts());
+        Attempt attempt = deliveries.listDeliveryAttempts(delivery.getId()).getItems().get(0);
+        assertEquals(200, attempt.getStatusCode());
+        assertEquals(Attempt.OutcomeEnum.SUCCEEDED, attempt.getOutcome());
+        assertTrue(attempt.getResponseExcerpt().contains("received"));
+    }
+
+    @Test
+    void cloudEventsBinaryFormat() throws Exception {
+        webhook("/binary", "cloudevents-binary");
+        String id = publish("{\"n\": 1}");
+        awaitState(id, DeliveryState.DELIVERED);
+        WebhookReceiver.Request binary = receiver.requests("/binary").get(0);
+        assertEquals("1.0", binary.header("ce-specversion"));
+        assertEquals("order.placed", binary.header("ce-type"));
+        assertEquals(id, binary.header("ce-id"));
+        assertEquals("{\"n\": 1}", binary.bodyText());
+    }
+
+    @Test
+    void failuresAreRetriedWithTheSameIdUntilSuccess() throws Exception {
+        SubscriptionOut subscription = webhook("/flaky", null);
+        receiver.script("/flaky", Answer.status(500), Answer.status(502));
+        String id = publish("{\"n\": 2}");
+        DeliveryDetail delivery = awaitState(id, DeliveryState.DELIVERED);
+
+        List<WebhookReceiver.Request> requests = receiver.requests("/flaky");
+        assertEquals(3, requests.size());
+        assertTrue(requests.stream().allMatch(r -> id.equals(r.header("webhook-id"))), "the same id on every attempt");
+        assertTrue(requests.stream().allMatch(r -> WebhookReceiver.verifies(r, subscription.getWebhook().getSecret())));
+        assertTrue(requests.get(1).receivedAtMillis() - requests.get(0).receivedAtMillis() >= 250, "second attempt after the 0.3 s delay");
+        List<Attempt> attempts = deliveries.listDeliveryAttempts(delivery.getId()).getItems();
+        assertEquals(List.of(500, 502, 200), attempts.stream().map(Attempt::getStatusCode).toList());
+        assertEquals(Attempt.ErrorClassEnum.HTTP_STATUS, attempts.get(0).getErrorClass());
+    }
+
+    @Test
+    void exhaustionGoesToTheDeadLetterQueueAndPublishesAnOperationalEvent() throws Exception {
+        SubscriptionOut subscription = webhook("/down", null);
+        receiver.always("/down", Answer.status(500));
+        String id = publish("{\"n\": 3}");
+        DeliveryDetail delivery = awaitState(id, DeliveryState.EXHAUSTED);
+        assertEquals(3, delivery.getAttempts());
+        assertEquals(3, receiver.requests("/down").size());
+
+        List<JmsQueueReader.Received> deadLetters = JmsQueueReader.read(broker, deadLetterAddress(subscription), 1, Duration.ofSeconds(10));
+        assertEquals(1, deadLetters.size(), "a copy is in the dead-letter queue");
+        assertEquals(id, deadLetters.get(0).properties().get("herald_event_id"));
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            List<EventOut> operational = events.listEvents(DeliveryLedger.EXHAUSTED_TOPIC, null, subscription.getId(), null, null, null, 10).getItems();
+            assertEquals(1, operational.size());
+            Map<?, ?> data = (Map<?, ?>) operational.get(0).getData();
+            assertEquals(delivery.getId(), data.get("deliveryId"));
+            assertEquals(id, data.get("eventId"));
+            assertEquals(500, data.get("lastStatus"));
+        });
+    }
+
+    private String deadLetterAddress(SubscriptionOut webhookSubscription) {
+        String queue = "herald.sub." + webhookSubscription.getId() + ".dlq";
+        return broker.flavour() == BrokerFlavour.RABBITMQ && !broker.isEmbedded() ? "/amq/queue/" + queue : queue;
+    }
+
+    @Test
+    void goneDisablesTheSubscription() throws Exception {
+        SubscriptionOut subscription = webhook("/gone", null);
+        receiver.always("/gone", Answer.status(410));
+        String id = publish("{\"n\": 4}");
+        awaitState(id, DeliveryState.EXHAUSTED);
+        assertEquals(1, receiver.requests("/gone").size(), "410 is not retried");
+        SubscriptionOut disabled = subscriptions.getSubscription(subscription.getId());
+        assertEquals(SubscriptionOut.StateEnum.DISABLED, disabled.getState());
+        assertTrue(disabled.getDisabledReason().contains("410"));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                events.listEvents(DeliveryLedger.DISABLED_TOPIC, null, subscription.getId(), null, null, null, 10).getItems().size() == 1);
+
+        // Re-enabling is explicit; then deliveries flow again.
+        receiver.always("/gone", Answer.status(200));
+        subscriptions.updateSubscription(subscription.getId(), new SubscriptionPatch().state(SubscriptionPatch.StateEnum.ACTIVE));
+        awaitState(publish("{\"n\": 5}"), DeliveryState.DELIVERED);
+    }
+
+    @Test
+    void retryAfterIsHonoured() throws Exception {
+        webhook("/busy", null);
+        receiver.script("/busy", new Answer(503, "2", 0));
+        String id = publish("{\"n\": 6}");
+        awaitState(id, DeliveryState.DELIVERED);
+        List<WebhookReceiver.Request> requests = receiver.requests("/busy");
+        long gap = requests.get(1).receivedAtMillis() - requests.get(0).receivedAtMillis();
+        assertTrue(gap >= 1900, "waited for Retry-After: 2 s, not the 0.3 s schedule: " + gap + " ms");
+    }
+
+    @Test
+    void redriveAndManualRetryAfterExhaustion() throws Exception {
+        SubscriptionOut subscription = webhook("/later", null);
+        receiver.always("/later", Answer.status(500));
+        String first = publish("{\"n\": 7}");
+        String second = publish("{\"n\": 8}");
+        DeliveryDetail exhausted = awaitState(first, DeliveryState.EXHAUSTED);
+        awaitState(second, DeliveryState.EXHAUSTED);
+
+        // A manual retry that fails is recorded and not rescheduled.
+        RetryOut failedRetry = deliveries.retryDelivery(exhausted.getId());
+        assertEquals(500, failedRetry.getAttempt().getStatusCode());
+        assertEquals(Attempt.TriggerEnum.MANUAL, failedRetry.getAttempt().getTrigger());
+        assertEquals(DeliveryState.EXHAUSTED, failedRetry.getDelivery().getState());
+        Thread.sleep(1000);
+        assertEquals(4, deliveries.getDelivery(exhausted.getId()).getAttempts(), "no scheduled attempt followed");
+
+        receiver.always("/later", Answer.status(200));
+        RetryOut manual = deliveries.retryDelivery(exhausted.getId());
+        assertEquals(DeliveryState.DELIVERED, manual.getDelivery().getState());
+
+        assertEquals(1, deliveries.redriveDeliveries(subscription.getId(), new RedriveIn()).getRedriven());
+        awaitState(second, DeliveryState.DELIVERED);
+        assertEquals(List.of(), deliveries.listSubscriptionDeliveries(subscription.getId(), DeliveryState.EXHAUSTED, null, null).getItems());
+        assertEquals(2, deliveries.listSubscriptionDeliveries(subscription.getId(), DeliveryState.DELIVERED, null, null).getItems().size());
+    }
+
+    @Test
+    void discardedDeliveriesAreNotAttemptedAgain() throws Exception {
+        webhook("/never", null);
+        receiver.always("/never", Answer.status(500));
+        String id = publish("{\"n\": 9}");
+        DeliveryDetail delivery = awaitState(id, DeliveryState.EXHAUSTED);
+        assertEquals(DeliveryState.DISCARDED, deliveries.discardDelivery(delivery.getId()).getState());
+        HeraldApi.assertProblem(409, "urn:herald:problem:conflict", () -> deliveries.retryDelivery(delivery.getId()));
+    }
+
+    @Test
+    void replayWithDryRun() throws Exception {
+        OffsetDateTime from = OffsetDateTime.now().minusMinutes(1);
+        publish("{\"n\": 10, \"kind\": \"a\"}");
+        publish("{\"n\": 11, \"kind\": \"b\"}");
+        publish("{\"n\": 12, \"kind\": \"a\"}");
+        SubscriptionOut subscription = webhook("/replayed", null);
+        Map<String, Object> onlyA = JSON.readValue("{\"data\": {\"kind\": [\"a\"]}}", new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+
+        ReplayOut dryRun = deliveries.replayEvents(subscription.getId(), new ReplayIn().from(from).filter(onlyA).dryRun(true));
+        assertEquals(2, dryRun.getMatched());
+        assertEquals(0, dryRun.getReplayed());
+        Thread.sleep(500);
+        assertEquals(0, receiver.requests("/replayed").size(), "a dry run sends nothing");
+
+        ReplayOut replay = deliveries.replayEvents(subscription.getId(), new ReplayIn().from(from).filter(onlyA).ratePerSecond(10));
+        assertEquals(2, replay.getReplayed());
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/replayed").size() == 2);
+        assertTrue(deliveries.listSubscriptionDeliveries(subscription.getId(), null, null, null).getItems().stream()
+                .allMatch(DeliveryDetail::getReplay), "replayed deliveries are marked");
+    }
+
+    @Test
+    void rotatedSecretSignsAlongsideTheOldOne() throws Exception {
+        SubscriptionOut subscription = webhook("/rotating", null);
+        String oldSecret = subscription.getWebhook().getSecret();
+        SecretRotation rotation = subscriptions.rotateSubscriptionSecret(subscription.getId());
+        assertNotNull(rotation.getPreviousSecretValidUntil());
+        assertFalse(rotation.getSecret().equals(oldSecret));
+        Thread.sleep(1500); // lanes re-read their subscription every second
+
+        awaitState(publish("{\"n\": 13}"), DeliveryState.DELIVERED);
+        WebhookReceiver.Request request = receiver.requests("/rotating").get(0);
+        assertEquals(2, request.header("webhook-signature").split(" ").length, "two signatures during the grace period");
+        assertTrue(WebhookReceiver.verifies(request, rotation.getSecret()), "the new secret verifies");
+        assertTrue(WebhookReceiver.verifies(request, oldSecret), "the old secret still verifies");
+    }
+
+    @Test
+    void internalAddressesAreRefusedWhenSaved() {
+        HeraldApi.assertProblem(422, "urn:herald:problem:validation-failed", () -> subscriptions.createSubscription(
+                new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.WEBHOOK)
+                        .webhook(new WebhookIn().url(URI.create("http://169.254.169.254/latest/meta-data")))));
+        HeraldApi.assertProblem(422, "urn:herald:problem:validation-failed", () -> subscriptions.createSubscription(
+                new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.WEBHOOK)
+                        .webhook(new WebhookIn().url(URI.create("http://10.0.0.8/hook")))));
+    }
+}
