@@ -87,17 +87,29 @@ public class BrokerClient {
 
     /** Declares the queue if needed and returns the (cached) sender for it. */
     public Future<QueueSender> sender(String queue) {
+        return sender(queue, queue);
+    }
+
+    /**
+     * A sender to {@code queue}'s dead-letter queue. It is declared with its queue (declaring it as a queue of its
+     * own would give it other arguments, which RabbitMQ refuses).
+     */
+    public Future<QueueSender> deadLetterSender(String queue) {
+        return sender(queue, BrokerTopology.deadLetterQueue(queue));
+    }
+
+    private Future<QueueSender> sender(String declared, String target) {
         AmqpConnection current = connection;
         if (current == null || current.isDisconnected()) {
             return Future.failedFuture(new BrokerUnavailableException("Broker is not connected: " + lastFailure));
         }
-        Future<QueueSender> cached = senders.get(queue);
+        Future<QueueSender> cached = senders.get(target);
         if (cached != null && (cached.failed() || (cached.succeeded() && !cached.result().isOpen()))) {
-            senders.remove(queue, cached);
+            senders.remove(target, cached);
         }
-        return senders.computeIfAbsent(queue, q -> {
-            Future<QueueSender> created = withTimeout(topology.declareQueue(current, q)
-                    .compose(declared -> current.createSender(topology.address(q)))
+        return senders.computeIfAbsent(target, q -> {
+            Future<QueueSender> created = withTimeout(topology.declareQueue(current, declared)
+                    .compose(done -> current.createSender(topology.address(q)))
                     .map(sender -> new QueueSender(q, sender)), "attach a sender to " + q);
             created.onFailure(e -> senders.remove(q));
             return created;

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import io.herald.broker.BrokerClient;
-import io.herald.broker.BrokerTopology;
 import io.herald.routing.OutboxRelay;
 import io.herald.routing.Subscription;
 import io.micrometer.core.instrument.Counter;
@@ -338,7 +337,7 @@ public class Dispatcher {
                 .put("herald_topic", event.topic()).put("herald_exhausted", true);
         AmqpMessage message = AmqpMessage.create().durable(true).id(event.eventId()).contentType(event.dataContentType())
                 .applicationProperties(properties).withBufferAsBody(io.vertx.core.buffer.Buffer.buffer(event.data())).build();
-        broker.sender(BrokerTopology.deadLetterQueue(Subscription.queueFor(claim.subscriptionId())))
+        broker.deadLetterSender(Subscription.queueFor(claim.subscriptionId()))
                 .compose(sender -> sender.send(message))
                 .onFailure(e -> LOG.warnf("Exhausted delivery %s is recorded but its dead-letter copy was not sent: %s",
                         claim.deliveryId(), e.getMessage()));
