@@ -24,8 +24,8 @@ import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The recorded life of webhook deliveries in PostgreSQL: claiming one for an attempt (with a lease, so a crashed
- * instance's delivery is retried by another), and recording each attempt with the state it leads to, in one
+ * The recorded life of webhook deliveries in PostgreSQL: claiming due retries (with a lease, so a crashed instance's
+ * retry is taken over by another), and recording each attempt with the state it leads to, in one
  * transaction with the subscription's health and any operational event it causes.
  */
 @Singleton
@@ -57,15 +57,14 @@ public class DeliveryLedger {
     public enum Trigger { SCHEDULED, MANUAL }
 
     /**
-     * Claims a delivery that arrived from its queue, unless it is already being attempted or finished (a duplicate
-     * message): the lease keeps the retry poller away while this attempt runs.
+     * Whether a delivery that arrived from its queue still awaits its first attempt (a read, no write: while the
+     * attempt runs the delivery stays QUEUED, which the retry poller never touches; if this instance dies, the
+     * unsettled message goes to another). Empty for a duplicate message of a delivery already attempted.
      */
-    public Optional<Integer> claimFromQueue(String deliveryId, Duration lease) throws SQLException {
-        String sql = "update deliveries set state = 'RETRYING', next_attempt_at = ? where id = ? and state in ('PENDING', 'QUEUED') "
-                + "returning attempts";
+    public Optional<Integer> awaitingFirstAttempt(String deliveryId) throws SQLException {
+        String sql = "select attempts from deliveries where id = ? and state in ('PENDING', 'QUEUED')";
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setTimestamp(1, Timestamp.from(Instant.now().plus(lease)));
-            statement.setString(2, deliveryId);
+            statement.setString(1, deliveryId);
             try (ResultSet rs = statement.executeQuery()) {
                 return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
             }

@@ -52,8 +52,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Singleton
 public class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
-    /** How long an attempt may hold a delivery before another instance may take it over, beyond its timeout. */
-    private static final Duration LEASE_MARGIN = Duration.ofSeconds(30);
 
     private final BrokerClient broker;
     private final AgroalDataSource dataSource;
@@ -210,7 +208,7 @@ public class Dispatcher {
         }
         CompletableFuture.supplyAsync(() -> {
             try {
-                return ledger.claimFromQueue(deliveryId, target.timeout().plus(LEASE_MARGIN));
+                return ledger.awaitingFirstAttempt(deliveryId);
             } catch (SQLException e) {
                 throw new IllegalStateException(e);
             }

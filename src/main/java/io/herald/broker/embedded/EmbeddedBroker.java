@@ -3,41 +3,22 @@ package io.herald.broker.embedded;
 import io.herald.broker.BrokerConfig;
 import io.herald.platform.PlatformConfig;
 import io.herald.platform.embedded.DataDirectory;
-import io.herald.platform.embedded.StartupFailure;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.apache.activemq.artemis.api.core.QueueConfiguration;
-import org.apache.activemq.artemis.api.core.RoutingType;
-import org.apache.activemq.artemis.api.core.SimpleString;
-import org.apache.activemq.artemis.core.config.Configuration;
-import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
-import org.apache.activemq.artemis.core.server.JournalType;
-import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
-import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
-import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
-import org.jboss.logging.Logger;
-
-import java.nio.file.Path;
 
 /**
- * The embedded ActiveMQ Artemis of embedded mode: persistent (journal under {@code <data>/artemis}), one AMQP 1.0
- * acceptor, started before Herald's broker client connects. Security is off, so the acceptor binds to loopback by
- * default; exposing it is a deliberate {@code herald.broker.embedded.host} change.
+ * The embedded ActiveMQ Artemis of embedded mode, under {@code <data>/artemis}, started before Herald's broker client
+ * connects. Security is off, so the acceptor binds to loopback by default; exposing it is a deliberate
+ * {@code herald.broker.embedded.host} change.
  */
 @Singleton
 public class EmbeddedBroker {
-    private static final Logger LOG = Logger.getLogger(EmbeddedBroker.class);
-    private static final String ACCEPTOR = "amqp";
-    /** Where messages go that a queue without its own settings dead-letters or expires. */
-    static final String FALLBACK_DEAD_LETTERS = "herald.dead-letters";
-    static final String FALLBACK_EXPIRED = "herald.expired";
-
     private final BrokerConfig config;
     private final PlatformConfig platform;
-    private EmbeddedActiveMQ server;
+    private EmbeddedArtemis server;
 
     EmbeddedBroker(BrokerConfig config, PlatformConfig platform) {
         this.config = config;
@@ -55,77 +36,20 @@ public class EmbeddedBroker {
     }
 
     public synchronized boolean isRunning() {
-        return server != null && server.getActiveMQServer().isStarted();
+        return server != null && server.isRunning();
     }
 
     public synchronized void start() {
-        if (isRunning()) {
-            return;
+        if (!isRunning()) {
+            server = EmbeddedArtemis.start(DataDirectory.open(platform.dataDir()).part("artemis"), config.embedded().host(),
+                    config.embedded().port());
         }
-        Path directory = DataDirectory.open(platform.dataDir()).part("artemis");
-        String acceptorUrl = "tcp://" + config.embedded().host() + ":" + config.embedded().port()
-                + "?protocols=AMQP;useEpoll=true;amqpCredits=1000;amqpLowCredits=300";
-        EmbeddedActiveMQ starting = new EmbeddedActiveMQ().setConfiguration(configuration(directory, acceptorUrl));
-        try {
-            starting.start();
-        } catch (Exception e) {
-            stopQuietly(starting);
-            throw new StartupFailure("Embedded Artemis did not start in " + directory + " (" + e.getMessage()
-                    + "). Check the data directory, or set HERALD_BROKER_HOST to use an external broker.", e);
-        }
-        // Artemis logs AMQ224104 and carries on when an acceptor cannot bind; a client could then reach another
-        // broker on that port. Refuse to run instead.
-        Acceptor acceptor = starting.getActiveMQServer().getRemotingService().getAcceptor(ACCEPTOR);
-        if (acceptor == null || !acceptor.isStarted()) {
-            stopQuietly(starting);
-            throw new StartupFailure("Port " + config.embedded().port() + " for the embedded AMQP broker is already in use. "
-                    + "Stop what uses it or set HERALD_BROKER_EMBEDDED_PORT to a free port.");
-        }
-        server = starting;
-        LOG.debugf("Embedded Artemis started: %s, journal in %s", acceptorUrl, directory);
     }
 
     public synchronized void stop() {
         if (server != null) {
-            stopQuietly(server);
+            server.stop();
             server = null;
-        }
-    }
-
-    private static Configuration configuration(Path directory, String acceptorUrl) {
-        try {
-            Configuration configuration = new ConfigurationImpl()
-                    .setName("herald-embedded")
-                    .setPersistenceEnabled(true)
-                    .setSecurityEnabled(false)
-                    .setJMXManagementEnabled(false)
-                    .setJournalType(JournalType.NIO)
-                    .setJournalDirectory(directory.resolve("journal").toString())
-                    .setBindingsDirectory(directory.resolve("bindings").toString())
-                    .setPagingDirectory(directory.resolve("paging").toString())
-                    .setLargeMessagesDirectory(directory.resolve("large-messages").toString())
-                    .setNodeManagerLockDirectory(directory.toString())
-                    .addAcceptorConfiguration(ACCEPTOR, acceptorUrl)
-                    // Auto-created destinations must be ANYCAST queues: MULTICAST drops messages sent while no
-                    // consumer is attached.
-                    .addAddressSetting("#", new AddressSettings()
-                            .setDefaultAddressRoutingType(RoutingType.ANYCAST)
-                            .setDefaultQueueRoutingType(RoutingType.ANYCAST)
-                            .setDeadLetterAddress(SimpleString.of(FALLBACK_DEAD_LETTERS))
-                            .setExpiryAddress(SimpleString.of(FALLBACK_EXPIRED)))
-                    .addQueueConfiguration(QueueConfiguration.of(FALLBACK_DEAD_LETTERS).setRoutingType(RoutingType.ANYCAST))
-                    .addQueueConfiguration(QueueConfiguration.of(FALLBACK_EXPIRED).setRoutingType(RoutingType.ANYCAST));
-            return configuration;
-        } catch (Exception e) {
-            throw new StartupFailure("Embedded Artemis configuration is invalid: " + e.getMessage(), e);
-        }
-    }
-
-    private static void stopQuietly(EmbeddedActiveMQ broker) {
-        try {
-            broker.stop();
-        } catch (Exception e) {
-            LOG.warnf("Embedded Artemis did not stop cleanly: %s", e.getMessage());
         }
     }
 }

@@ -1,0 +1,99 @@
+package io.herald.broker.embedded;
+
+import io.herald.platform.embedded.StartupFailure;
+import org.apache.activemq.artemis.api.core.QueueConfiguration;
+import org.apache.activemq.artemis.api.core.RoutingType;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.config.Configuration;
+import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
+import org.apache.activemq.artemis.core.server.JournalType;
+import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
+import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
+import org.jboss.logging.Logger;
+
+import java.nio.file.Path;
+
+/**
+ * An ActiveMQ Artemis in this process: persistent (journal under the given directory), one AMQP 1.0 acceptor.
+ * Security is off, so bind it to loopback unless exposing it is deliberate.
+ */
+public final class EmbeddedArtemis {
+    private static final Logger LOG = Logger.getLogger(EmbeddedArtemis.class);
+    private static final String ACCEPTOR = "amqp";
+    /** Where messages go that a queue without its own settings dead-letters or expires. */
+    static final String FALLBACK_DEAD_LETTERS = "herald.dead-letters";
+    static final String FALLBACK_EXPIRED = "herald.expired";
+
+    private final EmbeddedActiveMQ server;
+
+    private EmbeddedArtemis(EmbeddedActiveMQ server) {
+        this.server = server;
+    }
+
+    public static EmbeddedArtemis start(Path directory, String host, int port) {
+        String acceptorUrl = "tcp://" + host + ":" + port + "?protocols=AMQP;useEpoll=true;amqpCredits=1000;amqpLowCredits=300";
+        EmbeddedActiveMQ starting = new EmbeddedActiveMQ().setConfiguration(configuration(directory, acceptorUrl));
+        try {
+            starting.start();
+        } catch (Exception e) {
+            stopQuietly(starting);
+            throw new StartupFailure("Embedded Artemis did not start in " + directory + " (" + e.getMessage()
+                    + "). Check the data directory, or set HERALD_BROKER_HOST to use an external broker.", e);
+        }
+        // Artemis logs AMQ224104 and carries on when an acceptor cannot bind; a client could then reach another
+        // broker on that port. Refuse to run instead.
+        Acceptor acceptor = starting.getActiveMQServer().getRemotingService().getAcceptor(ACCEPTOR);
+        if (acceptor == null || !acceptor.isStarted()) {
+            stopQuietly(starting);
+            throw new StartupFailure("Port " + port + " for the embedded AMQP broker is already in use. "
+                    + "Stop what uses it or set HERALD_BROKER_EMBEDDED_PORT to a free port.");
+        }
+        LOG.debugf("Embedded Artemis started: %s, journal in %s", acceptorUrl, directory);
+        return new EmbeddedArtemis(starting);
+    }
+
+    public boolean isRunning() {
+        return server.getActiveMQServer().isStarted();
+    }
+
+    public void stop() {
+        stopQuietly(server);
+    }
+
+    private static Configuration configuration(Path directory, String acceptorUrl) {
+        try {
+            return new ConfigurationImpl()
+                    .setName("herald-embedded")
+                    .setPersistenceEnabled(true)
+                    .setSecurityEnabled(false)
+                    .setJMXManagementEnabled(false)
+                    .setJournalType(JournalType.NIO)
+                    .setJournalDirectory(directory.resolve("journal").toString())
+                    .setBindingsDirectory(directory.resolve("bindings").toString())
+                    .setPagingDirectory(directory.resolve("paging").toString())
+                    .setLargeMessagesDirectory(directory.resolve("large-messages").toString())
+                    .setNodeManagerLockDirectory(directory.toString())
+                    .addAcceptorConfiguration(ACCEPTOR, acceptorUrl)
+                    // Auto-created destinations must be ANYCAST queues: MULTICAST drops messages sent while no
+                    // consumer is attached.
+                    .addAddressSetting("#", new AddressSettings()
+                            .setDefaultAddressRoutingType(RoutingType.ANYCAST)
+                            .setDefaultQueueRoutingType(RoutingType.ANYCAST)
+                            .setDeadLetterAddress(SimpleString.of(FALLBACK_DEAD_LETTERS))
+                            .setExpiryAddress(SimpleString.of(FALLBACK_EXPIRED)))
+                    .addQueueConfiguration(QueueConfiguration.of(FALLBACK_DEAD_LETTERS).setRoutingType(RoutingType.ANYCAST))
+                    .addQueueConfiguration(QueueConfiguration.of(FALLBACK_EXPIRED).setRoutingType(RoutingType.ANYCAST));
+        } catch (Exception e) {
+            throw new StartupFailure("Embedded Artemis configuration is invalid: " + e.getMessage(), e);
+        }
+    }
+
+    private static void stopQuietly(EmbeddedActiveMQ broker) {
+        try {
+            broker.stop();
+        } catch (Exception e) {
+            LOG.warnf("Embedded Artemis did not stop cleanly: %s", e.getMessage());
+        }
+    }
+}

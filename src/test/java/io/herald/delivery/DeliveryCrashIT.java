@@ -1,0 +1,151 @@
+package io.herald.delivery;
+
+import io.herald.broker.embedded.EmbeddedArtemis;
+import io.herald.platform.embedded.DataDirectory;
+import io.herald.platform.embedded.EmbeddedDatabase;
+import io.herald.testing.WebhookReceiver;
+import io.herald.testing.WebhookReceiver.Answer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Promise 2 under a crash: a Herald process is killed (SIGKILL) while its webhook requests are in flight; a second
+ * process on the same database and broker delivers every accepted event, none lost. Runs the packaged application
+ * (failsafe, after {@code package}), against a PostgreSQL and an Artemis that outlive both processes.
+ */
+class DeliveryCrashIT {
+    private static final int EVENTS = 20;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @TempDir
+    Path temp;
+
+    @Test
+    void killedInstanceMidDeliveryLosesNothing() throws Exception {
+        DataDirectory data = DataDirectory.open(temp.resolve("shared").toString());
+        int brokerPort = freePort();
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(data); WebhookReceiver receiver = new WebhookReceiver()) {
+            EmbeddedArtemis broker = EmbeddedArtemis.start(data.part("artemis"), "127.0.0.1", brokerPort);
+            Process first = null;
+            Process second = null;
+            try {
+                int firstPort = freePort();
+                first = launch("first", database.jdbcUrl(), brokerPort, firstPort);
+                String api = "http://127.0.0.1:" + firstPort + "/api/v1";
+                String topic = "crash.test";
+                post(api + "/topics", "{\"name\": \"" + topic + "\"}");
+                receiver.always("/crash", new Answer(200, null, 3000)); // slow: requests are in flight when it dies
+                String subscription = id(post(api + "/subscriptions", "{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", "
+                        + "\"webhook\": {\"url\": \"" + receiver.url("/crash") + "\", \"timeout\": \"PT10S\"}}"));
+                Thread.sleep(1500);
+                for (int i = 0; i < EVENTS; i++) {
+                    post(api + "/topics/" + topic + "/events", "{\"n\": " + i + "}");
+                }
+                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests("/crash").size() >= 5);
+
+                first.destroyForcibly().waitFor();
+                int inFlightAtDeath = receiver.requests("/crash").size();
+                receiver.always("/crash", Answer.status(200));
+
+                int secondPort = freePort();
+                second = launch("second", database.jdbcUrl(), brokerPort, secondPort);
+                String secondApi = "http://127.0.0.1:" + secondPort + "/api/v1";
+                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    Set<String> ids = new HashSet<>();
+                    receiver.requests("/crash").forEach(r -> ids.add(r.header("webhook-id")));
+                    assertEquals(EVENTS, ids.size(), "every accepted event reached the receiver");
+                    String delivered = get(secondApi + "/subscriptions/" + subscription + "/deliveries?state=delivered&limit=500");
+                    assertEquals(EVENTS, count(delivered, "\"state\":\"delivered\""), "every delivery is recorded as delivered");
+                });
+                System.out.printf("[crash] %d requests were in flight when the first instance was killed; the second delivered "
+                        + "all %d events (%d requests in all)%n", inFlightAtDeath, EVENTS, receiver.requests("/crash").size());
+                assertTrue(inFlightAtDeath < EVENTS, "the first instance died before finishing");
+            } finally {
+                stop(first);
+                stop(second);
+                broker.stop();
+            }
+        }
+    }
+
+    private Process launch(String name, String jdbcUrl, int brokerPort, int httpPort) throws Exception {
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
+                "-jar", System.getProperty("herald.jar", "target/quarkus-app/quarkus-run.jar"));
+        Map<String, String> env = builder.environment();
+        env.put("HERALD_DB_URL", jdbcUrl);
+        env.put("HERALD_BROKER_HOST", "127.0.0.1");
+        env.put("HERALD_BROKER_PORT", Integer.toString(brokerPort));
+        env.put("HERALD_BROKER_FLAVOUR", "artemis");
+        env.put("HERALD_DELIVERY_ALLOWED_HOSTS", "127.0.0.1");
+        env.put("HERALD_DATA_DIR", temp.resolve(name).toString());
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        builder.redirectErrorStream(true).redirectOutput(Path.of("target", "crash-it-" + name + ".log").toFile());
+        Process process = builder.start();
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            assertTrue(process.isAlive(), "Herald " + name + " exited; see target/crash-it-" + name + ".log");
+            try {
+                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+        return process;
+    }
+
+    private static void stop(Process process) throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            process.waitFor();
+        }
+    }
+
+    private String post(String url, String body) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        assertTrue(response.statusCode() < 300, url + " answered " + response.statusCode() + ": " + response.body());
+        return response.body();
+    }
+
+    private String get(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static String id(String json) {
+        Matcher matcher = Pattern.compile("\"id\":\"([^\"]+)\"").matcher(json);
+        assertTrue(matcher.find(), json);
+        return matcher.group(1);
+    }
+
+    private static int count(String text, String needle) {
+        int count = 0;
+        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+            count++;
+        }
+        return count;
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
