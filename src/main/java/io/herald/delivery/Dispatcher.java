@@ -99,6 +99,21 @@ public class Dispatcher {
             this.subscriptionId = subscriptionId;
         }
 
+        /** When the next request may start under the subscription's per-second cap (token bucket of one). */
+        private long nextSlotNanos;
+
+        /** Nanoseconds to wait before the next request, reserving its slot; 0 without a cap. */
+        synchronized long reserveSlot() {
+            Integer perSecond = target.maxPerSecond();
+            if (perSecond == null) {
+                return 0;
+            }
+            long now = System.nanoTime();
+            long slot = Math.max(now, nextSlotNanos);
+            nextSlotNanos = slot + 1_000_000_000L / perSecond;
+            return slot - now;
+        }
+
         boolean tryEnter() {
             if (inFlight.incrementAndGet() > target.maxInFlight()) {
                 inFlight.decrementAndGet();
@@ -217,7 +232,7 @@ public class Dispatcher {
                 return CompletableFuture.completedFuture(null); // a duplicate message of a delivery already handled
             }
             DeliveryLedger.Claim claim = new DeliveryLedger.Claim(deliveryId, lane.subscriptionId, claimed.get(), snapshot(message));
-            return attempt(claim, target, DeliveryLedger.Trigger.SCHEDULED, message.creationTime());
+            return afterSlot(lane, () -> attempt(claim, target, DeliveryLedger.Trigger.SCHEDULED, message.creationTime()));
         }).whenComplete((recorded, error) -> {
             if (error != null) {
                 // Not recorded: let the broker deliver it again.
@@ -280,7 +295,7 @@ public class Dispatcher {
                 continue; // the lease runs out and the retry is claimed again
             }
             retriesInFlight.incrementAndGet();
-            attempt(claim, lane.target, DeliveryLedger.Trigger.SCHEDULED, 0).whenComplete((recorded, error) -> {
+            afterSlot(lane, () -> attempt(claim, lane.target, DeliveryLedger.Trigger.SCHEDULED, 0)).whenComplete((recorded, error) -> {
                 if (error != null) {
                     LOG.warnf("Retry of %s not recorded (%s); it is retried when its lease ends", claim.deliveryId(), error.getMessage());
                 }
@@ -289,6 +304,16 @@ public class Dispatcher {
             });
         }
         return due.size();
+    }
+
+    /** Runs the attempt when the lane's per-second cap allows (at once without a cap). */
+    private <T> CompletableFuture<T> afterSlot(Lane lane, java.util.function.Supplier<CompletableFuture<T>> attempt) {
+        long wait = lane.reserveSlot();
+        if (wait <= 0) {
+            return attempt.get();
+        }
+        return CompletableFuture.supplyAsync(() -> null, CompletableFuture.delayedExecutor(wait, TimeUnit.NANOSECONDS))
+                .thenCompose(ignored -> attempt.get());
     }
 
     // --- manual retries ---------------------------------------------------------------------------------------
@@ -345,7 +370,7 @@ public class Dispatcher {
 
     private static final String TARGETS = """
             select id, webhook_url, webhook_headers, webhook_timeout_ms, webhook_secret, webhook_previous_secret,
-                   webhook_previous_secret_expires, webhook_format, retry_schedule, max_in_flight
+                   webhook_previous_secret_expires, webhook_format, retry_schedule, max_in_flight, max_per_second
             from subscriptions where kind = 'WEBHOOK'""";
 
     private Map<String, Target> activeWebhookTargets() throws SQLException {
@@ -387,7 +412,8 @@ public class Dispatcher {
                 : Arrays.stream(rs.getString(9).split(",")).map(String::trim).map(Duration::parse).toList();
         Integer maxInFlight = (Integer) rs.getObject(10);
         return new Target(rs.getString(1), rs.getString(2), headers, Duration.ofMillis(rs.getInt(4)), List.copyOf(secrets),
-                Subscription.Format.valueOf(rs.getString(8)), schedule, maxInFlight == null ? config.maxInFlight() : maxInFlight);
+                Subscription.Format.valueOf(rs.getString(8)), schedule, maxInFlight == null ? config.maxInFlight() : maxInFlight,
+                (Integer) rs.getObject(11));
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

@@ -8,5 +8,5 @@ import java.util.Map;
 
 /** A webhook subscription as one attempt needs it: where, how, with which secrets. */
 public record Target(String subscriptionId, String url, Map<String, String> headers, Duration timeout, List<String> secrets,
-        Subscription.Format format, List<Duration> retrySchedule, int maxInFlight) {
+        Subscription.Format format, List<Duration> retrySchedule, int maxInFlight, Integer maxPerSecond) {
 }

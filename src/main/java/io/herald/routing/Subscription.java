@@ -74,6 +74,10 @@ public class Subscription extends PanacheEntityBase {
     @Column(name = "max_in_flight")
     public Integer maxInFlight;
 
+    /** Deliveries per second per instance; null: no cap. */
+    @Column(name = "max_per_second")
+    public Integer maxPerSecond;
+
     @Column(name = "consecutive_failures", nullable = false)
     public int consecutiveFailures;
 

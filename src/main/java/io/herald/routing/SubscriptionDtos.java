@@ -14,7 +14,8 @@ public final class SubscriptionDtos {
 
     /** Webhook settings: where, which extra headers, how long to wait. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record WebhookIn(String url, Map<String, String> headers, String timeout, String format) {
+    public record WebhookIn(String url, Map<String, String> headers, String timeout, String format, List<String> retrySchedule,
+            Integer maxInFlight, Integer maxPerSecond) {
     }
 
     public record SubscriptionIn(String name, String topic, String kind, JsonNode filter, WebhookIn webhook) {
@@ -28,7 +29,8 @@ public final class SubscriptionDtos {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record WebhookOut(String url, Map<String, String> headers, String timeout, String format, String secret) {
+    public record WebhookOut(String url, Map<String, String> headers, String timeout, String format, List<String> retrySchedule,
+            Integer maxInFlight, Integer maxPerSecond, String secret) {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)

@@ -107,6 +107,7 @@ public class SubscriptionService {
             if (in.webhook().format() != null) {
                 subscription.webhookFormat = format(in.webhook().format());
             }
+            applyLimits(subscription, in.webhook());
         }
         subscription.createdAt = now();
         subscription.updatedAt = subscription.createdAt;
@@ -187,6 +188,7 @@ public class SubscriptionService {
                 if (patch.webhook().format() != null) {
                     subscription.webhookFormat = format(patch.webhook().format());
                 }
+                applyLimits(subscription, patch.webhook());
             }
             subscription.updatedAt = now();
             subscription.flush();
@@ -272,6 +274,28 @@ public class SubscriptionService {
                 violations.add("/webhook/timeout", "must be an ISO-8601 duration such as PT15S, not '" + webhook.timeout() + "'");
             }
         }
+        // An empty list means "not given" (generated clients send one by default): the global schedule applies.
+        if (webhook.retrySchedule() != null && !webhook.retrySchedule().isEmpty()) {
+            if (webhook.retrySchedule().size() > 20) {
+                violations.add("/webhook/retrySchedule", "must list at most 20 delays (the first is the first attempt)");
+            }
+            for (int i = 0; i < webhook.retrySchedule().size(); i++) {
+                try {
+                    Duration delay = Duration.parse(webhook.retrySchedule().get(i));
+                    if (delay.isNegative() || delay.compareTo(Duration.ofDays(1)) > 0) {
+                        violations.add("/webhook/retrySchedule/" + i, "must be between PT0S and P1D");
+                    }
+                } catch (DateTimeParseException | NullPointerException e) {
+                    violations.add("/webhook/retrySchedule/" + i, "must be an ISO-8601 duration such as PT5M");
+                }
+            }
+        }
+        if (webhook.maxInFlight() != null && (webhook.maxInFlight() < 1 || webhook.maxInFlight() > 100)) {
+            violations.add("/webhook/maxInFlight", "must be between 1 and 100");
+        }
+        if (webhook.maxPerSecond() != null && (webhook.maxPerSecond() < 1 || webhook.maxPerSecond() > 10_000)) {
+            violations.add("/webhook/maxPerSecond", "must be between 1 and 10000");
+        }
         if (webhook.format() != null && format(webhook.format()) == null) {
             violations.add("/webhook/format", "'" + webhook.format() + "' is not standard-webhooks, cloudevents-binary or cloudevents-structured");
         }
@@ -314,6 +338,18 @@ public class SubscriptionService {
         }
     }
 
+    private static void applyLimits(Subscription subscription, WebhookIn webhook) {
+        if (webhook.retrySchedule() != null && !webhook.retrySchedule().isEmpty()) {
+            subscription.retrySchedule = String.join(",", webhook.retrySchedule());
+        }
+        if (webhook.maxInFlight() != null) {
+            subscription.maxInFlight = webhook.maxInFlight();
+        }
+        if (webhook.maxPerSecond() != null) {
+            subscription.maxPerSecond = webhook.maxPerSecond();
+        }
+    }
+
     private static Subscription.Format format(String format) {
         return switch (format) {
             case "standard-webhooks" -> Subscription.Format.STANDARD_WEBHOOKS;
@@ -351,7 +387,9 @@ public class SubscriptionService {
                 throw new IllegalStateException("Stored headers are not JSON", e);
             }
             webhook = new WebhookOut(subscription.webhookUrl, headers, Duration.ofMillis(subscription.webhookTimeoutMs).toString(),
-                    subscription.webhookFormat.name().toLowerCase(Locale.ROOT).replace('_', '-'), withSecret ? subscription.webhookSecret : null);
+                    subscription.webhookFormat.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                    subscription.retrySchedule == null ? null : List.of(subscription.retrySchedule.split(",")),
+                    subscription.maxInFlight, subscription.maxPerSecond, withSecret ? subscription.webhookSecret : null);
         } else {
             BrokerTopology topology = broker.topology();
             queue = new QueueOut(topology.address(subscription.queueName),

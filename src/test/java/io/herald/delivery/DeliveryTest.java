@@ -294,6 +294,40 @@ class DeliveryTest {
     }
 
     @Test
+    void perSubscriptionScheduleAndRateCap() throws Exception {
+        SubscriptionOut once = subscriptions.createSubscription(new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.WEBHOOK)
+                .webhook(new WebhookIn().url(URI.create(receiver.url("/once"))).retrySchedule(List.of("PT0S")).maxPerSecond(5)));
+        assertEquals(List.of("PT0S"), once.getWebhook().getRetrySchedule());
+        receiver.always("/once", Answer.status(500));
+        String failing = publish("{\"n\": 20}");
+        assertEquals(1, awaitState(failing, DeliveryState.EXHAUSTED).getAttempts(), "its own schedule: one attempt only");
+
+        receiver.always("/once", Answer.status(200));
+        for (int i = 0; i < 10; i++) {
+            publish("{\"n\": " + (21 + i) + "}");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/once").size() >= 11);
+        List<WebhookReceiver.Request> capped = receiver.requests("/once").subList(1, 11);
+        long spread = capped.get(9).receivedAtMillis() - capped.get(0).receivedAtMillis();
+        assertTrue(spread >= 1600, "10 requests at 5 per second take about 1.8 s, not " + spread + " ms");
+    }
+
+    @Test
+    void continuousFailuresDisableTheSubscription() throws Exception {
+        SubscriptionOut subscription = webhook("/broken", null);
+        receiver.always("/broken", Answer.status(503));
+        for (int i = 0; i < 4; i++) {
+            publish("{\"n\": " + (40 + i) + "}");
+        }
+        // The test profile disables after 10 failed attempts in a row (3 attempts per delivery here).
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                assertEquals(SubscriptionOut.StateEnum.DISABLED, subscriptions.getSubscription(subscription.getId()).getState()));
+        assertTrue(subscriptions.getSubscription(subscription.getId()).getDisabledReason().contains("failed attempts in a row"));
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                events.listEvents(DeliveryLedger.DISABLED_TOPIC, null, subscription.getId(), null, null, null, 10).getItems().size() == 1);
+    }
+
+    @Test
     void internalAddressesAreRefusedWhenSaved() {
         HeraldApi.assertProblem(422, "urn:herald:problem:validation-failed", () -> subscriptions.createSubscription(
                 new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.WEBHOOK)
