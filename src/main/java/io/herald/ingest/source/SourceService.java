@@ -1,0 +1,338 @@
+package io.herald.ingest.source;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.ingest.GroupCommitter;
+import io.herald.platform.Ids;
+import io.herald.platform.problem.ApiProblem;
+import io.herald.platform.problem.ProblemType;
+import io.herald.platform.problem.Violations;
+import io.herald.schema.SchemaCheck;
+import io.herald.schema.SchemaService;
+import io.herald.store.NewEvent;
+import io.herald.topic.Topic;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.jboss.logging.Logger;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * Inbound webhook sources: their configuration, and receiving one webhook: verify the signature over the raw bytes,
+ * derive the event type and the dedup key the provider's way, validate against the topic's schema, and store it
+ * through the same group commit as any ingested event (so provider redeliveries are deduplicated).
+ */
+@ApplicationScoped
+public class SourceService {
+    private static final Logger LOG = Logger.getLogger(SourceService.class);
+    static final Duration ROTATION_GRACE = Duration.ofHours(24);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final ObjectMapper json;
+    private final SchemaService schemas;
+    private final GroupCommitter committer;
+    private final MeterRegistry metrics;
+
+    SourceService(ObjectMapper json, SchemaService schemas, GroupCommitter committer, MeterRegistry metrics) {
+        this.json = json;
+        this.schemas = schemas;
+        this.committer = committer;
+        this.metrics = metrics;
+    }
+
+    public record HmacIn(String header, String algorithm, String encoding, String prefix) {
+    }
+
+    public record SourceIn(String name, String kind, String topic, String secret, HmacIn hmac, String typeHeader, String typePointer,
+            String dedupHeader, String tolerance) {
+    }
+
+    public record Counters(long received, long rejected, long deduplicated) {
+    }
+
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SourceOut(String id, String name, String kind, String topic, String path, HmacIn hmac, String typeHeader,
+            String typePointer, String dedupHeader, String tolerance, Counters counters, String secret, Instant createdAt) {
+    }
+
+    public record SourceList(List<SourceOut> items) {
+    }
+
+    public record RotateIn(String secret) {
+    }
+
+    public record SecretOut(String secret, Instant previousSecretValidUntil) {
+    }
+
+    /** The outcome of one received webhook. */
+    public record Received(String eventId, boolean duplicate) {
+    }
+
+    public SourceOut create(SourceIn in) {
+        if (in == null) {
+            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "A JSON body describing the source is required");
+        }
+        Violations violations = new Violations();
+        Source.Kind kind = kind(in.kind(), violations);
+        if (in.topic() == null || in.topic().isEmpty()) {
+            violations.add("/topic", "is required: the topic the webhooks become events on");
+        }
+        if (in.name() != null && in.name().length() > 200) {
+            violations.add("/name", "must be at most 200 characters");
+        }
+        if (in.secret() != null && (in.secret().length() < 8 || in.secret().length() > 500)) {
+            violations.add("/secret", "must be 8 to 500 characters (omit it to have one generated)");
+        }
+        if (kind == Source.Kind.STANDARD_WEBHOOKS && in.secret() != null && !validWhsec(in.secret())) {
+            violations.add("/secret", "must be a Standard Webhooks secret: whsec_ and base64");
+        }
+        if (kind == Source.Kind.HMAC) {
+            if (in.hmac() == null || in.hmac().header() == null || in.hmac().header().isBlank()) {
+                violations.add("/hmac/header", "is required for a generic HMAC source: the header carrying the signature");
+            } else {
+                if (in.hmac().algorithm() != null && !List.of("sha256", "sha512").contains(in.hmac().algorithm())) {
+                    violations.add("/hmac/algorithm", "must be sha256 or sha512");
+                }
+                if (in.hmac().encoding() != null && !List.of("hex", "base64").contains(in.hmac().encoding())) {
+                    violations.add("/hmac/encoding", "must be hex or base64");
+                }
+            }
+        } else if (in.hmac() != null) {
+            violations.add("/hmac", "only generic HMAC sources take HMAC settings");
+        }
+        if (in.typePointer() != null && !in.typePointer().isEmpty() && !in.typePointer().startsWith("/")) {
+            violations.add("/typePointer", "must be a JSON pointer such as /event/type");
+        }
+        Duration tolerance = Duration.ofMinutes(5);
+        if (in.tolerance() != null) {
+            try {
+                tolerance = Duration.parse(in.tolerance());
+                if (tolerance.isNegative() || tolerance.compareTo(Duration.ofHours(1)) > 0) {
+                    violations.add("/tolerance", "must be between PT0S and PT1H");
+                }
+            } catch (DateTimeParseException e) {
+                violations.add("/tolerance", "must be an ISO-8601 duration such as PT5M");
+            }
+        }
+        violations.throwIfAny();
+        Duration toleranceValue = tolerance;
+        return QuarkusTransaction.requiringNew().call(() -> {
+            if (Topic.findById(in.topic()) == null) {
+                throw ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError("/topic", "topic '" + in.topic() + "' does not exist")));
+            }
+            Source source = new Source();
+            source.id = Ids.next("src");
+            source.name = in.name();
+            source.kind = kind;
+            source.topic = in.topic();
+            source.secret = in.secret() != null ? in.secret() : newSecret(kind);
+            if (kind == Source.Kind.HMAC) {
+                source.hmacHeader = in.hmac().header();
+                source.hmacAlgorithm = "sha512".equals(in.hmac().algorithm()) ? Source.Algorithm.SHA512 : Source.Algorithm.SHA256;
+                source.hmacEncoding = "base64".equals(in.hmac().encoding()) ? Source.Encoding.BASE64 : Source.Encoding.HEX;
+                source.hmacPrefix = in.hmac().prefix();
+            }
+            source.typeHeader = in.typeHeader();
+            source.typePointer = in.typePointer();
+            source.dedupHeader = in.dedupHeader();
+            source.toleranceSeconds = (int) toleranceValue.toSeconds();
+            source.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            source.updatedAt = source.createdAt;
+            source.persist();
+            return out(source, true);
+        });
+    }
+
+    public SourceList list() {
+        return new SourceList(Source.<Source>findAll(Sort.by("id")).list().stream().map(s -> out(s, false)).toList());
+    }
+
+    public SourceOut get(String id) {
+        return out(find(id), false);
+    }
+
+    public void delete(String id) {
+        QuarkusTransaction.requiringNew().run(() -> find(id).delete());
+    }
+
+    /** A new secret (given or generated); the old one is still accepted for 24 hours. */
+    public SecretOut rotate(String id, RotateIn in) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            Source source = find(id);
+            String next = in != null && in.secret() != null ? in.secret() : newSecret(source.kind);
+            if (source.kind == Source.Kind.STANDARD_WEBHOOKS && !validWhsec(next)) {
+                throw ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError("/secret", "must be whsec_ and base64")));
+            }
+            Instant until = Instant.now().plus(ROTATION_GRACE).truncatedTo(ChronoUnit.MICROS);
+            source.previousSecret = source.secret;
+            source.previousSecretExpires = until;
+            source.secret = next;
+            source.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            return new SecretOut(next, until);
+        });
+    }
+
+    /** Verifies and stores one inbound webhook; the future completes after the commit. */
+    public CompletableFuture<Received> receive(String sourceId, Function<String, String> header, byte[] body) {
+        Source source = Source.findById(sourceId);
+        if (source == null) {
+            throw ApiProblem.notFound("Source", sourceId);
+        }
+        count(sourceId, "received");
+        List<String> secrets = new ArrayList<>(List.of(source.secret));
+        if (source.previousSecret != null && source.previousSecretExpires != null && source.previousSecretExpires.isAfter(Instant.now())) {
+            secrets.add(source.previousSecret);
+        }
+        String problem = SignatureVerifier.problem(source, secrets, header, body, Instant.now());
+        if (problem != null) {
+            count(sourceId, "rejected");
+            metrics.counter("herald.sources.rejected", "source", sourceId).increment();
+            LOG.debugf("Source %s refused a webhook: %s", sourceId, problem);
+            throw new ApiProblem(ProblemType.UNAUTHORIZED, "The webhook's signature could not be verified: " + problem);
+        }
+        JsonNode data;
+        try {
+            data = json.readTree(body);
+        } catch (IOException e) {
+            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "The webhook body is not JSON; Herald sources take JSON webhooks");
+        }
+        if (data == null || data.isMissingNode()) {
+            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "The webhook body is empty");
+        }
+        SchemaCheck check = schemas.validate(source.topic, null, data, "");
+        String id = Ids.next("evt");
+        String dedupKey = dedupKey(source, header, data, body);
+        NewEvent event = new NewEvent(id, source.topic, dedupKey, "/sources/" + source.id, type(source, header, data), null, null,
+                "application/json", new String(body, StandardCharsets.UTF_8), data, check.version(), null, sha256Hex(body));
+        return committer.append(List.of(event)).thenApply(outcomes -> {
+            GroupCommitter.Outcome outcome = outcomes.get(0);
+            switch (outcome.status()) {
+                case DUPLICATE -> {
+                    count(sourceId, "deduplicated");
+                    return new Received(outcome.eventId(), true);
+                }
+                case CONFLICT -> throw new ApiProblem(ProblemType.CONFLICT, "Delivery '" + dedupKey
+                        + "' was received before with a different body (as " + outcome.eventId() + ")");
+                default -> {
+                    return new Received(outcome.eventId(), false);
+                }
+            }
+        });
+    }
+
+    private static String type(Source source, Function<String, String> header, JsonNode data) {
+        switch (source.kind) {
+            case GITHUB -> {
+                String event = header.apply("X-GitHub-Event");
+                String action = data.path("action").isTextual() ? data.get("action").asText() : null;
+                return (event == null ? "github" : "github." + event) + (action == null ? "" : "." + action);
+            }
+            case STRIPE -> {
+                return data.path("type").isTextual() ? data.get("type").asText() : "stripe.event";
+            }
+            default -> {
+                if (source.typeHeader != null && header.apply(source.typeHeader) != null) {
+                    return header.apply(source.typeHeader);
+                }
+                String pointer = source.typePointer != null ? source.typePointer : source.kind == Source.Kind.STANDARD_WEBHOOKS ? "/type" : null;
+                if (pointer != null && data.at(pointer).isValueNode() && !data.at(pointer).asText().isEmpty()) {
+                    return data.at(pointer).asText();
+                }
+                return "webhook";
+            }
+        }
+    }
+
+    /** The provider's delivery id, so its redeliveries are recognised; the body's hash when it gives none. */
+    private static String dedupKey(Source source, Function<String, String> header, JsonNode data, byte[] body) {
+        String key = switch (source.kind) {
+            case GITHUB -> header.apply("X-GitHub-Delivery");
+            case STRIPE -> data.path("id").isTextual() ? data.get("id").asText() : null;
+            case STANDARD_WEBHOOKS -> header.apply("webhook-id");
+            case HMAC -> source.dedupHeader == null ? null : header.apply(source.dedupHeader);
+        };
+        if (key == null && source.dedupHeader != null) {
+            key = header.apply(source.dedupHeader);
+        }
+        return key != null && !key.isEmpty() && key.length() <= 255 ? key : "sha256:" + sha256Hex(body);
+    }
+
+    private void count(String sourceId, String counter) {
+        QuarkusTransaction.requiringNew().run(() -> Source.update(counter + " = " + counter + " + 1 where id = ?1", sourceId));
+    }
+
+    private static Source find(String id) {
+        Source source = id == null ? null : Source.findById(id);
+        if (source == null) {
+            throw ApiProblem.notFound("Source", id);
+        }
+        return source;
+    }
+
+    private static Source.Kind kind(String kind, Violations violations) {
+        if (kind == null) {
+            violations.add("/kind", "is required: github, stripe, standard-webhooks or hmac");
+            return null;
+        }
+        return switch (kind) {
+            case "github" -> Source.Kind.GITHUB;
+            case "stripe" -> Source.Kind.STRIPE;
+            case "standard-webhooks" -> Source.Kind.STANDARD_WEBHOOKS;
+            case "hmac" -> Source.Kind.HMAC;
+            default -> {
+                violations.add("/kind", "'" + kind + "' is not github, stripe, standard-webhooks or hmac");
+                yield null;
+            }
+        };
+    }
+
+    private static boolean validWhsec(String secret) {
+        try {
+            return secret.startsWith("whsec_") && Base64.getDecoder().decode(secret.substring(6)).length >= 16;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static String newSecret(Source.Kind kind) {
+        byte[] key = new byte[32];
+        RANDOM.nextBytes(key);
+        return kind == Source.Kind.STANDARD_WEBHOOKS || kind == Source.Kind.STRIPE
+                ? "whsec_" + Base64.getEncoder().encodeToString(key) : HexFormat.of().formatHex(key);
+    }
+
+    private SourceOut out(Source source, boolean withSecret) {
+        HmacIn hmac = source.kind != Source.Kind.HMAC ? null : new HmacIn(source.hmacHeader,
+                source.hmacAlgorithm.name().toLowerCase(Locale.ROOT), source.hmacEncoding.name().toLowerCase(Locale.ROOT), source.hmacPrefix);
+        return new SourceOut(source.id, source.name, source.kind.name().toLowerCase(Locale.ROOT).replace('_', '-'), source.topic,
+                "/ingest/" + source.id, hmac, source.typeHeader, source.typePointer, source.dedupHeader,
+                Duration.ofSeconds(source.toleranceSeconds).toString(), new Counters(source.received, source.rejected, source.deduplicated),
+                withSecret ? source.secret : null, source.createdAt);
+    }
+
+    private static String sha256Hex(byte[] body) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
