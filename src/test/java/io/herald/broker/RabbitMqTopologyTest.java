@@ -44,6 +44,7 @@ class RabbitMqTopologyTest {
         ConnectionFactory factory = new ConnectionFactory();
         factory.setHost(config.connectHost());
         factory.setPort(config.connectPort());
+        factory.setVirtualHost(config.virtualHost());
         config.user().ifPresent(factory::setUsername);
         config.password().ifPresent(factory::setPassword);
         try (Connection connection = factory.newConnection()) {

@@ -29,6 +29,8 @@ public final class DeliveryBenchmark {
         int rate = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
         int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int backlog = args.length > 3 ? Integer.parseInt(args[3]) : 20_000;
+        int fanOutSubscriptions = args.length > 4 ? Integer.parseInt(args[4]) : 50;
+        int fanOutEvents = args.length > 5 ? Integer.parseInt(args[5]) : 200;
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (WebhookReceiver sink = new WebhookReceiver()) {
             String topic = "bench.delivery." + System.currentTimeMillis();
@@ -73,7 +75,36 @@ public final class DeliveryBenchmark {
             int got = sink.requests("/steady").size() - before;
             System.out.printf("max delivery rate: backlog of %d released at once, %d delivered in %.1f s: %,.0f deliveries/s "
                     + "(one subscription, %s requests in flight)%n", backlog, got, took, got / took, "10");
+
+            if (fanOutSubscriptions > 0) {
+                fanOut(http, base, sink, fanOutSubscriptions, fanOutEvents);
+            }
         }
+    }
+
+    /** One topic, many webhook subscriptions: how fast all their deliveries arrive. */
+    private static void fanOut(HttpClient http, String base, WebhookReceiver sink, int subscriptions, int events) throws Exception {
+        String topic = "bench.fanout." + System.currentTimeMillis();
+        post(http, base + "/api/v1/topics", "{\"name\": \"" + topic + "\"}");
+        for (int i = 0; i < subscriptions; i++) {
+            post(http, base + "/api/v1/subscriptions", "{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", "
+                    + "\"webhook\": {\"url\": \"" + sink.url("/fanout") + "\"}}");
+        }
+        Thread.sleep(2500); // lanes attach within a second
+        long expected = (long) subscriptions * events;
+        long started = System.nanoTime();
+        String batch = batchOf(Math.min(events, 500));
+        for (int sent = 0; sent < events; sent += 500) {
+            post(http, base + "/api/v1/topics/" + topic + "/events", sent + 500 <= events ? batch : batchOf(events - sent));
+        }
+        long deadline = System.currentTimeMillis() + 300_000;
+        while (sink.requests("/fanout").size() < expected && System.currentTimeMillis() < deadline) {
+            Thread.sleep(50);
+        }
+        double took = (System.nanoTime() - started) / 1e9;
+        int got = sink.requests("/fanout").size();
+        System.out.printf("fan-out: %d events to %d webhook subscriptions: %d of %d deliveries in %.1f s: %,.0f deliveries/s%n",
+                events, subscriptions, got, expected, took, got / took);
     }
 
     private static long steady(HttpClient http, String url, int rate, int seconds) throws InterruptedException {

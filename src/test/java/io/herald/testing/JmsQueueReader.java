@@ -31,8 +31,9 @@ public final class JmsQueueReader {
 
     /** Reads until {@code expected} messages came or {@code quietFor} passes without one. */
     public static List<Received> read(BrokerConfig config, String address, int expected, Duration quietFor) {
+        String vhost = config.isEmbedded() || "/".equals(config.virtualHost()) ? "" : "&amqp.vhost=vhost:" + config.virtualHost();
         JmsConnectionFactory factory = new JmsConnectionFactory("amqp://" + config.connectHost() + ":" + config.connectPort()
-                + "?amqp.idleTimeout=0");
+                + "?amqp.idleTimeout=0" + vhost);
         config.user().ifPresent(factory::setUsername);
         config.password().ifPresent(factory::setPassword);
         List<Received> received = new ArrayList<>();

@@ -31,6 +31,9 @@ public final class TestAmqpConsumer implements AutoCloseable {
         AmqpClientOptions options = new AmqpClientOptions().setHost(config.connectHost()).setPort(config.connectPort());
         config.user().ifPresent(options::setUsername);
         config.password().ifPresent(options::setPassword);
+        if (!config.isEmbedded() && !"/".equals(config.virtualHost())) {
+            options.setConnectionHostname("vhost:" + config.virtualHost());
+        }
         AmqpClient client = AmqpClient.create(vertx, options);
         return new TestAmqpConsumer(client, await(client.connect().toCompletionStage()));
     }
