@@ -3,6 +3,7 @@ package io.herald.ingest;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.herald.ingest.EventParser.Draft;
+import io.herald.platform.Hashing;
 import io.herald.platform.Ids;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.FieldError;
@@ -14,12 +15,8 @@ import io.herald.store.NewEvent;
 import io.herald.topic.TopicService;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -71,7 +68,7 @@ public class IngestService {
             String id = Ids.next("evt");
             events.add(new NewEvent(id, topic, draft.ceId() == null ? id : draft.ceId(), draft.source(), draft.type(), draft.subject(),
                     draft.time(), draft.dataContentType(), draft.dataText(), draft.data(), check.version(), draft.extensions(),
-                    sha256(draft.dataText())));
+                    Hashing.sha256Hex(draft.dataText())));
         }
         if (total > 0) {
             throw new ApiProblem(ProblemType.SCHEMA_VIOLATION, (parsed.batch() ? "The batch does not match" : "The event does not match")
@@ -82,11 +79,4 @@ public class IngestService {
         return committer.append(events).thenApply(outcomes -> new Accepted(events, outcomes, parsed.batch()));
     }
 
-    private static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

@@ -14,11 +14,7 @@ import io.herald.platform.problem.FieldError;
 import io.herald.platform.problem.Violations;
 import jakarta.inject.Singleton;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -142,13 +138,6 @@ public class SchemaDocuments {
         }
     }
 
-    static String fingerprint(String canonical) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JVM", e);
-        }
-    }
 
     private JsonNode sorted(JsonNode node) {
         if (node.isObject()) {

@@ -196,7 +196,7 @@ public class SchemaService {
         documents.check(schema, dialect, violations);
         violations.throwIfAny();
         String canonical = documents.canonical(schema);
-        return new Candidate(schema, dialect, canonical, SchemaDocuments.fingerprint(canonical));
+        return new Candidate(schema, dialect, canonical, io.herald.platform.Hashing.sha256Hex(canonical));
     }
 
     private CompatibilityReport evaluate(CompatibilityMode mode, JsonNode candidate, List<SchemaVersion> active) {

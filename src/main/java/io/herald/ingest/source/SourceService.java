@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.ingest.GroupCommitter;
+import io.herald.platform.Hashing;
 import io.herald.platform.Ids;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.ProblemType;
@@ -20,8 +21,6 @@ import org.jboss.logging.Logger;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -221,7 +220,7 @@ public class SourceService {
         String id = Ids.next("evt");
         String dedupKey = dedupKey(source, header, data, body);
         NewEvent event = new NewEvent(id, source.topic, dedupKey, "/sources/" + source.id, type(source, header, data), null, null,
-                "application/json", new String(body, StandardCharsets.UTF_8), data, check.version(), null, sha256Hex(body));
+                "application/json", new String(body, StandardCharsets.UTF_8), data, check.version(), null, Hashing.sha256Hex(body));
         return committer.append(List.of(event)).thenApply(outcomes -> {
             GroupCommitter.Outcome outcome = outcomes.get(0);
             switch (outcome.status()) {
@@ -272,7 +271,7 @@ public class SourceService {
         if (key == null && source.dedupHeader != null) {
             key = header.apply(source.dedupHeader);
         }
-        return key != null && !key.isEmpty() && key.length() <= 255 ? key : "sha256:" + sha256Hex(body);
+        return key != null && !key.isEmpty() && key.length() <= 255 ? key : "sha256:" + Hashing.sha256Hex(body);
     }
 
     private void count(String sourceId, String counter) {
@@ -328,11 +327,4 @@ public class SourceService {
                 withSecret ? source.secret : null, source.createdAt);
     }
 
-    private static String sha256Hex(byte[] body) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(body));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }
