@@ -1,5 +1,6 @@
 package io.herald.delivery;
 
+import io.herald.flow.FlowStats;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -66,13 +67,15 @@ public class Dispatcher {
     private final Counter delivered;
     private final Counter failed;
     private final Timer endToEnd;
+    private final FlowStats flow;
     private Thread reconciler;
     private Thread retries;
     private volatile boolean running = true;
 
     Dispatcher(BrokerClient broker, AgroalDataSource dataSource, DeliveryLedger ledger, WebhookClient client, DeliveryConfig config,
-            OutboxRelay relay, ObjectMapper json, MeterRegistry metrics) {
+            OutboxRelay relay, ObjectMapper json, MeterRegistry metrics, FlowStats flow) {
         this.broker = broker;
+        this.flow = flow;
         this.dataSource = dataSource;
         this.ledger = ledger;
         this.client = client;
@@ -333,8 +336,14 @@ public class Dispatcher {
             long acceptedAtMillis) {
         return client.send(target, claim.event()).thenApplyAsync(result -> {
             (result.succeeded() ? delivered : failed).increment();
-            if (result.succeeded() && acceptedAtMillis > 0) {
-                endToEnd.record(Duration.ofMillis(Math.max(0, System.currentTimeMillis() - acceptedAtMillis)));
+            long latencyMs = acceptedAtMillis > 0 ? Math.max(0, System.currentTimeMillis() - acceptedAtMillis) : -1;
+            if (result.succeeded()) {
+                flow.delivered(target.subscriptionId(), latencyMs);
+                if (latencyMs >= 0) {
+                    endToEnd.record(Duration.ofMillis(latencyMs));
+                }
+            } else {
+                flow.failed(target.subscriptionId());
             }
             try {
                 DeliveryLedger.Recorded recorded = ledger.record(claim, target, result, trigger);

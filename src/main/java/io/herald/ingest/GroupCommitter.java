@@ -1,5 +1,6 @@
 package io.herald.ingest;
 
+import io.herald.flow.FlowStats;
 import io.agroal.api.AgroalDataSource;
 import io.herald.routing.OutboxRelay;
 import io.herald.routing.Router;
@@ -21,6 +22,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.stream.Collectors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -61,10 +63,13 @@ public class GroupCommitter {
     private final List<Thread> committers = new ArrayList<>();
     private final DistributionSummary groupSizes;
     private final Counter accepted;
+    private final FlowStats flow;
     private volatile boolean running = true;
 
-    GroupCommitter(AgroalDataSource dataSource, Router router, OutboxRelay relay, IngestConfig config, MeterRegistry metrics) {
+    GroupCommitter(AgroalDataSource dataSource, Router router, OutboxRelay relay, IngestConfig config, MeterRegistry metrics,
+            FlowStats flow) {
         this.dataSource = dataSource;
+        this.flow = flow;
         this.router = router;
         this.relay = relay;
         this.config = config;
@@ -205,6 +210,8 @@ public class GroupCommitter {
                 connection.commit();
                 groupSizes.record(fresh.size());
                 accepted.increment(fresh.size());
+                fresh.stream().collect(Collectors.groupingBy(NewEvent::topic, Collectors.counting()))
+                        .forEach((topic, count) -> flow.accepted(topic, count.intValue()));
                 return outcomes;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();

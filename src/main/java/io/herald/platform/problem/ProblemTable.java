@@ -48,6 +48,10 @@ public final class ProblemTable {
                 "The resource was changed by another request at the same time; read it again and retry", List.of()));
         entry(ServiceUnavailableException.class, e -> problem(ProblemType.SERVICE_UNAVAILABLE,
                 e.getMessage() + "; retry later", List.of()));
+        entry(io.quarkus.security.UnauthorizedException.class, e -> problem(ProblemType.UNAUTHORIZED,
+                "Sign in first", List.of()));
+        entry(io.quarkus.security.ForbiddenException.class, e -> problem(ProblemType.FORBIDDEN,
+                "Your role does not allow this", List.of()));
         entry(NotFoundException.class, e -> problem(ProblemType.NOT_FOUND, "No resource at this path", List.of()));
         entry(NotAllowedException.class, e -> problem(ProblemType.METHOD_NOT_ALLOWED,
                 "This method is not allowed here; allowed: " + e.getResponse().getAllowedMethods(), List.of()));

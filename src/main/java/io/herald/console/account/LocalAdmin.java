@@ -1,0 +1,43 @@
+package io.herald.console.account;
+
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import java.security.SecureRandom;
+import java.util.Optional;
+
+/**
+ * The local admin account, so that a fresh Herald can be signed in to with nothing else installed. Its password is
+ * HERALD_ADMIN_PASSWORD when given (and reset to it when it changes), otherwise generated on the first start and
+ * printed once; only the bcrypt hash is kept.
+ */
+@Singleton
+public class LocalAdmin {
+    private static final Logger LOG = Logger.getLogger(LocalAdmin.class);
+    private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
+
+    void onStart(@Observes StartupEvent event, AccountService accounts,
+            @ConfigProperty(name = "herald.admin-username", defaultValue = "admin") String username,
+            @ConfigProperty(name = "herald.admin-password") Optional<String> configured) {
+        if (configured.isPresent()) {
+            accounts.ensureAdmin(username, configured.get());
+        } else if (!accounts.anyAdmin()) {
+            String generated = generate();
+            accounts.ensureAdmin(username, generated);
+            LOG.warnf("%n  Console admin account created: user '%s', password '%s'%n  This password is shown only now;"
+                    + " set HERALD_ADMIN_PASSWORD to choose your own.", username, generated);
+        }
+    }
+
+    static String generate() {
+        SecureRandom random = new SecureRandom();
+        StringBuilder password = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            password.append(ALPHABET.charAt(random.nextInt(ALPHABET.length())));
+        }
+        return password.toString();
+    }
+}

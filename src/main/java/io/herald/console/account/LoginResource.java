@@ -1,0 +1,53 @@
+package io.herald.console.account;
+
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.NewCookie;
+import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import java.net.URI;
+
+/**
+ * The sign-in page of local accounts. Quarkus form authentication checks the posted credentials and keeps the
+ * session in an encrypted, HttpOnly, SameSite=Strict cookie; signing out expires that cookie. (OIDC sign-in for
+ * external mode plugs in beside this as another authentication mechanism.)
+ */
+@Path("/console")
+@Produces(MediaType.TEXT_HTML)
+public class LoginResource {
+    private final String cookieName;
+
+    LoginResource(@ConfigProperty(name = "quarkus.http.auth.form.cookie-name", defaultValue = "quarkus-credential") String cookieName) {
+        this.cookieName = cookieName;
+    }
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance login(boolean failed);
+    }
+
+    @GET
+    @Path("login")
+    public TemplateInstance login() {
+        return Templates.login(false);
+    }
+
+    @GET
+    @Path("login/failed")
+    public Response failed() {
+        return Response.status(401).entity(Templates.login(true)).build();
+    }
+
+    @POST
+    @Path("logout")
+    public Response logout() {
+        NewCookie expired = new NewCookie.Builder(cookieName).path("/").value("").maxAge(0).httpOnly(true).build();
+        return Response.seeOther(URI.create("/console/login")).cookie(expired).build();
+    }
+}

@@ -1,0 +1,198 @@
+package io.herald.flow;
+
+import io.agroal.api.AgroalDataSource;
+import io.herald.broker.BrokerClient;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** What the dashboard and the subscription list show: per-minute flow, latency percentiles, backlog and health. */
+@ApplicationScoped
+public class FlowReport {
+    static final int MINUTES = 60;
+    static final Duration LATENCY_WINDOW = Duration.ofMinutes(15);
+    static final Duration HEALTH_WINDOW = Duration.ofHours(24);
+
+    private final AgroalDataSource dataSource;
+    private final BrokerClient broker;
+
+    FlowReport(AgroalDataSource dataSource, BrokerClient broker) {
+        this.dataSource = dataSource;
+        this.broker = broker;
+    }
+
+    public record Minute(Instant minute, long accepted, long delivered, long failed) {
+    }
+
+    /** Latency percentiles are bucket upper bounds, so "p99 50 ms" reads "99 % arrived within 50 ms". */
+    public record Latency(long samples, Long p50Ms, Long p99Ms) {
+    }
+
+    public record SubscriptionHealth(String id, String name, String topic, String kind, String state, Long backlog, long delivered,
+            long failed, Double successRate, Instant lastFailure, int consecutiveFailures, String disabledReason) {
+        public boolean troubled() {
+            return "DISABLED".equals(state) || consecutiveFailures > 0;
+        }
+    }
+
+    public record Overview(List<Minute> minutes, Latency latency, List<SubscriptionHealth> subscriptions) {
+        public Minute lastFullMinute() {
+            return minutes.size() < 2 ? new Minute(Instant.EPOCH, 0, 0, 0) : minutes.get(minutes.size() - 2);
+        }
+
+        public List<SubscriptionHealth> troubled() {
+            return subscriptions.stream().filter(SubscriptionHealth::troubled).toList();
+        }
+    }
+
+    public Overview overview() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return new Overview(minutes(connection), latency(connection, null), health(connection));
+        }
+    }
+
+    public List<SubscriptionHealth> health() throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return health(connection);
+        }
+    }
+
+    /** Events accepted per topic in the last 24 hours. */
+    public Map<String, Long> acceptedPerTopic() throws SQLException {
+        Map<String, Long> counts = new HashMap<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement("select topic, sum(accepted) from flow_minutes "
+                        + "where minute >= ? and topic <> '' group by topic")) {
+            statement.setTimestamp(1, Timestamp.from(Instant.now().minus(HEALTH_WINDOW)));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(rows.getString(1), rows.getLong(2));
+                }
+            }
+        }
+        return counts;
+    }
+
+    private static List<Minute> minutes(Connection connection) throws SQLException {
+        Instant last = Instant.now().truncatedTo(ChronoUnit.MINUTES);
+        Instant first = last.minus(Duration.ofMinutes(MINUTES - 1));
+        Map<Instant, Minute> byMinute = new LinkedHashMap<>();
+        for (Instant m = first; !m.isAfter(last); m = m.plus(Duration.ofMinutes(1))) {
+            byMinute.put(m, new Minute(m, 0, 0, 0));
+        }
+        try (PreparedStatement statement = connection.prepareStatement("select minute, sum(accepted), sum(delivered), sum(failed) "
+                + "from flow_minutes where minute >= ? group by minute")) {
+            statement.setTimestamp(1, Timestamp.from(first));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    Instant minute = rows.getTimestamp(1).toInstant();
+                    byMinute.put(minute, new Minute(minute, rows.getLong(2), rows.getLong(3), rows.getLong(4)));
+                }
+            }
+        }
+        return new ArrayList<>(byMinute.values());
+    }
+
+    static Latency latency(Connection connection, String subscriptionId) throws SQLException {
+        long[] buckets = new long[FlowStats.BUCKET_BOUNDS_MS.length + 1];
+        try (PreparedStatement statement = connection.prepareStatement("select latency_buckets from flow_minutes where minute >= ? "
+                + "and subscription_id <> '' and latency_buckets is not null" + (subscriptionId == null ? "" : " and subscription_id = ?"))) {
+            statement.setTimestamp(1, Timestamp.from(Instant.now().minus(LATENCY_WINDOW)));
+            if (subscriptionId != null) {
+                statement.setString(2, subscriptionId);
+            }
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    Array array = rows.getArray(1);
+                    Long[] values = (Long[]) array.getArray();
+                    for (int i = 0; i < Math.min(values.length, buckets.length); i++) {
+                        buckets[i] += values[i] == null ? 0 : values[i];
+                    }
+                }
+            }
+        }
+        return percentiles(buckets);
+    }
+
+    static Latency percentiles(long[] buckets) {
+        long total = 0;
+        for (long count : buckets) {
+            total += count;
+        }
+        if (total == 0) {
+            return new Latency(0, null, null);
+        }
+        return new Latency(total, bound(buckets, total, 0.50), bound(buckets, total, 0.99));
+    }
+
+    private static Long bound(long[] buckets, long total, double quantile) {
+        long needed = (long) Math.ceil(total * quantile);
+        long seen = 0;
+        for (int i = 0; i < buckets.length; i++) {
+            seen += buckets[i];
+            if (seen >= needed) {
+                return i < FlowStats.BUCKET_BOUNDS_MS.length ? FlowStats.BUCKET_BOUNDS_MS[i] : null;
+            }
+        }
+        return null;
+    }
+
+    private List<SubscriptionHealth> health(Connection connection) throws SQLException {
+        Map<String, long[]> figures = new HashMap<>();
+        Map<String, Instant> lastFailure = new HashMap<>();
+        try (PreparedStatement statement = connection.prepareStatement("select subscription_id, sum(delivered), sum(failed), "
+                + "max(minute) filter (where failed > 0) from flow_minutes where minute >= ? and subscription_id <> '' "
+                + "group by subscription_id")) {
+            statement.setTimestamp(1, Timestamp.from(Instant.now().minus(HEALTH_WINDOW)));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    figures.put(rows.getString(1), new long[] {rows.getLong(2), rows.getLong(3)});
+                    Timestamp failure = rows.getTimestamp(4);
+                    if (failure != null) {
+                        lastFailure.put(rows.getString(1), failure.toInstant());
+                    }
+                }
+            }
+        }
+        List<SubscriptionHealth> result = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement("select s.id, s.name, s.topic_pattern, s.kind, s.state, "
+                + "s.queue_name, s.consecutive_failures, s.disabled_reason, (select count(*) from deliveries d where "
+                + "d.subscription_id = s.id and d.state in ('PENDING', 'QUEUED', 'RETRYING') and s.kind = 'WEBHOOK') "
+                + "from subscriptions s order by s.name, s.id")) {
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    String id = rows.getString(1);
+                    long[] f = figures.getOrDefault(id, new long[2]);
+                    Double rate = f[0] + f[1] == 0 ? null : 100.0 * f[0] / (f[0] + f[1]);
+                    Long backlog = "QUEUE".equals(rows.getString(4)) ? queueDepth(rows.getString(6)) : rows.getLong(9);
+                    result.add(new SubscriptionHealth(id, rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5),
+                            backlog, f[0], f[1], rate, lastFailure.get(id), rows.getInt(7), rows.getString(8)));
+                }
+            }
+        }
+        return result;
+    }
+
+    /** Messages waiting in a queue subscription's queue; unknown (null) when the broker cannot say quickly. */
+    private Long queueDepth(String queue) {
+        try {
+            return broker.messageCount(queue).toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+}
