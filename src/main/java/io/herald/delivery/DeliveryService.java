@@ -162,6 +162,30 @@ public class DeliveryService {
         return new RetryOut(attempts.get(attempts.size() - 1), get(id));
     }
 
+    /**
+     * Sends a test event ({@code herald.test}) to a webhook subscription's endpoint once, signed like any delivery,
+     * and says what came back. Nothing is stored: it checks an endpoint, it is not an event.
+     */
+    public AttemptOut sendTest(String subscriptionId) {
+        String id = io.herald.platform.Ids.next("evt");
+        com.fasterxml.jackson.databind.node.ObjectNode data = json.createObjectNode().put("test", true)
+                .put("message", "A test event sent from the Herald console").put("subscriptionId", subscriptionId);
+        EventSnapshot event = new EventSnapshot(id, "herald.test", id, "/herald/console", "herald.test", null,
+                Instant.now().toString(), "application/json", data.toString(), null);
+        try {
+            AttemptResult result = dispatcher.sendOnce(subscriptionId, event).get(2, TimeUnit.MINUTES);
+            return new AttemptOut(result.at(), (int) result.durationMs(), result.status(), result.succeeded() ? "SUCCEEDED" : "FAILED",
+                    result.errorClass() == null ? null : result.errorClass().name(), result.error(), result.responseExcerpt(), "MANUAL");
+        } catch (SQLException | ExecutionException | TimeoutException e) {
+            throw unavailable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unavailable(e);
+        } catch (IllegalStateException e) {
+            throw new ApiProblem(ProblemType.CONFLICT, "Only webhook subscriptions can be sent a test event");
+        }
+    }
+
     public DeliveryOut discard(String id) {
         DeliveryOut delivery = get(id);
         if (delivery.state().equals("delivered")) {

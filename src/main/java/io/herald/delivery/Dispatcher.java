@@ -330,6 +330,15 @@ public class Dispatcher {
         return attempt(claim, target, DeliveryLedger.Trigger.MANUAL, 0);
     }
 
+    /** Sends an event to a webhook subscription's endpoint once, recording nothing: the operator's "send a test". */
+    public CompletableFuture<AttemptResult> sendOnce(String subscriptionId, EventSnapshot event) throws SQLException {
+        Target target = loadTarget(subscriptionId);
+        if (target == null) {
+            throw new IllegalStateException("Subscription " + subscriptionId + " is not a webhook subscription");
+        }
+        return client.send(target, event);
+    }
+
     // --- one attempt --------------------------------------------------------------------------------------------
 
     private CompletableFuture<DeliveryLedger.Recorded> attempt(DeliveryLedger.Claim claim, Target target, DeliveryLedger.Trigger trigger,
