@@ -8,8 +8,11 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
-/** How the console writes numbers and times; one place, so every page says them the same way. */
-@TemplateExtension
+/**
+ * How the console writes numbers and times, as {@code {fmt:when(x)}}; one place, so every page says them the same
+ * way, and absent values read as nothing rather than as an error.
+ */
+@TemplateExtension(namespace = "fmt")
 public final class ConsoleFormats {
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -20,16 +23,14 @@ public final class ConsoleFormats {
         return value == null ? "–" : String.format(Locale.ROOT, "%.1f %%", value);
     }
 
-    static String when(Instant instant) {
-        return instant == null ? "" : WHEN.format(instant);
-    }
-
-    static String when(OffsetDateTime time) {
-        return time == null ? "" : WHEN.format(time.toInstant());
-    }
-
-    /** The value of a datetime-local input, in UTC. */
-    static String inputValue(Instant instant) {
-        return instant == null ? "" : DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm").withZone(ZoneOffset.UTC).format(instant);
+    /** An Instant or OffsetDateTime in UTC; empty when absent. */
+    static String when(Object time) {
+        if (time instanceof Instant instant) {
+            return WHEN.format(instant);
+        }
+        if (time instanceof OffsetDateTime offset) {
+            return WHEN.format(offset.toInstant());
+        }
+        return "";
     }
 }

@@ -174,6 +174,7 @@ public class SubscriptionPages {
 
     @POST
     @Path("{id}/pause")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed("operator")
     public Response pause(@PathParam("id") String id) {
         subscriptions.update(id, new SubscriptionPatch(null, "paused", null, null));
@@ -182,6 +183,7 @@ public class SubscriptionPages {
 
     @POST
     @Path("{id}/resume")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed("operator")
     public Response resume(@PathParam("id") String id) {
         subscriptions.update(id, new SubscriptionPatch(null, "active", null, null));
@@ -190,6 +192,7 @@ public class SubscriptionPages {
 
     @POST
     @Path("{id}/secret")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed("admin")
     public TemplateInstance revealSecret(@PathParam("id") String id) throws SQLException {
         SubscriptionOut found = subscriptions.get(id);
@@ -198,6 +201,7 @@ public class SubscriptionPages {
 
     @POST
     @Path("{id}/secret/rotate")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed("admin")
     public TemplateInstance rotateSecret(@PathParam("id") String id) throws SQLException {
         DeliveryService.SecretOut rotated = deliveries.rotateSecret(id, deliveryConfig.secretRotationGrace());
@@ -207,6 +211,7 @@ public class SubscriptionPages {
 
     @POST
     @Path("{id}/test")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed("operator")
     public Response sendTest(@PathParam("id") String id) throws SQLException {
         SubscriptionOut found = subscriptions.get(id);

@@ -174,8 +174,8 @@ public class DeliveryService {
                 Instant.now().toString(), "application/json", data.toString(), null);
         try {
             AttemptResult result = dispatcher.sendOnce(subscriptionId, event).get(2, TimeUnit.MINUTES);
-            return new AttemptOut(result.at(), (int) result.durationMs(), result.status(), result.succeeded() ? "SUCCEEDED" : "FAILED",
-                    result.errorClass() == null ? null : result.errorClass().name(), result.error(), result.responseExcerpt(), "MANUAL");
+            return new AttemptOut(result.at(), (int) result.durationMs(), result.status(), result.succeeded() ? "succeeded" : "failed",
+                    result.errorClass() == null ? null : result.errorClass().name(), result.error(), result.responseExcerpt(), "manual");
         } catch (SQLException | ExecutionException | TimeoutException e) {
             throw unavailable(e);
         } catch (InterruptedException e) {

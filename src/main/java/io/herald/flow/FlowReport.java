@@ -45,7 +45,7 @@ public class FlowReport {
     public record SubscriptionHealth(String id, String name, String topic, String kind, String state, Long backlog, long delivered,
             long failed, Double successRate, Instant lastFailure, int consecutiveFailures, String disabledReason) {
         public boolean troubled() {
-            return "DISABLED".equals(state) || consecutiveFailures > 0;
+            return "disabled".equals(state) || consecutiveFailures > 0;
         }
     }
 
@@ -179,12 +179,17 @@ public class FlowReport {
                     long[] f = figures.getOrDefault(id, new long[2]);
                     Double rate = f[0] + f[1] == 0 ? null : 100.0 * f[0] / (f[0] + f[1]);
                     Long backlog = "QUEUE".equals(rows.getString(4)) ? queueDepth(rows.getString(6)) : rows.getLong(9);
-                    result.add(new SubscriptionHealth(id, rows.getString(2), rows.getString(3), rows.getString(4), rows.getString(5),
+                    result.add(new SubscriptionHealth(id, rows.getString(2), rows.getString(3), lower(rows.getString(4)), lower(rows.getString(5)),
                             backlog, f[0], f[1], rate, lastFailure.get(id), rows.getInt(7), rows.getString(8)));
                 }
             }
         }
         return result;
+    }
+
+    /** States and kinds read as the API writes them. */
+    private static String lower(String value) {
+        return value.toLowerCase(java.util.Locale.ROOT);
     }
 
     /** Messages waiting in a queue subscription's queue; unknown (null) when the broker cannot say quickly. */

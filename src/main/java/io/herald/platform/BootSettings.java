@@ -9,6 +9,7 @@ import java.util.Optional;
  */
 public final class BootSettings {
     public static final String DATA_DIR = "herald.data-dir";
+    public static final String SESSION_KEY = "herald.session-key";
     public static final String DB_URL = "herald.db.url";
     public static final String BROKER_HOST = "herald.broker.host";
     public static final String EMBEDDED_BROKER_PORT = "herald.broker.embedded.port";

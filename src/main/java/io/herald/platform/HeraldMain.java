@@ -35,6 +35,10 @@ public class HeraldMain {
                 DataDirectory data = DataDirectory.open(
                         BootSettings.get(BootSettings.DATA_DIR).orElse(BootSettings.DEFAULT_DATA_DIR));
                 System.setProperty(BootSettings.DATA_DIR, data.root().toString());
+                if (BootSettings.get(BootSettings.SESSION_KEY).isEmpty()) {
+                    // Console sessions survive restarts: the cookie key lives with the data.
+                    System.setProperty(BootSettings.SESSION_KEY, data.secret("console-session.key"));
+                }
                 if (embeddedDatabase) {
                     database = EmbeddedDatabase.start(data);
                     database.datasourceConfig().forEach(System::setProperty);

@@ -3,7 +3,6 @@ package io.herald.console.account;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import java.security.SecureRandom;
@@ -19,9 +18,9 @@ public class LocalAdmin {
     private static final Logger LOG = Logger.getLogger(LocalAdmin.class);
     private static final String ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789";
 
-    void onStart(@Observes StartupEvent event, AccountService accounts,
-            @ConfigProperty(name = "herald.admin-username", defaultValue = "admin") String username,
-            @ConfigProperty(name = "herald.admin-password") Optional<String> configured) {
+    void onStart(@Observes StartupEvent event, AccountService accounts, AccountConfig config) {
+        String username = config.adminUsername();
+        Optional<String> configured = config.adminPassword();
         if (configured.isPresent()) {
             accounts.ensureAdmin(username, configured.get());
         } else if (!accounts.anyAdmin()) {

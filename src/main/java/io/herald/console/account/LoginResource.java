@@ -2,6 +2,7 @@ package io.herald.console.account;
 
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -46,6 +47,7 @@ public class LoginResource {
 
     @POST
     @Path("logout")
+    @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response logout() {
         NewCookie expired = new NewCookie.Builder(cookieName).path("/").value("").maxAge(0).httpOnly(true).build();
         return Response.seeOther(URI.create("/console/login")).cookie(expired).build();

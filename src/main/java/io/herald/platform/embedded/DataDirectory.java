@@ -30,6 +30,30 @@ public final class DataDirectory {
         return root;
     }
 
+    /**
+     * A random secret kept in a file only the owner can read, created on first use: the same value on every start
+     * with this data directory.
+     */
+    public String secret(String fileName) {
+        Path file = root.resolve(fileName);
+        try {
+            if (Files.exists(file)) {
+                return Files.readString(file).trim();
+            }
+            byte[] bytes = new byte[32];
+            new java.security.SecureRandom().nextBytes(bytes);
+            String secret = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            Path temporary = Files.createTempFile(root, fileName, ".tmp",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temporary, secret);
+            Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return secret;
+        } catch (IOException | UnsupportedOperationException e) {
+            throw new StartupFailure("Cannot keep " + file + " (" + e.getMessage() + "). Make the data directory writable or set "
+                    + "HERALD_SESSION_KEY.");
+        }
+    }
+
     /** A sub-directory for one embedded part, created if missing. */
     public Path part(String name) {
         Path dir = root.resolve(name);

@@ -1,0 +1,232 @@
+package io.herald.console;
+
+import io.herald.testing.WebhookReceiver;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+
+import java.net.URL;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The operator's main path in a real browser: sign in, create a topic, register a schema, create a webhook
+ * subscription, see a posted event delivered, watch the endpoint fail into retries and dead letters, redrive it, and
+ * check what a viewer may do. Screenshots of each page land in target/console-screenshots.
+ */
+@QuarkusTest
+class ConsoleBrowserTest {
+    static final String ADMIN_PASSWORD = "test-admin-password";
+    static final String SCHEMA = """
+            {
+              "$schema": "https://json-schema.org/draft/2020-12/schema",
+              "type": "object",
+              "properties": {"orderId": {"type": "string"}, "note": {"type": "string"}},
+              "required": ["orderId"]
+            }""";
+    static final String HOSTILE_NOTE = "<script>window.pwned=1</script><img src=x onerror=\"window.pwned=2\">";
+
+    @TestHTTPResource("/")
+    URL base;
+
+    WebhookReceiver receiver;
+    ConsoleBrowser browser;
+
+    @BeforeEach
+    void start() throws Exception {
+        receiver = new WebhookReceiver();
+        browser = new ConsoleBrowser(base.toString());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (browser != null) {
+            browser.close();
+        }
+        if (receiver != null) {
+            receiver.close();
+        }
+    }
+
+    @Test
+    void operatorMainPath() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8).toLowerCase(Locale.ROOT);
+        String topic = "console.orders-" + suffix;
+
+        // Sign in: the console sends an anonymous visitor to its sign-in page.
+        browser.open("/console/topics");
+        assertEquals("/console/login", browser.path());
+        browser.assertControlsLabelled();
+        browser.screenshot("sign-in");
+        signIn("admin", ADMIN_PASSWORD);
+        assertTrue(browser.driver.getTitle().startsWith("Topics"), browser.driver.getTitle());
+
+        // Create a topic.
+        browser.type(By.id("topic-name"), topic);
+        browser.type(By.id("topic-description"), "Orders placed in the shop");
+        browser.assertControlsLabelled();
+        browser.submit(By.cssSelector("form[aria-labelledby=create-topic] button[type=submit]"));
+        assertEquals("/console/topics/" + topic, browser.path());
+        assertTrue(browser.text(By.tagName("h1")).contains(topic));
+        assertTrue(browser.text(By.cssSelector("nav.crumbs")).contains("Topics"), "breadcrumbs say where we are");
+        browser.screenshot("topic");
+
+        // Register a schema: the compatibility verdict shows before saving (htmx swaps it in), then register.
+        browser.submit(By.linkText("Register a schema version"));
+        browser.fill(By.id("schema"), SCHEMA);
+        browser.click(By.xpath("//button[normalize-space()='Check compatibility']"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.text(By.id("verdict")).contains("Compatible"));
+        assertEquals("/console/topics/" + topic + "/schemas/new", browser.path(), "the check did not leave the page");
+        browser.screenshot("schema-verdict");
+        browser.submit(By.xpath("//button[normalize-space()='Register version']"));
+        assertEquals("/console/topics/" + topic + "/schemas/1", browser.path());
+        assertTrue(browser.text(By.id("schema")).contains("\"orderId\""));
+        browser.screenshot("schema-version");
+
+        // Create a webhook subscription; the filter editor checks the filter first.
+        browser.open("/console/subscriptions");
+        browser.type(By.id("sub-name"), "shop-" + suffix);
+        browser.type(By.id("sub-topic"), topic);
+        browser.fill(By.id("sub-filter"), "{\"data\": {\"orderId\": [{\"prefix\": \"ord_\"}]}}");
+        browser.click(By.xpath("//button[normalize-space()='Check filter']"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> browser.text(By.id("filter-verdict")).contains("The filter is valid"));
+        browser.type(By.id("sub-url"), receiver.url("/hook"));
+        // First attempt, then one retry 3 s later: long enough to see it waiting, short enough to wait for.
+        browser.type(By.id("sub-retry"), "PT0S, PT3S");
+        browser.assertControlsLabelled();
+        browser.screenshot("subscription-form");
+        browser.submit(By.cssSelector("form[aria-labelledby=create-subscription] button[type=submit]"));
+        assertTrue(browser.path().startsWith("/console/subscriptions/sub_"), browser.path());
+        String subscriptionId = browser.path().substring("/console/subscriptions/".length());
+        assertEquals("active", browser.text(By.id("subscription-state")));
+        browser.screenshot("subscription");
+
+        // An event posted through the API shows up, delivered, its hostile payload shown as text.
+        receiver.always("/hook", WebhookReceiver.Answer.status(204));
+        String delivered = publish(topic, "ord_1", HOSTILE_NOTE);
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/hook").size() == 1);
+        browser.open("/console/events?topic=" + topic);
+        browser.submit(By.linkText(delivered));
+        assertEquals("/console/events/" + delivered, browser.path());
+        waitForText(() -> browser.text(By.id("delivery-" + deliveryOf(delivered))), "delivered");
+        assertTrue(browser.text(By.id("payload")).contains(HOSTILE_NOTE.replace("\"", "\\\"")), browser.text(By.id("payload")));
+        assertTrue(browser.all(By.cssSelector("main script, main img")).isEmpty(), "payload markup must not become elements");
+        assertEquals(null, browser.script("return window.pwned === undefined ? null : window.pwned;"), "payload script ran");
+        String deliverySection = browser.text(By.id("delivery-" + deliveryOf(delivered)));
+        assertTrue(deliverySection.contains("succeeded") && deliverySection.contains("HTTP 204"), deliverySection);
+        browser.screenshot("event-delivered");
+
+        // The endpoint starts failing: the delivery waits for its retry, then gives up into the dead letters.
+        receiver.always("/hook", WebhookReceiver.Answer.status(503));
+        String failing = publish(topic, "ord_2", "second");
+        String failingDelivery = await().atMost(Duration.ofSeconds(20)).until(() -> deliveryOf(failing), d -> d != null);
+        browser.open("/console/subscriptions/" + subscriptionId + "/deliveries");
+        waitForText(() -> browser.text(By.tagName("main")), failingDelivery);
+        assertTrue(browser.all(By.cssSelector("#retrying a[href='/console/deliveries/" + failingDelivery + "']")).size() == 1,
+                "the failing delivery is listed as waiting for a retry");
+        browser.screenshot("retrying");
+        waitForText(() -> browser.all(By.id("exhausted")).isEmpty() ? "" : browser.text(By.id("exhausted")), failingDelivery);
+        browser.screenshot("dead-letters");
+        browser.open("/console/deliveries/" + failingDelivery);
+        assertEquals("exhausted", browser.text(By.id("delivery-state")));
+        assertTrue(browser.text(By.cssSelector("ol.timeline")).contains("HTTP 503"));
+        browser.screenshot("delivery-exhausted");
+
+        // The endpoint recovers: redriving the selected dead letter delivers it.
+        receiver.always("/hook", WebhookReceiver.Answer.status(200));
+        browser.open("/console/subscriptions/" + subscriptionId + "/deliveries");
+        browser.click(By.cssSelector("input[name=deliveryId][value='" + failingDelivery + "']"));
+        browser.submit(By.xpath("//button[normalize-space()='Redrive selected']"));
+        assertEquals("1 deliveries redriven", browser.text(By.id("notice")));
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/hook").size() >= 4);
+        browser.open("/console/deliveries/" + failingDelivery);
+        waitForText(() -> browser.text(By.id("delivery-state")), "delivered");
+        browser.screenshot("redriven");
+
+        // The dashboard shows the flow; it is readable at phone width too.
+        browser.open("/console");
+        waitForText(() -> browser.text(By.id("backlog")), "shop-" + suffix);
+        browser.screenshot("dashboard");
+        browser.resize(390, 844);
+        for (String page : new String[] {"/console", "/console/topics/" + topic, "/console/subscriptions/" + subscriptionId,
+                "/console/events/" + delivered}) {
+            browser.open(page);
+            browser.assertNoHorizontalScroll();
+        }
+        browser.open("/console");
+        browser.screenshot("dashboard-phone");
+        browser.resize(1280, 900);
+    }
+
+    @Test
+    void viewerSeesNoControlsAndIsRefused() throws Exception {
+        String viewer = "viewer-" + UUID.randomUUID().toString().substring(0, 6);
+        browser.open("/console/login");
+        signIn("admin", ADMIN_PASSWORD);
+        browser.open("/console/accounts");
+        browser.type(By.id("account-username"), viewer);
+        browser.type(By.id("account-password"), "viewer-password-1");
+        browser.submit(By.cssSelector("form[aria-labelledby=create-account] button[type=submit]"));
+        assertTrue(browser.text(By.id("accounts")).contains(viewer));
+        browser.submit(By.xpath("//button[normalize-space()='Sign out']"));
+        assertEquals("/console/login", browser.path());
+
+        browser.open("/console/login");
+        signIn(viewer, "viewer-password-1");
+        browser.open("/console/topics");
+        assertTrue(browser.all(By.cssSelector("main form[method=post]")).isEmpty(), "a viewer gets no forms that change anything");
+        assertTrue(browser.all(By.linkText("Accounts")).isEmpty());
+        browser.screenshot("viewer-topics");
+
+        // The server refuses a viewer's change even with a valid session and CSRF token.
+        String session = browser.driver.manage().getCookieNamed("quarkus-credential").getValue();
+        Cookie csrf = browser.driver.manage().getCookieNamed("herald-csrf");
+        RestAssured.given().redirects().follow(false)
+                .cookie("quarkus-credential", session).cookie("herald-csrf", csrf.getValue())
+                .contentType(ContentType.URLENC).formParam("csrf-token", csrf.getValue()).formParam("name", "viewer.made-this")
+                .post("/console/topics").then().statusCode(403);
+        RestAssured.given().get("/api/v1/topics/viewer.made-this").then().statusCode(404);
+    }
+
+    private void signIn(String user, String password) {
+        browser.type(By.id("username"), user);
+        browser.type(By.id("password"), password);
+        browser.submit(By.xpath("//button[normalize-space()='Sign in']"));
+        assertFalse(browser.path().startsWith("/console/login"), "signed in as " + user + ": " + browser.path());
+    }
+
+    private static String publish(String topic, String orderId, String note) {
+        return RestAssured.given().contentType(ContentType.JSON)
+                .body("{\"orderId\": \"" + orderId + "\", \"note\": \"" + note.replace("\"", "\\\"") + "\"}")
+                .post("/api/v1/topics/" + topic + "/events")
+                .then().statusCode(202).extract().path("id");
+    }
+
+    private static String deliveryOf(String eventId) {
+        return RestAssured.given().get("/api/v1/events/" + eventId).then().statusCode(200).extract().path("deliveries[0].id");
+    }
+
+    /** Reloads the page until the text shows (pages are server-rendered; a reload is what an operator does). */
+    private void waitForText(Supplier<String> text, String expected) {
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            if (text.get().contains(expected)) {
+                return true;
+            }
+            browser.driver.navigate().refresh();
+            return false;
+        });
+    }
+}

@@ -1,0 +1,40 @@
+package io.herald.console;
+
+import io.herald.platform.problem.Problem;
+import io.herald.platform.problem.ProblemMapper;
+import io.herald.platform.problem.ProblemTable;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import io.vertx.core.http.HttpServerRequest;
+import jakarta.ws.rs.Priorities;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/**
+ * Errors on console pages are pages: the same problem the API would answer, in words, with the way back. Requests
+ * outside the console keep their problem+json.
+ */
+public class ConsoleErrors {
+    private final ProblemMapper problems;
+
+    ConsoleErrors(ProblemMapper problems) {
+        this.problems = problems;
+    }
+
+    @CheckedTemplate(basePath = "")
+    static class Templates {
+        static native TemplateInstance error(Problem problem);
+    }
+
+    @ServerExceptionMapper(priority = Priorities.USER - 100, value = {Throwable.class,
+            com.fasterxml.jackson.core.JsonProcessingException.class, com.fasterxml.jackson.databind.exc.MismatchedInputException.class,
+            jakarta.ws.rs.WebApplicationException.class})
+    public Response toResponse(Throwable error, HttpServerRequest request) {
+        Problem problem = ProblemTable.toProblem(error);
+        if (!request.path().startsWith("/console")) {
+            return problems.response(problem);
+        }
+        return Response.status(problem.status()).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(Templates.error(problem)).build();
+    }
+}
