@@ -112,12 +112,18 @@ class ConsoleBrowserTest {
         assertTrue(browser.path().startsWith("/console/subscriptions/sub_"), browser.path());
         String subscriptionId = browser.path().substring("/console/subscriptions/".length());
         assertEquals("active", browser.text(By.id("subscription-state")));
+
+        // A test event reaches the endpoint, signed, and the page shows what it answered.
+        receiver.always("/hook", WebhookReceiver.Answer.status(204));
+        browser.submit(By.xpath("//button[normalize-space()='Send a test event']"));
+        assertTrue(browser.text(By.id("test-attempt")).contains("succeeded: HTTP 204"), browser.text(By.id("test-attempt")));
+        assertEquals(1, receiver.requests("/hook").size());
+        assertTrue(receiver.requests("/hook").get(0).header("webhook-signature").startsWith("v1,"));
         browser.screenshot("subscription");
 
         // An event posted through the API shows up, delivered, its hostile payload shown as text.
-        receiver.always("/hook", WebhookReceiver.Answer.status(204));
         String delivered = publish(topic, "ord_1", HOSTILE_NOTE);
-        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/hook").size() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/hook").size() == 2);
         browser.open("/console/events?topic=" + topic);
         browser.submit(By.linkText(delivered));
         assertEquals("/console/events/" + delivered, browser.path());
@@ -151,7 +157,7 @@ class ConsoleBrowserTest {
         browser.click(By.cssSelector("input[name=deliveryId][value='" + failingDelivery + "']"));
         browser.submit(By.xpath("//button[normalize-space()='Redrive selected']"));
         assertEquals("1 deliveries redriven", browser.text(By.id("notice")));
-        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/hook").size() >= 4);
+        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/hook").size() >= 5);
         browser.open("/console/deliveries/" + failingDelivery);
         waitForText(() -> browser.text(By.id("delivery-state")), "delivered");
         browser.screenshot("redriven");
