@@ -45,6 +45,14 @@ public class HeraldMain {
                     System.setProperty("herald.db.embedded-directory", database.dataDirectory().toString());
                 }
             }
+            if (BootSettings.get(BootSettings.SESSION_KEY).isEmpty()) {
+                // No data directory to keep it in: a key for this process only (Quarkus would log the one it makes).
+                byte[] key = new byte[32];
+                new java.security.SecureRandom().nextBytes(key);
+                System.setProperty(BootSettings.SESSION_KEY, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(key));
+                System.err.println("Herald: HERALD_SESSION_KEY is not set; console sign-ins end when this instance stops and are not"
+                        + " shared with other instances.");
+            }
         } catch (StartupFailure failure) {
             System.err.println("Herald cannot start: " + failure.getMessage());
             System.exit(1);
