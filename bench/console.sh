@@ -16,7 +16,7 @@ HERALD_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port HERALD_BROKER_EMBEDDED_PORT=1567
   java -Xmx512m -jar target/quarkus-app/quarkus-run.jar > target/bench-console-herald.log 2>&1 &
 herald=$!
 jar="$(mktemp)"
-trap 'kill $herald 2>/dev/null; wait $herald 2>/dev/null; rm -rf "$data" "$jar"' EXIT
+trap 'kill $herald 2>/dev/null; wait $herald 2>/dev/null; rm -rf "$data" "$jar"; exit' EXIT
 for _ in $(seq 1 90); do
   curl -fs "http://localhost:$port/q/health/ready" > /dev/null && break
   sleep 1
@@ -73,6 +73,8 @@ pages=(
   "/console/events?topic=bench.orders&type=order.cancelled"
   "/console/events?topic=bench.orders&subject=customer-42"
   "/console/events?type=payment.processed"
+  "/console/events?subject=customer-42"
+  "/console/events?type=no.such.type"
   "/console/events?to=$midweek"
   "/console/events/$middle_id"
   "/console/topics"
