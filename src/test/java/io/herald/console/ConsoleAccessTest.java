@@ -60,6 +60,24 @@ class ConsoleAccessTest {
     }
 
     @Test
+    void repeatedFailuresStopFurtherGuessesForThatUser() {
+        Session admin = Session.signIn("admin", "test-admin-password");
+        String user = "guessed-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.post("/console/accounts", Map.of("username", user, "password", "the-right-password", "role", "viewer"), true)
+                .then().statusCode(303);
+        for (int i = 0; i < 10; i++) {
+            signInAttempt(user, "guess-" + i).then().statusCode(302).header("Location", endsWith("/console/login/failed"));
+        }
+        signInAttempt(user, "the-right-password").then().statusCode(302).header("Location", endsWith("/console/login/failed"));
+        Session.signIn("admin", "test-admin-password"); // other users are not locked out
+    }
+
+    private static Response signInAttempt(String user, String password) {
+        return RestAssured.given().redirects().follow(false).contentType(ContentType.URLENC)
+                .formParam("j_username", user).formParam("j_password", password).post("/j_security_check");
+    }
+
+    @Test
     void pagesForbidInlineScriptFramingAndSniffing() {
         RestAssured.given().get("/console/login").then().statusCode(200)
                 .header("Content-Security-Policy", containsString("script-src 'self'"))
