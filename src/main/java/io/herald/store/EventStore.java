@@ -98,6 +98,9 @@ public class EventStore {
         }
         sql.append(" order by accepted_at desc, id desc limit ").append(size + 1);
         try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+            // Planned with the actual values every time: a cached generic plan walks the store newest first hoping to
+            // meet a common type soon, and reads the whole store for a rare or absent one.
+            statement.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i));
             }
