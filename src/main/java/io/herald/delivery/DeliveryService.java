@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -146,18 +147,8 @@ public class DeliveryService {
         if (delivery.state().equals("discarded")) {
             throw new ApiProblem(ProblemType.CONFLICT, "Delivery '" + id + "' was discarded; it is not retried");
         }
-        try {
-            DeliveryLedger.Claim claim = ledger.find(id).orElseThrow(() -> new ApiProblem(ProblemType.CONFLICT,
-                    "The event of delivery '" + id + "' is no longer in the store (retention)"));
-            dispatcher.retryNow(claim).get(2, TimeUnit.MINUTES);
-        } catch (SQLException | ExecutionException | TimeoutException e) {
-            throw unavailable(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unavailable(e);
-        } catch (IllegalStateException e) {
-            throw new ApiProblem(ProblemType.CONFLICT, e.getMessage());
-        }
+        awaitAttempt(() -> dispatcher.retryNow(ledger.find(id).orElseThrow(() -> new ApiProblem(ProblemType.CONFLICT,
+                "The event of delivery '" + id + "' is no longer in the store (retention)"))), null);
         List<AttemptOut> attempts = attempts(id).items();
         return new RetryOut(attempts.get(attempts.size() - 1), get(id));
     }
@@ -167,22 +158,34 @@ public class DeliveryService {
      * and says what came back. Nothing is stored: it checks an endpoint, it is not an event.
      */
     public AttemptOut sendTest(String subscriptionId) {
+        requireSubscription(subscriptionId);
         String id = io.herald.platform.Ids.next("evt");
         com.fasterxml.jackson.databind.node.ObjectNode data = json.createObjectNode().put("test", true)
                 .put("message", "A test event sent from the Herald console").put("subscriptionId", subscriptionId);
         EventSnapshot event = new EventSnapshot(id, "herald.test", id, "/herald/console", "herald.test", null,
                 Instant.now().toString(), "application/json", data.toString(), null);
+        AttemptResult result = awaitAttempt(() -> dispatcher.sendOnce(subscriptionId, event),
+                "Only webhook subscriptions can be sent a test event");
+        return new AttemptOut(result.at(), (int) result.durationMs(), result.status(), result.succeeded() ? "succeeded" : "failed",
+                result.errorClass() == null ? null : result.errorClass().name(), result.error(), result.responseExcerpt(), "manual");
+    }
+
+    /** An attempt started by an operator's request, waited for; the request answers when the receiver has. */
+    private interface AttemptCall<T> {
+        CompletableFuture<T> start() throws SQLException;
+    }
+
+    /** Waits for the attempt; {@code notWebhook} words the 409 for a subscription that is not a webhook (null: the cause's). */
+    private <T> T awaitAttempt(AttemptCall<T> call, String notWebhook) {
         try {
-            AttemptResult result = dispatcher.sendOnce(subscriptionId, event).get(2, TimeUnit.MINUTES);
-            return new AttemptOut(result.at(), (int) result.durationMs(), result.status(), result.succeeded() ? "succeeded" : "failed",
-                    result.errorClass() == null ? null : result.errorClass().name(), result.error(), result.responseExcerpt(), "manual");
+            return call.start().get(2, TimeUnit.MINUTES);
         } catch (SQLException | ExecutionException | TimeoutException e) {
             throw unavailable(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw unavailable(e);
         } catch (IllegalStateException e) {
-            throw new ApiProblem(ProblemType.CONFLICT, "Only webhook subscriptions can be sent a test event");
+            throw new ApiProblem(ProblemType.CONFLICT, notWebhook == null ? e.getMessage() : notWebhook);
         }
     }
 

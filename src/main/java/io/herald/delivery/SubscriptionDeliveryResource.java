@@ -19,7 +19,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 /**
- * The delivery side of subscriptions: their deliveries, redrive, replay and secret rotation. Shares its path with
+ * The delivery side of subscriptions: their deliveries, redrive, replay, test events and secret rotation. Shares its path with
  * the routing part's subscription resource; JAX-RS merges the two.
  */
 @Path("/api/v1/subscriptions")
@@ -51,6 +51,12 @@ public class SubscriptionDeliveryResource {
     @Path("/{id}/replay")
     public ReplayOut replay(@PathParam("id") String id, ReplayIn in) {
         return deliveries.replay(id, in);
+    }
+
+    @POST
+    @Path("/{id}/test")
+    public DeliveryService.AttemptOut sendTest(@PathParam("id") String id) {
+        return deliveries.sendTest(id);
     }
 
     @POST

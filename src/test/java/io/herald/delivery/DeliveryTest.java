@@ -278,6 +278,28 @@ class DeliveryTest {
     }
 
     @Test
+    void testEventReachesTheEndpointSignedAndIsNotStored() throws Exception {
+        SubscriptionOut subscription = webhook("/probe", null);
+        Attempt ok = subscriptions.sendSubscriptionTest(subscription.getId());
+        assertEquals(Attempt.OutcomeEnum.SUCCEEDED, ok.getOutcome());
+        assertEquals(200, ok.getStatusCode());
+        WebhookReceiver.Request request = receiver.requests("/probe").get(0);
+        assertTrue(WebhookReceiver.verifies(request, subscription.getWebhook().getSecret()), "signed like a delivery");
+        assertTrue(request.bodyText().contains("\"test\":true"), request.bodyText());
+
+        receiver.always("/probe", WebhookReceiver.Answer.status(500));
+        Attempt failed = subscriptions.sendSubscriptionTest(subscription.getId());
+        assertEquals(Attempt.OutcomeEnum.FAILED, failed.getOutcome());
+        assertEquals(500, failed.getStatusCode());
+        assertTrue(deliveries.listSubscriptionDeliveries(subscription.getId(), null, null, null).getItems().isEmpty(),
+                "a test event is not a delivery");
+
+        SubscriptionOut queue = subscriptions.createSubscription(new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.QUEUE));
+        HeraldApi.assertProblem(409, "urn:herald:problem:conflict", () -> subscriptions.sendSubscriptionTest(queue.getId()));
+        HeraldApi.assertProblem(404, "urn:herald:problem:not-found", () -> subscriptions.sendSubscriptionTest("sub_missing"));
+    }
+
+    @Test
     void rotatedSecretSignsAlongsideTheOldOne() throws Exception {
         SubscriptionOut subscription = webhook("/rotating", null);
         String oldSecret = subscription.getWebhook().getSecret();
