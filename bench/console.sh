@@ -60,7 +60,7 @@ SQL
 echo "console: stored in $(( $(date +%s) - start )) s; $(sql -tA -c 'select count(*) from events') events in the store"
 
 curl -s -o /dev/null -c "$jar" -b "$jar" "http://localhost:$port/console/login"
-curl -s -o /dev/null -c "$jar" -b "$jar" -d 'j_username=admin&j_password=bench-admin-password' "http://localhost:$port/j_security_check"
+curl -s -o /dev/null -c "$jar" -b "$jar" -d 'j_username=admin&j_password=bench-admin-password' "http://localhost:$port/console/j_security_check"
 cursor="$(curl -fs -b "$jar" "http://localhost:$port/console/events" | grep -o 'after=[A-Za-z0-9_=-]*' | head -1)"
 middle_id="evt_bench$(printf '%012d' $(( events / 2 )))"
 midweek="$(date -u -d '-3 days' +%Y-%m-%dT%H:%M)"

@@ -1,5 +1,7 @@
 package io.herald.console;
 
+import io.herald.identity.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.herald.broker.BrokerClient;
 import io.herald.flow.FlowReport;
 import io.quarkus.qute.CheckedTemplate;
@@ -15,6 +17,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 
 /** The dashboard: the event flow of the last hour, latency, backlog and the subscriptions that need attention. */
+@RolesAllowed(Role.VIEWER_NAME)
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
 public class ConsoleResource {

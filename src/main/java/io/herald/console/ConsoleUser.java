@@ -1,5 +1,6 @@
 package io.herald.console;
 
+import io.herald.identity.Role;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Named;
@@ -19,10 +20,10 @@ public class ConsoleUser {
     }
 
     public String getRole() {
-        if (identity.hasRole(ConsoleRole.ADMIN_NAME)) {
-            return ConsoleRole.ADMIN_NAME;
+        if (identity.hasRole(Role.ADMIN_NAME)) {
+            return Role.ADMIN_NAME;
         }
-        return identity.hasRole(ConsoleRole.OPERATOR_NAME) ? ConsoleRole.OPERATOR_NAME : ConsoleRole.VIEWER_NAME;
+        return identity.hasRole(Role.OPERATOR_NAME) ? Role.OPERATOR_NAME : Role.VIEWER_NAME;
     }
 
     public boolean isSignedIn() {
@@ -30,10 +31,10 @@ public class ConsoleUser {
     }
 
     public boolean isCanOperate() {
-        return identity.hasRole(ConsoleRole.OPERATOR_NAME);
+        return identity.hasRole(Role.OPERATOR_NAME);
     }
 
     public boolean isAdmin() {
-        return identity.hasRole(ConsoleRole.ADMIN_NAME);
+        return identity.hasRole(Role.ADMIN_NAME);
     }
 }

@@ -1,5 +1,6 @@
 package io.herald.console;
 
+import io.herald.identity.Role;
 import io.herald.delivery.DeliveryService;
 import io.herald.delivery.DeliveryService.DeliveryPage;
 import io.herald.platform.problem.ApiProblem;
@@ -25,6 +26,7 @@ import java.util.List;
  * Retries and dead letters of one subscription: what is failing (retrying) and what gave up (exhausted); redrive a
  * selection or all, and replay a time window after seeing how many events it would send.
  */
+@RolesAllowed(Role.VIEWER_NAME)
 @Path("/console/subscriptions/{subscription}/deliveries")
 @Produces(MediaType.TEXT_HTML)
 public class DeadLetterPages {
@@ -65,7 +67,7 @@ public class DeadLetterPages {
     @POST
     @Path("redrive")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response redriveSelected(@PathParam("subscription") String id, @RestForm("deliveryId") List<String> deliveryIds) {
         if (deliveryIds == null || deliveryIds.isEmpty()) {
             return Response.status(422).entity(page(id, ConsoleProblem.of("Nothing selected", "Tick the deliveries to redrive"))).build();
@@ -75,7 +77,7 @@ public class DeadLetterPages {
 
     @GET
     @Path("redrive-all")
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public TemplateInstance confirmRedriveAll(@PathParam("subscription") String id) {
         int exhausted = deliveries.ofSubscription(id, "exhausted", null, "500").items().size();
         return Templates.confirmRedriveAll(subscriptions.get(id), exhausted);
@@ -84,7 +86,7 @@ public class DeadLetterPages {
     @POST
     @Path("redrive-all")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response redriveAll(@PathParam("subscription") String id) {
         return redrive(id, null);
     }
@@ -101,7 +103,7 @@ public class DeadLetterPages {
 
     @GET
     @Path("replay")
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public TemplateInstance replayForm(@PathParam("subscription") String id) {
         return Templates.replay(subscriptions.get(id), new ReplayForm("", "", ""), null, null);
     }
@@ -110,7 +112,7 @@ public class DeadLetterPages {
     @POST
     @Path("replay/preview")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response previewReplay(@PathParam("subscription") String id, @RestForm String from, @RestForm String to, @RestForm String filter) {
         return replay(id, new ReplayForm(from, to, filter), true);
     }
@@ -118,7 +120,7 @@ public class DeadLetterPages {
     @POST
     @Path("replay")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response confirmReplay(@PathParam("subscription") String id, @RestForm String from, @RestForm String to, @RestForm String filter) {
         return replay(id, new ReplayForm(from, to, filter), false);
     }

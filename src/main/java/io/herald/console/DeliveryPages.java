@@ -1,5 +1,6 @@
 package io.herald.console;
 
+import io.herald.identity.Role;
 import io.herald.delivery.DeliveryService;
 import io.herald.platform.problem.ApiProblem;
 import io.quarkus.qute.CheckedTemplate;
@@ -17,6 +18,7 @@ import jakarta.ws.rs.core.Response;
 import java.util.List;
 
 /** One delivery: its attempt timeline; retry it now, or discard it after confirming. */
+@RolesAllowed(Role.VIEWER_NAME)
 @Path("/console/deliveries")
 @Produces(MediaType.TEXT_HTML)
 public class DeliveryPages {
@@ -43,7 +45,7 @@ public class DeliveryPages {
     @POST
     @Path("{id}/retry")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response retry(@PathParam("id") String id) {
         try {
             DeliveryService.RetryOut out = deliveries.retryNow(id);
@@ -58,7 +60,7 @@ public class DeliveryPages {
 
     @GET
     @Path("{id}/discard")
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public TemplateInstance confirmDiscard(@PathParam("id") String id) {
         return Templates.confirmDiscard(deliveries.get(id));
     }
@@ -66,7 +68,7 @@ public class DeliveryPages {
     @POST
     @Path("{id}/discard")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response discard(@PathParam("id") String id) {
         try {
             deliveries.discard(id);

@@ -1,5 +1,7 @@
 package io.herald.console;
 
+import io.herald.identity.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.herald.delivery.DeliveryService;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.store.EventOut;
@@ -24,6 +26,7 @@ import java.util.stream.Stream;
 import static io.herald.console.ConsoleForms.blankToNull;
 
 /** Events: search the store (keyset-paged, newest first) and read one event with each delivery's attempt timeline. */
+@RolesAllowed(Role.VIEWER_NAME)
 @Path("/console/events")
 @Produces(MediaType.TEXT_HTML)
 public class EventPages {

@@ -1,5 +1,6 @@
 package io.herald.console;
 
+import io.herald.identity.Role;
 import com.github.difflib.text.DiffRow;
 import com.github.difflib.text.DiffRowGenerator;
 import io.herald.platform.problem.ApiProblem;
@@ -27,6 +28,7 @@ import java.util.Arrays;
 import java.util.List;
 
 /** A topic's schema versions: view, compare side by side, and register with the compatibility verdict first. */
+@RolesAllowed(Role.VIEWER_NAME)
 @Path("/console/topics/{topic}/schemas")
 @Produces(MediaType.TEXT_HTML)
 public class SchemaPages {
@@ -79,7 +81,7 @@ public class SchemaPages {
 
     @GET
     @Path("new")
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public TemplateInstance registerForm(@PathParam("topic") String topic) {
         String start = ConsoleForms.orNull(() -> forms.pretty(schemas.get(topic, "latest").schema()));
         return Templates.register(topics.get(topic), start == null ? "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n"
@@ -90,7 +92,7 @@ public class SchemaPages {
     @POST
     @Path("check")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public TemplateInstance check(@PathParam("topic") String topic, @FormParam("schema") String schema,
             @jakarta.ws.rs.HeaderParam("HX-Request") String htmx) {
         CompatibilityReport report = null;
@@ -105,7 +107,7 @@ public class SchemaPages {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response register(@PathParam("topic") String topic, @FormParam("schema") String schema) {
         TopicOut found = topics.get(topic);
         try {

@@ -1,5 +1,6 @@
 package io.herald.console;
 
+import io.herald.identity.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.herald.delivery.DeliveryService;
@@ -39,6 +40,7 @@ import java.util.stream.Collectors;
 import static io.herald.console.ConsoleForms.blankToNull;
 
 /** Subscriptions: list with health, create and edit with a validated filter, pause/resume, secret, test event. */
+@RolesAllowed(Role.VIEWER_NAME)
 @Path("/console/subscriptions")
 @Produces(MediaType.TEXT_HTML)
 public class SubscriptionPages {
@@ -96,7 +98,7 @@ public class SubscriptionPages {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response create(@RestForm String name, @RestForm String topic, @RestForm String kind, @RestForm String filter,
             @RestForm String url, @RestForm String format, @RestForm String headers, @RestForm String timeout,
             @RestForm String retrySchedule, @RestForm String maxInFlight, @RestForm String maxPerSecond) throws SQLException {
@@ -155,7 +157,7 @@ public class SubscriptionPages {
     @POST
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response update(@PathParam("id") String id, @RestForm String name, @RestForm String filter, @RestForm String url,
             @RestForm String format, @RestForm String headers, @RestForm String timeout, @RestForm String retrySchedule,
             @RestForm String maxInFlight, @RestForm String maxPerSecond) throws SQLException {
@@ -175,7 +177,7 @@ public class SubscriptionPages {
     @POST
     @Path("{id}/pause")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response pause(@PathParam("id") String id) {
         subscriptions.update(id, new SubscriptionPatch(null, "paused", null, null));
         return ConsoleForms.seeOther("/console/subscriptions/" + id);
@@ -184,7 +186,7 @@ public class SubscriptionPages {
     @POST
     @Path("{id}/resume")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response resume(@PathParam("id") String id) {
         subscriptions.update(id, new SubscriptionPatch(null, "active", null, null));
         return ConsoleForms.seeOther("/console/subscriptions/" + id);
@@ -193,7 +195,7 @@ public class SubscriptionPages {
     @POST
     @Path("{id}/secret")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("admin")
+    @RolesAllowed(Role.ADMIN_NAME)
     public TemplateInstance revealSecret(@PathParam("id") String id) throws SQLException {
         SubscriptionOut found = subscriptions.get(id);
         return page(found, formOf(found), new Extra(subscriptions.secret(id), null), null);
@@ -202,7 +204,7 @@ public class SubscriptionPages {
     @POST
     @Path("{id}/secret/rotate")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("admin")
+    @RolesAllowed(Role.ADMIN_NAME)
     public TemplateInstance rotateSecret(@PathParam("id") String id) throws SQLException {
         DeliveryService.SecretOut rotated = deliveries.rotateSecret(id, deliveryConfig.secretRotationGrace());
         SubscriptionOut found = subscriptions.get(id);
@@ -212,7 +214,7 @@ public class SubscriptionPages {
     @POST
     @Path("{id}/test")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response sendTest(@PathParam("id") String id) throws SQLException {
         SubscriptionOut found = subscriptions.get(id);
         try {
@@ -224,7 +226,7 @@ public class SubscriptionPages {
 
     @GET
     @Path("{id}/delete")
-    @RolesAllowed("admin")
+    @RolesAllowed(Role.ADMIN_NAME)
     public TemplateInstance confirmDelete(@PathParam("id") String id) {
         return Templates.confirmDelete(subscriptions.get(id));
     }
@@ -232,7 +234,7 @@ public class SubscriptionPages {
     @POST
     @Path("{id}/delete")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("admin")
+    @RolesAllowed(Role.ADMIN_NAME)
     public Response delete(@PathParam("id") String id, @RestForm String force) throws SQLException {
         SubscriptionOut found = subscriptions.get(id);
         try {

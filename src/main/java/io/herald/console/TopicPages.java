@@ -1,5 +1,6 @@
 package io.herald.console;
 
+import io.herald.identity.Role;
 import io.herald.flow.FlowReport;
 import io.herald.schema.SchemaService;
 import io.herald.schema.SchemaVersionPage;
@@ -30,6 +31,7 @@ import java.util.Map;
 import static io.herald.console.ConsoleForms.blankToNull;
 
 /** Topics: list with their traffic, create, edit (including the schema compatibility mode), delete after confirming. */
+@RolesAllowed(Role.VIEWER_NAME)
 @Path("/console/topics")
 @Produces(MediaType.TEXT_HTML)
 public class TopicPages {
@@ -75,7 +77,7 @@ public class TopicPages {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response create(@FormParam("name") String name, @FormParam("description") String description, @FormParam("owner") String owner,
             @FormParam("retention") String retention, @FormParam("compatibility") String compatibility) {
         TopicForm form = new TopicForm(name, description, owner, retention, compatibility);
@@ -107,7 +109,7 @@ public class TopicPages {
     @POST
     @Path("{name}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("operator")
+    @RolesAllowed(Role.OPERATOR_NAME)
     public Response update(@PathParam("name") String name, @FormParam("description") String description,
             @FormParam("owner") String owner, @FormParam("retention") String retention, @FormParam("compatibility") String compatibility) {
         TopicOut topic = topics.get(name);
@@ -120,7 +122,7 @@ public class TopicPages {
 
     @GET
     @Path("{name}/delete")
-    @RolesAllowed("admin")
+    @RolesAllowed(Role.ADMIN_NAME)
     public TemplateInstance confirmDelete(@PathParam("name") String name) {
         return Templates.confirmDelete(topics.get(name));
     }
@@ -128,7 +130,7 @@ public class TopicPages {
     @POST
     @Path("{name}/delete")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    @RolesAllowed("admin")
+    @RolesAllowed(Role.ADMIN_NAME)
     public Response delete(@PathParam("name") String name) {
         TopicOut topic = topics.get(name);
         return ConsoleForms.submit(() -> topics.delete(name), "/console/topics",

@@ -1,5 +1,7 @@
 package io.herald.delivery;
 
+import io.herald.identity.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.herald.delivery.DeliveryService.AttemptList;
 import io.herald.delivery.DeliveryService.DeliveryOut;
 import io.herald.delivery.DeliveryService.DeliveryPage;
@@ -30,24 +32,28 @@ public class DeliveryResource {
         this.deliveries = deliveries;
     }
 
+    @RolesAllowed(Role.VIEWER_NAME)
     @GET
     @Path("/{id}")
     public DeliveryOut get(@PathParam("id") String id) {
         return deliveries.get(id);
     }
 
+    @RolesAllowed(Role.VIEWER_NAME)
     @GET
     @Path("/{id}/attempts")
     public AttemptList attempts(@PathParam("id") String id) {
         return deliveries.attempts(id);
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("/{id}/retry")
     public RetryOut retry(@PathParam("id") String id) {
         return deliveries.retryNow(id);
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("/{id}/discard")
     public DeliveryOut discard(@PathParam("id") String id) {

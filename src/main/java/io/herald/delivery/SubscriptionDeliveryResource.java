@@ -1,5 +1,7 @@
 package io.herald.delivery;
 
+import io.herald.identity.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.herald.delivery.DeliveryService.DeliveryOut;
 import io.herald.delivery.DeliveryService.DeliveryPage;
 import io.herald.delivery.DeliveryService.RedriveIn;
@@ -34,6 +36,7 @@ public class SubscriptionDeliveryResource {
         this.config = config;
     }
 
+    @RolesAllowed(Role.VIEWER_NAME)
     @GET
     @Path("/{id}/deliveries")
     public DeliveryPage ofSubscription(@PathParam("id") String id, @QueryParam("state") String state, @QueryParam("after") String after,
@@ -41,24 +44,28 @@ public class SubscriptionDeliveryResource {
         return deliveries.ofSubscription(id, state, after, limit);
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("/{id}/redrive")
     public RedriveOut redrive(@PathParam("id") String id, RedriveIn in) {
         return deliveries.redrive(id, in);
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("/{id}/replay")
     public ReplayOut replay(@PathParam("id") String id, ReplayIn in) {
         return deliveries.replay(id, in);
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("/{id}/test")
     public DeliveryService.AttemptOut sendTest(@PathParam("id") String id) {
         return deliveries.sendTest(id);
     }
 
+    @RolesAllowed(Role.ADMIN_NAME)
     @POST
     @Path("/{id}/secret/rotate")
     public SecretOut rotateSecret(@PathParam("id") String id) {

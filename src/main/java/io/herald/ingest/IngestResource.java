@@ -1,5 +1,9 @@
 package io.herald.ingest;
 
+import io.herald.identity.PublishScope;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.herald.identity.Role;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.FieldError;
@@ -34,8 +38,11 @@ public class IngestResource {
     private final IngestService ingest;
     private final EventStore store;
     private final java.util.concurrent.Executor responder;
+    private final SecurityIdentity identity;
 
-    IngestResource(IngestService ingest, EventStore store, org.eclipse.microprofile.context.ManagedExecutor responder) {
+    IngestResource(IngestService ingest, EventStore store, org.eclipse.microprofile.context.ManagedExecutor responder,
+            SecurityIdentity identity) {
+        this.identity = identity;
         this.ingest = ingest;
         this.store = store;
         this.responder = responder;
@@ -51,10 +58,12 @@ public class IngestResource {
     }
 
     /** Parsing and validation run on a worker thread; the thread is released while the group commit runs. */
+    @RolesAllowed(Role.PUBLISHER_NAME)
     @POST
     @Blocking
     public CompletionStage<Response> publish(@PathParam("topic") String topic, @Context HttpHeaders headers, @Context UriInfo uri,
             byte[] body) {
+        PublishScope.check(identity, topic);
         return ingest.ingest(topic, headers.getHeaderString(HttpHeaders.CONTENT_TYPE), headers::getHeaderString, body == null ? new byte[0] : body)
                 // Answer on a worker, not on the committer thread, which goes straight back to committing.
                 .thenApplyAsync(accepted -> respond(topic, accepted, uri), responder);

@@ -1,5 +1,6 @@
 package io.herald.platform;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -12,6 +13,7 @@ import java.io.UncheckedIOException;
  * Serves the API contract. The document is openapi.yaml from the repository root, byte for byte (the build copies it
  * onto the classpath), so what clients are generated from is what Herald serves.
  */
+@PermitAll
 @Path("/openapi.yaml")
 public class OpenApiResource {
     static final String CLASSPATH_LOCATION = "META-INF/openapi/openapi.yaml";

@@ -1,5 +1,7 @@
 package io.herald.routing;
 
+import io.herald.identity.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.herald.platform.problem.Problem;
 import io.herald.routing.SubscriptionDtos.SubscriptionIn;
 import io.herald.routing.SubscriptionDtos.SubscriptionOut;
@@ -32,35 +34,41 @@ public class SubscriptionResource {
         this.subscriptions = subscriptions;
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     public Response create(SubscriptionIn in, @Context UriInfo uri) {
         SubscriptionOut created = subscriptions.create(in);
         return Response.created(uri.getAbsolutePathBuilder().path(created.id()).build()).entity(created).build();
     }
 
+    @RolesAllowed(Role.VIEWER_NAME)
     @GET
     public SubscriptionPage list(@QueryParam("after") String after, @QueryParam("limit") String limit) {
         return subscriptions.list(after, limit);
     }
 
+    @RolesAllowed(Role.VIEWER_NAME)
     @GET
     @Path("/{id}")
     public SubscriptionOut get(@PathParam("id") String id) {
         return subscriptions.get(id);
     }
 
+    @RolesAllowed(Role.ADMIN_NAME)
     @GET
     @Path("/{id}/secret")
     public Map<String, String> secret(@PathParam("id") String id) {
         return Map.of("secret", subscriptions.secret(id));
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @PATCH
     @Path("/{id}")
     public SubscriptionOut update(@PathParam("id") String id, SubscriptionPatch patch) {
         return subscriptions.update(id, patch);
     }
 
+    @RolesAllowed(Role.ADMIN_NAME)
     @DELETE
     @Path("/{id}")
     public Response delete(@PathParam("id") String id, @QueryParam("force") boolean force) {

@@ -52,4 +52,9 @@ public final class TopicPattern {
         }
         return parts.length == segments.length;
     }
+
+    @Override
+    public String toString() {
+        return String.join(".", segments);
+    }
 }

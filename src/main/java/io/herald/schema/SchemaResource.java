@@ -1,5 +1,7 @@
 package io.herald.schema;
 
+import io.herald.identity.Role;
+import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.ProblemType;
@@ -31,6 +33,7 @@ public class SchemaResource {
     }
 
     /** 201 with the new version, or 200 with the existing version whose canonical form is identical. */
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     public Response register(@PathParam("topic") String topic, SchemaIn in, @Context UriInfo uri) {
         SchemaService.Registration registration = schemas.register(topic, in);
@@ -41,6 +44,7 @@ public class SchemaResource {
                 .entity(registration.version()).build();
     }
 
+    @RolesAllowed(Role.VIEWER_NAME)
     @GET
     public SchemaVersionPage list(@PathParam("topic") String topic, @QueryParam("after") String after,
             @QueryParam("limit") String limit, @QueryParam("includeDeleted") boolean includeDeleted) {
@@ -48,18 +52,21 @@ public class SchemaResource {
     }
 
     /** The dry run: the verdict a registration would get, always 200. */
+    @RolesAllowed(Role.VIEWER_NAME)
     @POST
     @Path("/compatibility")
     public CompatibilityReport checkCompatibility(@PathParam("topic") String topic, SchemaIn in) {
         return schemas.checkCompatibility(topic, in);
     }
 
+    @RolesAllowed(Role.VIEWER_NAME)
     @GET
     @Path("/{version}")
     public SchemaVersionOut get(@PathParam("topic") String topic, @PathParam("version") String version) {
         return schemas.get(topic, version);
     }
 
+    @RolesAllowed(Role.ADMIN_NAME)
     @DELETE
     @Path("/{version}")
     public Response delete(@PathParam("topic") String topic, @PathParam("version") String version) {
@@ -68,6 +75,7 @@ public class SchemaResource {
     }
 
     /** Validates a sample payload (the whole body) without storing anything: 200 if it matches, 422 listing violations. */
+    @RolesAllowed(Role.VIEWER_NAME)
     @POST
     @Path("/{version}/validate")
     public ValidationOut validate(@PathParam("topic") String topic, @PathParam("version") String version, JsonNode payload) {

@@ -1,5 +1,7 @@
 package io.herald.store;
 
+import io.herald.identity.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.Problem;
 import jakarta.ws.rs.GET;
@@ -19,6 +21,7 @@ public class EventResource {
         this.store = store;
     }
 
+    @RolesAllowed(Role.VIEWER_NAME)
     @GET
     public EventPage list(@QueryParam("topic") String topic, @QueryParam("type") String type, @QueryParam("subject") String subject,
             @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("after") String after,
@@ -26,6 +29,7 @@ public class EventResource {
         return store.list(new EventStore.Query(topic, type, subject, from, to, after, limit));
     }
 
+    @RolesAllowed(Role.VIEWER_NAME)
     @GET
     @Path("/{id}")
     public EventOut get(@PathParam("id") String id) {

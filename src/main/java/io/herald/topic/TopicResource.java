@@ -1,5 +1,7 @@
 package io.herald.topic;
 
+import io.herald.identity.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.herald.platform.problem.Problem;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -26,29 +28,34 @@ public class TopicResource {
         this.topics = topics;
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     public Response create(TopicIn in, @Context UriInfo uri) {
         TopicOut created = topics.create(in);
         return Response.created(uri.getAbsolutePathBuilder().path(created.name()).build()).entity(created).build();
     }
 
+    @RolesAllowed(Role.VIEWER_NAME)
     @GET
     public TopicPage list(@QueryParam("after") String after, @QueryParam("limit") String limit) {
         return topics.list(after, limit);
     }
 
+    @RolesAllowed(Role.VIEWER_NAME)
     @GET
     @Path("/{name}")
     public TopicOut get(@PathParam("name") String name) {
         return topics.get(name);
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @PATCH
     @Path("/{name}")
     public TopicOut update(@PathParam("name") String name, TopicPatch patch) {
         return topics.update(name, patch);
     }
 
+    @RolesAllowed(Role.ADMIN_NAME)
     @DELETE
     @Path("/{name}")
     public Response delete(@PathParam("name") String name) {

@@ -25,7 +25,7 @@ class ConsoleAccessTest {
     record Session(Map<String, String> cookies) {
         static Session signIn(String user, String password) {
             Response login = RestAssured.given().redirects().follow(false).contentType(ContentType.URLENC)
-                    .formParam("j_username", user).formParam("j_password", password).post("/j_security_check");
+                    .formParam("j_username", user).formParam("j_password", password).post("/console/j_security_check");
             assertEquals(302, login.statusCode());
             assertTrue(login.header("Location").endsWith("/console"), "signed in as " + user + ": " + login.header("Location"));
             Map<String, String> cookies = new HashMap<>(login.cookies());
@@ -56,7 +56,7 @@ class ConsoleAccessTest {
                 .then().statusCode(302).header("Location", endsWith("/console/login"));
         RestAssured.given().redirects().follow(false).contentType(ContentType.URLENC)
                 .formParam("j_username", "admin").formParam("j_password", "wrong-password")
-                .post("/j_security_check").then().statusCode(302).header("Location", endsWith("/console/login/failed"));
+                .post("/console/j_security_check").then().statusCode(302).header("Location", endsWith("/console/login/failed"));
     }
 
     @Test
@@ -74,7 +74,7 @@ class ConsoleAccessTest {
 
     private static Response signInAttempt(String user, String password) {
         return RestAssured.given().redirects().follow(false).contentType(ContentType.URLENC)
-                .formParam("j_username", user).formParam("j_password", password).post("/j_security_check");
+                .formParam("j_username", user).formParam("j_password", password).post("/console/j_security_check");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.herald.delivery;
 
+import io.herald.testing.HeraldApi;
 import io.herald.testing.WebhookReceiver;
 
 import java.net.URI;
@@ -119,7 +120,7 @@ public final class DeliveryBenchmark {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
             String body = "{\"n\": " + i + ", \"sentAt\": " + System.currentTimeMillis() + "}";
-            http.sendAsync(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+            http.sendAsync(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", HeraldApi.ADMIN_KEY).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
                     .thenAccept(r -> {
                         if (r.statusCode() == 202) {
@@ -152,7 +153,7 @@ public final class DeliveryBenchmark {
     }
 
     private static String post(HttpClient http, String url, String body, String method) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", HeraldApi.ADMIN_KEY).header("Content-Type", "application/json")
                 .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 300) {
             throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());

@@ -1,5 +1,6 @@
 package io.herald.delivery;
 
+import io.herald.testing.HeraldApi;
 import io.herald.broker.embedded.EmbeddedArtemis;
 import io.herald.platform.embedded.DataDirectory;
 import io.herald.platform.embedded.EmbeddedDatabase;
@@ -96,6 +97,7 @@ class DeliveryCrashIT {
         env.put("HERALD_BROKER_FLAVOUR", "artemis");
         env.put("HERALD_DELIVERY_ALLOWED_HOSTS", "127.0.0.1");
         env.put("HERALD_DATA_DIR", temp.resolve(name).toString());
+        env.put("HERALD_API_KEY", HeraldApi.ADMIN_KEY);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         builder.redirectErrorStream(true).redirectOutput(Path.of("target", "crash-it-" + name + ".log").toFile());
         Process process = builder.start();
@@ -119,14 +121,14 @@ class DeliveryCrashIT {
     }
 
     private String post(String url, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", HeraldApi.ADMIN_KEY).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
         assertTrue(response.statusCode() < 300, url + " answered " + response.statusCode() + ": " + response.body());
         return response.body();
     }
 
     private String get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", HeraldApi.ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static String id(String json) {

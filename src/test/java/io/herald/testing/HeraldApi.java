@@ -18,9 +18,21 @@ public final class HeraldApi {
     private HeraldApi() {
     }
 
+    /** The admin API key of the test profile ({@code %test.herald.api-key}). */
+    public static final String ADMIN_KEY = "hk_testadmn_TestAdminKeyNotASecret0123456789";
+
+    /** A client authenticated with the test profile's admin API key. */
     public static ApiClient client(URL base) {
+        return client(base, ADMIN_KEY);
+    }
+
+    /** A client sending this API key, or none when {@code key} is null. */
+    public static ApiClient client(URL base, String key) {
         ApiClient client = new ApiClient();
         client.updateBaseUri(base.toString().replaceAll("/$", ""));
+        if (key != null) {
+            client.setRequestInterceptor(request -> request.header("X-API-Key", key));
+        }
         return client;
     }
 

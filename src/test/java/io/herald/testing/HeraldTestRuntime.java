@@ -45,6 +45,7 @@ public class HeraldTestRuntime implements QuarkusTestResourceLifecycleManager {
             config.put("herald.broker.embedded.port", Integer.toString(freePort()));
         }
         System.out.println(describePass());
+        ApiKeyFilter.install();
         return config;
     }
 

@@ -1,5 +1,6 @@
 package io.herald.console.account;
 
+import io.herald.identity.Role;
 import io.herald.console.ConsoleForms;
 import io.herald.console.ConsoleProblem;
 import io.herald.platform.problem.ApiProblem;
@@ -21,7 +22,7 @@ import java.util.List;
 /** Local console accounts, for admins: who may sign in, with which role. */
 @Path("/console/accounts")
 @Produces(MediaType.TEXT_HTML)
-@RolesAllowed("admin")
+@RolesAllowed(Role.ADMIN_NAME)
 public class AccountPages {
     private final AccountService accounts;
 

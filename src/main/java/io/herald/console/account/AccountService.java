@@ -1,6 +1,6 @@
 package io.herald.console.account;
 
-import io.herald.console.ConsoleRole;
+import io.herald.identity.Role;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.FieldError;
 import io.quarkus.elytron.security.common.BcryptUtil;
@@ -36,7 +36,7 @@ public class AccountService {
             throw new ApiProblem(io.herald.platform.problem.ProblemType.ALREADY_EXISTS, "Account '" + username + "' already exists");
         }
         checkPassword(password, errors);
-        ConsoleRole parsed = parseRole(role, errors);
+        Role parsed = parseRole(role, errors);
         if (!errors.isEmpty()) {
             throw ApiProblem.invalid(errors);
         }
@@ -56,7 +56,7 @@ public class AccountService {
         if (account == null) {
             throw ApiProblem.notFound("Account", username);
         }
-        if (ConsoleRole.ADMIN_NAME.equals(account.role) && ConsoleAccount.count("role", ConsoleRole.ADMIN_NAME) <= 1) {
+        if (Role.ADMIN_NAME.equals(account.role) && ConsoleAccount.count("role", Role.ADMIN_NAME) <= 1) {
             throw new ApiProblem(io.herald.platform.problem.ProblemType.CONFLICT, "The last admin account cannot be deleted");
         }
         account.delete();
@@ -69,7 +69,7 @@ public class AccountService {
         if (account == null) {
             account = new ConsoleAccount();
             account.username = username;
-            account.role = ConsoleRole.ADMIN_NAME;
+            account.role = Role.ADMIN_NAME;
             account.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
             account.passwordHash = BcryptUtil.bcryptHash(password);
             account.persist();
@@ -82,7 +82,7 @@ public class AccountService {
     }
 
     public boolean anyAdmin() {
-        return ConsoleAccount.count("role", ConsoleRole.ADMIN_NAME) > 0;
+        return ConsoleAccount.count("role", Role.ADMIN_NAME) > 0;
     }
 
     private static void checkPassword(String password, List<FieldError> errors) {
@@ -91,12 +91,16 @@ public class AccountService {
         }
     }
 
-    private static ConsoleRole parseRole(String role, List<FieldError> errors) {
+    private static Role parseRole(String role, List<FieldError> errors) {
         try {
-            return ConsoleRole.of(role == null ? "" : role);
+            Role parsed = Role.of(role == null ? "" : role);
+            if (parsed == Role.PUBLISHER) {
+                throw new IllegalArgumentException("publishing is for API keys and service accounts");
+            }
+            return parsed;
         } catch (IllegalArgumentException e) {
             errors.add(new FieldError("/role", "choose admin, operator or viewer"));
-            return ConsoleRole.VIEWER;
+            return Role.VIEWER;
         }
     }
 }

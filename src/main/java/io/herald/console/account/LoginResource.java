@@ -1,5 +1,6 @@
 package io.herald.console.account;
 
+import jakarta.annotation.security.PermitAll;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.Consumes;
@@ -19,6 +20,7 @@ import java.net.URI;
  * session in an encrypted, HttpOnly, SameSite=Strict cookie; signing out expires that cookie. (OIDC sign-in for
  * external mode plugs in beside this as another authentication mechanism.)
  */
+@PermitAll
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
 public class LoginResource {
@@ -49,7 +51,7 @@ public class LoginResource {
     @Path("logout")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response logout() {
-        NewCookie expired = new NewCookie.Builder(cookieName).path("/").value("").maxAge(0).httpOnly(true).build();
+        NewCookie expired = new NewCookie.Builder(cookieName).path("/console").value("").maxAge(0).httpOnly(true).build();
         return Response.seeOther(URI.create("/console/login")).cookie(expired).build();
     }
 }

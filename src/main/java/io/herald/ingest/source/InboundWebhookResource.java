@@ -1,5 +1,6 @@
 package io.herald.ingest.source;
 
+import jakarta.annotation.security.PermitAll;
 import io.herald.platform.problem.Problem;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.POST;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletionStage;
  * {@code POST /ingest/{sourceId}}: where providers send their webhooks. No login: authenticity is the signature,
  * checked over the raw bytes. 202 once stored, 200 for a redelivery, 401 when the signature does not verify.
  */
+@PermitAll
 @Path("/ingest/{sourceId}")
 @Produces({MediaType.APPLICATION_JSON, Problem.MEDIA_TYPE})
 public class InboundWebhookResource {

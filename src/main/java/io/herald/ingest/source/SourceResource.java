@@ -1,5 +1,7 @@
 package io.herald.ingest.source;
 
+import io.herald.identity.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.herald.ingest.source.SourceService.RotateIn;
 import io.herald.ingest.source.SourceService.SecretOut;
 import io.herald.ingest.source.SourceService.SourceIn;
@@ -29,23 +31,27 @@ public class SourceResource {
         this.sources = sources;
     }
 
+    @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     public Response create(SourceIn in, @Context UriInfo uri) {
         SourceOut created = sources.create(in);
         return Response.created(uri.getAbsolutePathBuilder().path(created.id()).build()).entity(created).build();
     }
 
+    @RolesAllowed(Role.VIEWER_NAME)
     @GET
     public SourceList list() {
         return sources.list();
     }
 
+    @RolesAllowed(Role.VIEWER_NAME)
     @GET
     @Path("/{id}")
     public SourceOut get(@PathParam("id") String id) {
         return sources.get(id);
     }
 
+    @RolesAllowed(Role.ADMIN_NAME)
     @DELETE
     @Path("/{id}")
     public Response delete(@PathParam("id") String id) {
@@ -53,6 +59,7 @@ public class SourceResource {
         return Response.noContent().build();
     }
 
+    @RolesAllowed(Role.ADMIN_NAME)
     @POST
     @Path("/{id}/secret/rotate")
     public SecretOut rotate(@PathParam("id") String id, RotateIn in) {

@@ -24,7 +24,11 @@ public class ProblemMapper {
 
     public Response response(Problem problem) {
         try {
-            return Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(json.writeValueAsString(problem)).build();
+            Response.ResponseBuilder response = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(json.writeValueAsString(problem));
+            if (problem.status() == 401) {
+                response.header("WWW-Authenticate", "Bearer realm=\"herald\"");
+            }
+            return response.build();
         } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
             return Response.status(500).type(Problem.MEDIA_TYPE).entity("{\"status\":500,\"title\":\"Internal error\"}").build();
         }

@@ -48,8 +48,10 @@ public final class ProblemTable {
                 "The resource was changed by another request at the same time; read it again and retry", List.of()));
         entry(ServiceUnavailableException.class, e -> problem(ProblemType.SERVICE_UNAVAILABLE,
                 e.getMessage() + "; retry later", List.of()));
+        entry(io.quarkus.security.AuthenticationFailedException.class, e -> problem(ProblemType.UNAUTHORIZED,
+                "The credentials were not accepted (unknown, revoked or expired API key, or an invalid token)", List.of()));
         entry(io.quarkus.security.UnauthorizedException.class, e -> problem(ProblemType.UNAUTHORIZED,
-                "Sign in first", List.of()));
+                "Authentication required: send 'Authorization: Bearer <token or API key>' or 'X-API-Key: <API key>'", List.of()));
         entry(io.quarkus.security.ForbiddenException.class, e -> problem(ProblemType.FORBIDDEN,
                 "Your role does not allow this", List.of()));
         entry(NotFoundException.class, e -> problem(ProblemType.NOT_FOUND, "No resource at this path", List.of()));

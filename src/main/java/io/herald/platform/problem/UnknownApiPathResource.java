@@ -1,5 +1,6 @@
 package io.herald.platform.problem;
 
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.PathParam;
  * Answers paths under {@code /api} that no resource serves with a problem+json 404, instead of the HTTP layer's
  * plain-text one. JAX-RS prefers any resource with a longer literal path, so this only sees what nothing else matches.
  */
+@PermitAll
 @Path("/api/{path: .*}")
 public class UnknownApiPathResource {
 

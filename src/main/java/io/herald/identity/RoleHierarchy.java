@@ -1,6 +1,5 @@
-package io.herald.console.account;
+package io.herald.identity;
 
-import io.herald.console.ConsoleRole;
 import io.quarkus.security.identity.AuthenticationRequestContext;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.quarkus.security.identity.SecurityIdentityAugmentor;
@@ -8,9 +7,17 @@ import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 
-/** Each role includes the ones below it (admin > operator > viewer), so a check names only the least role needed. */
+/**
+ * Each role includes the ones below it (admin > operator > publisher and viewer), so an endpoint names only the
+ * least role it needs, whichever way the caller authenticated (console account, API key, OIDC token).
+ */
 @ApplicationScoped
 public class RoleHierarchy implements SecurityIdentityAugmentor {
+
+    @Override
+    public int priority() {
+        return -100; // after augmentors that map a provider's roles onto Herald's
+    }
 
     @Override
     public Uni<SecurityIdentity> augment(SecurityIdentity identity, AuthenticationRequestContext context) {
@@ -18,10 +25,10 @@ public class RoleHierarchy implements SecurityIdentityAugmentor {
             return Uni.createFrom().item(identity);
         }
         QuarkusSecurityIdentity.Builder builder = QuarkusSecurityIdentity.builder(identity);
-        if (identity.hasRole(ConsoleRole.ADMIN_NAME)) {
-            builder.addRole(ConsoleRole.OPERATOR_NAME).addRole(ConsoleRole.VIEWER_NAME);
-        } else if (identity.hasRole(ConsoleRole.OPERATOR_NAME)) {
-            builder.addRole(ConsoleRole.VIEWER_NAME);
+        if (identity.hasRole(Role.ADMIN_NAME)) {
+            builder.addRole(Role.OPERATOR_NAME).addRole(Role.PUBLISHER_NAME).addRole(Role.VIEWER_NAME);
+        } else if (identity.hasRole(Role.OPERATOR_NAME)) {
+            builder.addRole(Role.PUBLISHER_NAME).addRole(Role.VIEWER_NAME);
         }
         return Uni.createFrom().item(builder.build());
     }

@@ -1,0 +1,195 @@
+package io.herald.identity;
+
+import io.herald.identity.ApiKeyDtos.ApiKeyIn;
+import io.herald.identity.ApiKeyDtos.ApiKeyList;
+import io.herald.identity.ApiKeyDtos.ApiKeyOut;
+import io.herald.platform.Hashing;
+import io.herald.platform.Ids;
+import io.herald.platform.problem.ApiProblem;
+import io.herald.platform.problem.Violations;
+import io.herald.routing.TopicPattern;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * API keys: {@code hk_<8 characters>_<32 characters>}: 190 random bits after the visible prefix. The prefix finds the
+ * row; the SHA-256 of the whole key is compared in constant time. Revoked and expired keys fail on their next use.
+ */
+@ApplicationScoped
+public class ApiKeyService {
+    static final Pattern FORMAT = Pattern.compile("hk_([a-z0-9]{8})_([A-Za-z0-9]{24,64})");
+    private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final String SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+    private static final SecureRandom RANDOM = new SecureRandom();
+    /** Compared against when no key has the prefix, so a miss costs what a wrong key costs. */
+    private static final String NO_SUCH_KEY = Hashing.sha256Hex("hk_00000000_none");
+
+    /** Who a valid key is: its id, name, role (may be null) and the topic patterns it may publish to (empty: any). */
+    public record Verified(String id, String name, String role, List<TopicPattern> publishPatterns, List<String> patternTexts) {
+    }
+
+    public ApiKeyOut create(ApiKeyIn in, String createdBy) {
+        if (in == null) {
+            throw ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError("", "a JSON body is required")));
+        }
+        Violations violations = new Violations();
+        if (in.name() == null || in.name().isBlank() || in.name().length() > 200) {
+            violations.add("/name", "give the key a name of 1 to 200 characters, e.g. what uses it");
+        }
+        String role = role(in.role(), violations);
+        List<String> patterns = in.topicPatterns() == null || in.topicPatterns().isEmpty() ? null : in.topicPatterns();
+        if (patterns != null) {
+            for (int i = 0; i < patterns.size(); i++) {
+                String problem = patterns.get(i) == null ? "must be a topic pattern" : TopicPattern.problem(patterns.get(i));
+                if (problem != null) {
+                    violations.add("/topicPatterns/" + i, problem);
+                }
+            }
+        }
+        if (role == null && patterns == null) {
+            violations.add("/role", "give a role, topic patterns to publish to, or both");
+        }
+        if (in.expiresAt() != null && !in.expiresAt().isAfter(Instant.now())) {
+            violations.add("/expiresAt", "must be in the future");
+        }
+        violations.throwIfAny();
+        String key = generate();
+        ApiKey row = store(key, in.name().trim(), role, patterns, in.expiresAt(), createdBy);
+        return out(row, key);
+    }
+
+    /** Makes sure a key given in configuration (HERALD_API_KEY) works, as an admin key. */
+    public void ensureConfigured(String key, String name) {
+        if (!FORMAT.matcher(key).matches()) {
+            throw new IllegalStateException("HERALD_API_KEY must look like hk_<8 lower-case letters or digits>_<24 to 64 letters or "
+                    + "digits>, e.g. as POST /api/v1/api-keys makes them");
+        }
+        QuarkusTransaction.requiringNew().run(() -> {
+            ApiKey existing = ApiKey.find("lookupId", lookup(key)).firstResult();
+            if (existing != null && existing.keyHash.equals(Hashing.sha256Hex(key)) && existing.revokedAt == null) {
+                return;
+            }
+            if (existing != null) {
+                existing.delete();
+                ApiKey.getEntityManager().flush();
+            }
+            store(key, name, Role.ADMIN_NAME, null, null, "configuration");
+        });
+    }
+
+    private ApiKey store(String key, String name, String role, List<String> patterns, Instant expiresAt, String createdBy) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ApiKey row = new ApiKey();
+            row.id = Ids.next("key");
+            row.lookupId = lookup(key);
+            row.keyHash = Hashing.sha256Hex(key);
+            row.name = name;
+            row.role = role;
+            row.topicPatterns = patterns == null ? null : String.join(",", patterns);
+            row.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            row.createdBy = createdBy;
+            row.expiresAt = expiresAt;
+            row.persist();
+            return row;
+        });
+    }
+
+    public ApiKeyList list() {
+        List<ApiKey> rows = QuarkusTransaction.requiringNew().call(() -> ApiKey.listAll(Sort.by("createdAt").descending()));
+        return new ApiKeyList(rows.stream().map(row -> out(row, null)).toList());
+    }
+
+    public ApiKeyOut get(String id) {
+        return out(find(id), null);
+    }
+
+    /** Revokes a key: it fails from its next use on. Revoking twice is harmless. */
+    public ApiKeyOut revoke(String id) {
+        return QuarkusTransaction.requiringNew().call(() -> {
+            ApiKey row = find(id);
+            if (row.revokedAt == null) {
+                row.revokedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            }
+            return out(row, null);
+        });
+    }
+
+    /** The key's identity, or empty when it is unknown, wrong, revoked or expired. Blocking (one indexed read). */
+    public Optional<Verified> verify(String presented) {
+        if (presented == null || !FORMAT.matcher(presented).matches()) {
+            return Optional.empty();
+        }
+        ApiKey row = QuarkusTransaction.requiringNew().call(() -> {
+            ApiKey found = ApiKey.find("lookupId", lookup(presented)).firstResult();
+            if (found != null && (found.lastUsedAt == null || found.lastUsedAt.isBefore(Instant.now().minusSeconds(60)))) {
+                found.lastUsedAt = Instant.now().truncatedTo(ChronoUnit.MICROS); // at most one write a minute per key
+            }
+            return found;
+        });
+        boolean equal = MessageDigest.isEqual(Hashing.sha256Hex(presented).getBytes(StandardCharsets.US_ASCII),
+                (row == null ? NO_SUCH_KEY : row.keyHash).getBytes(StandardCharsets.US_ASCII));
+        if (row == null || !equal || row.revokedAt != null || (row.expiresAt != null && !row.expiresAt.isAfter(Instant.now()))) {
+            return Optional.empty();
+        }
+        List<String> texts = patterns(row);
+        return Optional.of(new Verified(row.id, row.name, row.role, texts.stream().map(TopicPattern::of).toList(), texts));
+    }
+
+    private static ApiKey find(String id) {
+        ApiKey row = id == null ? null : QuarkusTransaction.requiringNew().call(() -> ApiKey.findById(id));
+        if (row == null) {
+            throw ApiProblem.notFound("API key", id);
+        }
+        return row;
+    }
+
+    private static String role(String role, Violations violations) {
+        if (role == null) {
+            return null;
+        }
+        try {
+            return Role.of(role).id();
+        } catch (IllegalArgumentException e) {
+            violations.add("/role", "must be one of admin, operator, publisher, viewer");
+            return null;
+        }
+    }
+
+    private static List<String> patterns(ApiKey row) {
+        return row.topicPatterns == null ? List.of() : Arrays.asList(row.topicPatterns.split(","));
+    }
+
+    static ApiKeyOut out(ApiKey row, String key) {
+        Instant now = Instant.now();
+        String state = row.revokedAt != null ? "revoked" : row.expiresAt != null && !row.expiresAt.isAfter(now) ? "expired" : "active";
+        return new ApiKeyOut(row.id, row.name, row.lookupId, row.role, row.topicPatterns == null ? null : patterns(row), row.createdAt,
+                row.createdBy, row.expiresAt, row.revokedAt, row.lastUsedAt, state, key);
+    }
+
+    static String lookup(String key) {
+        return key.substring(0, 11); // "hk_" and the 8-character prefix
+    }
+
+    static String generate() {
+        StringBuilder key = new StringBuilder("hk_");
+        for (int i = 0; i < 8; i++) {
+            key.append(ALPHABET.charAt(RANDOM.nextInt(ALPHABET.length())));
+        }
+        key.append('_');
+        for (int i = 0; i < 32; i++) {
+            key.append(SECRET_ALPHABET.charAt(RANDOM.nextInt(SECRET_ALPHABET.length())));
+        }
+        return key.toString();
+    }
+}
