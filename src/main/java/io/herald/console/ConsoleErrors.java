@@ -29,7 +29,8 @@ public class ConsoleErrors {
 
     @ServerExceptionMapper(priority = Priorities.USER - 100, value = {Throwable.class,
             com.fasterxml.jackson.core.JsonProcessingException.class, com.fasterxml.jackson.databind.exc.MismatchedInputException.class,
-            jakarta.ws.rs.WebApplicationException.class})
+            jakarta.ws.rs.WebApplicationException.class, io.quarkus.security.UnauthorizedException.class,
+            io.quarkus.security.AuthenticationFailedException.class, io.quarkus.security.ForbiddenException.class})
     public Response toResponse(Throwable error, HttpServerRequest request) {
         Problem problem = ProblemTable.toProblem(error);
         if (!request.path().startsWith("/console")) {

@@ -75,17 +75,19 @@ public class ApiKeyService {
             throw new IllegalStateException("HERALD_API_KEY must look like hk_<8 lower-case letters or digits>_<24 to 64 letters or "
                     + "digits>, e.g. as POST /api/v1/api-keys makes them");
         }
-        QuarkusTransaction.requiringNew().run(() -> {
+        boolean usable = QuarkusTransaction.requiringNew().call(() -> {
             ApiKey existing = ApiKey.find("lookupId", lookup(key)).firstResult();
             if (existing != null && existing.keyHash.equals(Hashing.sha256Hex(key)) && existing.revokedAt == null) {
-                return;
+                return true;
             }
             if (existing != null) {
-                existing.delete();
-                ApiKey.getEntityManager().flush();
+                existing.delete(); // another key under the same prefix, or this one revoked: the configuration wins
             }
-            store(key, name, Role.ADMIN_NAME, null, null, "configuration");
+            return false;
         });
+        if (!usable) {
+            store(key, name, Role.ADMIN_NAME, null, null, "configuration");
+        }
     }
 
     private ApiKey store(String key, String name, String role, List<String> patterns, Instant expiresAt, String createdBy) {
@@ -117,7 +119,10 @@ public class ApiKeyService {
     /** Revokes a key: it fails from its next use on. Revoking twice is harmless. */
     public ApiKeyOut revoke(String id) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            ApiKey row = find(id);
+            ApiKey row = id == null ? null : ApiKey.findById(id);
+            if (row == null) {
+                throw ApiProblem.notFound("API key", id);
+            }
             if (row.revokedAt == null) {
                 row.revokedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
             }

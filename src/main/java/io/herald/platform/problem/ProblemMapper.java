@@ -17,7 +17,8 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper({Throwable.class, com.fasterxml.jackson.core.JsonProcessingException.class,
-            com.fasterxml.jackson.databind.exc.MismatchedInputException.class, jakarta.ws.rs.WebApplicationException.class})
+            com.fasterxml.jackson.databind.exc.MismatchedInputException.class, jakarta.ws.rs.WebApplicationException.class, io.quarkus.security.UnauthorizedException.class,
+            io.quarkus.security.AuthenticationFailedException.class, io.quarkus.security.ForbiddenException.class})
     public Response toResponse(Throwable error) {
         return response(ProblemTable.toProblem(error));
     }
