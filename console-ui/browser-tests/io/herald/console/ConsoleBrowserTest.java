@@ -96,6 +96,18 @@ class ConsoleBrowserTest {
         assertTrue(browser.text(By.id("schema")).contains("\"orderId\""));
         browser.screenshot("schema-version");
 
+        // A producer's API key, allowed to publish to this topic only, shown once.
+        browser.open("/console/api-keys");
+        browser.type(By.id("key-name"), "shop backend " + suffix);
+        browser.type(By.id("key-topics"), topic);
+        browser.assertControlsLabelled();
+        browser.submit(By.cssSelector("form[aria-labelledby=create-key] button[type=submit]"));
+        String producerKey = browser.text(By.id("new-key"));
+        assertTrue(producerKey.startsWith("hk_"), producerKey);
+        browser.screenshot("api-key");
+        browser.open("/console/api-keys");
+        assertTrue(browser.all(By.id("new-key")).isEmpty(), "the key is shown only once");
+
         // Create a webhook subscription; the filter editor checks the filter first.
         browser.open("/console/subscriptions");
         browser.type(By.id("sub-name"), "shop-" + suffix);
@@ -122,7 +134,7 @@ class ConsoleBrowserTest {
         browser.screenshot("subscription");
 
         // An event posted through the API shows up, delivered, its hostile payload shown as text.
-        String delivered = publish(topic, "ord_1", HOSTILE_NOTE);
+        String delivered = publish(producerKey, topic, "ord_1", HOSTILE_NOTE);
         await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/hook").size() == 2);
         browser.open("/console/events?topic=" + topic);
         browser.submit(By.linkText(delivered));
@@ -137,7 +149,7 @@ class ConsoleBrowserTest {
 
         // The endpoint starts failing: the delivery waits for its retry, then gives up into the dead letters.
         receiver.always("/hook", WebhookReceiver.Answer.status(503));
-        String failing = publish(topic, "ord_2", "second");
+        String failing = publish(producerKey, topic, "ord_2", "second");
         String failingDelivery = await().atMost(Duration.ofSeconds(20)).until(() -> deliveryOf(failing), d -> d != null);
         browser.open("/console/subscriptions/" + subscriptionId + "/deliveries");
         waitForText(() -> browser.text(By.tagName("main")), failingDelivery);
@@ -214,8 +226,8 @@ class ConsoleBrowserTest {
         assertFalse(browser.path().startsWith("/console/login"), "signed in as " + user + ": " + browser.path());
     }
 
-    private static String publish(String topic, String orderId, String note) {
-        return RestAssured.given().contentType(ContentType.JSON)
+    private static String publish(String key, String topic, String orderId, String note) {
+        return RestAssured.given().header("X-API-Key", key).contentType(ContentType.JSON)
                 .body("{\"orderId\": \"" + orderId + "\", \"note\": \"" + note.replace("\"", "\\\"") + "\"}")
                 .post("/api/v1/topics/" + topic + "/events")
                 .then().statusCode(202).extract().path("id");

@@ -12,7 +12,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Errors on console pages are pages: the same problem the API would answer, in words, with the way back. Requests
+ * Errors on console pages are pages (standalone: they may be rendered before the session or CSRF token is known): the same problem the API would answer, in words, with the way back. Requests
  * outside the console keep their problem+json.
  */
 public class ConsoleErrors {
@@ -35,6 +35,13 @@ public class ConsoleErrors {
         Problem problem = ProblemTable.toProblem(error);
         if (!request.path().startsWith("/console")) {
             return problems.response(problem);
+        }
+        // Authentication runs lazily, so its failures arrive here: answer them as the sign-in form does.
+        if (error instanceof io.quarkus.security.AuthenticationFailedException) {
+            return Response.status(302).location(java.net.URI.create("/console/login/failed")).build();
+        }
+        if (error instanceof io.quarkus.security.UnauthorizedException) {
+            return Response.status(302).location(java.net.URI.create("/console/login")).build();
         }
         return Response.status(problem.status()).type(MediaType.TEXT_HTML_TYPE.withCharset("UTF-8")).entity(Templates.error(problem)).build();
     }
