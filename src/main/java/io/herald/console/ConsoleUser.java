@@ -34,6 +34,11 @@ public class ConsoleUser {
         return identity.hasRole(Role.OPERATOR_NAME);
     }
 
+    /** Signed in through the OIDC provider: signing out goes through it too. */
+    public boolean isSso() {
+        return identity.getPrincipal() instanceof org.eclipse.microprofile.jwt.JsonWebToken;
+    }
+
     public boolean isAdmin() {
         return identity.hasRole(Role.ADMIN_NAME);
     }

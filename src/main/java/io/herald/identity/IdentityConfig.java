@@ -1,10 +1,11 @@
 package io.herald.identity;
 
 import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
 
 import java.util.Optional;
 
-/** Settings of API access. Every key is documented in the README's configuration table. */
+/** Settings of API and console access. Every key is documented in the README's configuration table. */
 @ConfigMapping(prefix = "herald")
 public interface IdentityConfig {
 
@@ -13,4 +14,33 @@ public interface IdentityConfig {
      * provisioning scripts, and the first key of a fresh install. Only its hash is stored.
      */
     Optional<String> apiKey();
+
+    Oidc oidc();
+
+    /** An OIDC provider (external mode): bearer tokens for the API, authorization-code sign-in for the console. */
+    interface Oidc {
+        /** {@code HERALD_OIDC_ENABLED}: off by default; embedded mode needs no identity provider. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** {@code HERALD_OIDC_ISSUER}, e.g. {@code https://sso.example.com/realms/acme}. */
+        Optional<String> issuer();
+
+        /** {@code HERALD_OIDC_AUDIENCE}: the audience access tokens must carry (absent: not checked). */
+        Optional<String> audience();
+
+        /** {@code HERALD_OIDC_ROLES_CLAIM}: where the token lists roles, e.g. {@code realm_access/roles} or {@code groups}. */
+        @WithDefault("realm_access/roles")
+        String rolesClaim();
+
+        /** {@code HERALD_OIDC_ROLE_PREFIX}: a provider role {@code <prefix>admin} is Herald's admin, and so on. */
+        Optional<String> rolePrefix();
+
+        /** {@code HERALD_OIDC_CONSOLE_CLIENT_ID}: the console's confidential client (authorization code flow). */
+        @WithDefault("herald-console")
+        String consoleClientId();
+
+        /** {@code HERALD_OIDC_CONSOLE_CLIENT_SECRET}. */
+        Optional<String> consoleClientSecret();
+    }
 }

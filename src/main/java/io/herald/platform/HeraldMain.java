@@ -45,6 +45,10 @@ public class HeraldMain {
                     System.setProperty("herald.db.embedded-directory", database.dataDirectory().toString());
                 }
             }
+            if (BootSettings.get("herald.oidc.enabled").map(Boolean::parseBoolean).orElse(false)
+                    && BootSettings.get("herald.console.auth-mechanism").isEmpty()) {
+                System.setProperty("herald.console.auth-mechanism", "code"); // the console signs in through the provider too
+            }
             if (BootSettings.get(BootSettings.SESSION_KEY).isEmpty()) {
                 // No data directory to keep it in: a key for this process only (Quarkus would log the one it makes).
                 byte[] key = new byte[32];

@@ -21,4 +21,15 @@ public interface AccountConfig {
      * instance, kept across restarts. Absent: the launcher keeps a generated one in the data directory.
      */
     Optional<String> sessionKey();
+
+    Console console();
+
+    interface Console {
+        /**
+         * How the console signs people in ({@code HERALD_CONSOLE_AUTH_MECHANISM}): {@code form} (local accounts) or
+         * {@code code} (the OIDC provider's sign-in page; the default when HERALD_OIDC_ENABLED is true).
+         */
+        @WithDefault("form")
+        String authMechanism();
+    }
 }
