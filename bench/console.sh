@@ -11,8 +11,10 @@ requests="${2:-30}"
 command -v psql > /dev/null || { echo "bench/console.sh needs psql (Debian: postgresql-client)"; exit 1; }
 mvn -B -q -DskipTests package
 data="$(mktemp -d)"
+# An admin API key for this throw-away instance (the one the Java benchmark clients send, as the tests do).
+key="hk_testadmn_TestAdminKeyNotASecret0123456789"
 port=18081
-HERALD_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port HERALD_BROKER_EMBEDDED_PORT=15674 HERALD_ADMIN_PASSWORD=bench-admin-password \
+HERALD_API_KEY="$key" HERALD_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port HERALD_BROKER_EMBEDDED_PORT=15674 HERALD_ADMIN_PASSWORD=bench-admin-password \
   java -Xmx512m -jar target/quarkus-app/quarkus-run.jar > target/bench-console-herald.log 2>&1 &
 herald=$!
 jar="$(mktemp)"
@@ -24,11 +26,11 @@ done
 curl -fs "http://localhost:$port/q/health/ready" > /dev/null || { echo "Herald did not become ready; see target/bench-console-herald.log"; exit 1; }
 api="http://localhost:$port/api/v1"
 for topic in bench.orders bench.payments; do
-  curl -fs -XPOST -H 'Content-Type: application/json' "$api/topics" -d "{\"name\": \"$topic\"}" > /dev/null
-  curl -fs -XPOST -H 'Content-Type: application/json' "$api/subscriptions" -d "{\"name\": \"$topic-queue\", \"topic\": \"$topic\", \"kind\": \"queue\"}" > /dev/null
+  curl -fs -H "X-API-Key: $key" -XPOST -H 'Content-Type: application/json' "$api/topics" -d "{\"name\": \"$topic\"}" > /dev/null
+  curl -fs -H "X-API-Key: $key" -XPOST -H 'Content-Type: application/json' "$api/subscriptions" -d "{\"name\": \"$topic-queue\", \"topic\": \"$topic\", \"kind\": \"queue\"}" > /dev/null
 done
-orders_sub="$(curl -fs "$api/subscriptions" | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin)["items"] if s["topic"]=="bench.orders"][0])')"
-payments_sub="$(curl -fs "$api/subscriptions" | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin)["items"] if s["topic"]=="bench.payments"][0])')"
+orders_sub="$(curl -fs -H "X-API-Key: $key" "$api/subscriptions" | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin)["items"] if s["topic"]=="bench.orders"][0])')"
+payments_sub="$(curl -fs -H "X-API-Key: $key" "$api/subscriptions" | python3 -c 'import json,sys; print([s["id"] for s in json.load(sys.stdin)["items"] if s["topic"]=="bench.payments"][0])')"
 
 pgport="$(sed -n 4p "$data/postgres/postmaster.pid")"
 sql() { psql -q -X -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$pgport" -U postgres -d postgres "$@"; }

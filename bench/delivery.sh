@@ -10,8 +10,10 @@ seconds="${2:-20}"
 backlog="${3:-20000}"
 mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 data="$(mktemp -d)"
+# An admin API key for this throw-away instance (the one the Java benchmark clients send, as the tests do).
+key="hk_testadmn_TestAdminKeyNotASecret0123456789"
 port=18080
-HERALD_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port HERALD_BROKER_EMBEDDED_PORT=15673 HERALD_DELIVERY_ALLOWED_HOSTS=127.0.0.1 \
+HERALD_API_KEY="$key" HERALD_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port HERALD_BROKER_EMBEDDED_PORT=15673 HERALD_DELIVERY_ALLOWED_HOSTS=127.0.0.1 \
   java -Xmx512m -jar target/quarkus-app/quarkus-run.jar > target/bench-herald.log 2>&1 &
 herald=$!
 trap 'kill $herald 2>/dev/null; wait $herald 2>/dev/null; rm -rf "$data"' EXIT

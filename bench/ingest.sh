@@ -11,8 +11,10 @@ connections="${2:-64}"
 command -v wrk > /dev/null || { echo "bench/ingest.sh needs wrk: apt-get install -y wrk"; exit 1; }
 mvn -B -q -DskipTests package
 data="$(mktemp -d)"
+# An admin API key for this throw-away instance (the one the Java benchmark clients send, as the tests do).
+key="hk_testadmn_TestAdminKeyNotASecret0123456789"
 port=18080
-HERALD_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port HERALD_BROKER_EMBEDDED_PORT=15673 \
+HERALD_API_KEY="$key" HERALD_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port HERALD_BROKER_EMBEDDED_PORT=15673 \
   java -Xmx512m -jar target/quarkus-app/quarkus-run.jar > target/bench-herald.log 2>&1 &
 herald=$!
 trap 'kill $herald 2>/dev/null; wait $herald 2>/dev/null; rm -rf "$data"' EXIT
@@ -29,11 +31,11 @@ schema="$(fixture SCHEMA)"
 event="$(fixture EVENT)"
 topic="bench.order.placed"
 api="http://localhost:$port/api/v1"
-curl -fs -XPOST -H 'Content-Type: application/json' "$api/topics" -d "{\"name\": \"$topic\"}" > /dev/null
-curl -fs -XPOST -H 'Content-Type: application/json' "$api/topics/$topic/schemas" -d "{\"schema\": $schema}" > /dev/null
-curl -fs -XPOST -H 'Content-Type: application/json' "$api/subscriptions" -d "{\"topic\": \"$topic\", \"kind\": \"queue\"}" > /dev/null
+curl -fs -H "X-API-Key: $key" -XPOST -H 'Content-Type: application/json' "$api/topics" -d "{\"name\": \"$topic\"}" > /dev/null
+curl -fs -H "X-API-Key: $key" -XPOST -H 'Content-Type: application/json' "$api/topics/$topic/schemas" -d "{\"schema\": $schema}" > /dev/null
+curl -fs -H "X-API-Key: $key" -XPOST -H 'Content-Type: application/json' "$api/subscriptions" -d "{\"topic\": \"$topic\", \"kind\": \"queue\"}" > /dev/null
 script="$(mktemp)"
-printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [[%s]]\n' "$event" > "$script"
+printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["X-API-Key"] = "%s"\nwrk.body = [[%s]]\n' "$key" "$event" > "$script"
 
 echo "ingest: warming up (JIT) for 30 s ..."
 wrk -t2 -c"$connections" -d30s -s "$script" "$api/topics/$topic/events" > /dev/null

@@ -38,7 +38,8 @@ final class ConsoleBrowser implements AutoCloseable {
     final WebDriver driver;
     private final String base;
     private final Path profile;
-    private int shots;
+    /** Numbered across browsers and tests, so every page's screenshot keeps its own file. */
+    private static final java.util.concurrent.atomic.AtomicInteger SHOTS = new java.util.concurrent.atomic.AtomicInteger();
 
     ConsoleBrowser(String base) throws IOException {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
@@ -110,7 +111,7 @@ final class ConsoleBrowser implements AutoCloseable {
 
     void screenshot(String name) throws IOException {
         File shot = ((TakesScreenshot) driver).getScreenshotAs(OutputType.FILE);
-        Files.copy(shot.toPath(), SCREENSHOTS.resolve(String.format("%02d-%s.png", ++shots, name)), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(shot.toPath(), SCREENSHOTS.resolve(String.format("%02d-%s.png", SHOTS.incrementAndGet(), name)), StandardCopyOption.REPLACE_EXISTING);
     }
 
     void resize(int width, int height) {
