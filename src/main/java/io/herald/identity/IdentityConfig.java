@@ -15,6 +15,13 @@ public interface IdentityConfig {
      */
     Optional<String> apiKey();
 
+    /**
+     * Who may read {@code /q/metrics} ({@code HERALD_METRICS_ACCESS}): {@code permit} (anyone who can reach the
+     * port), {@code authenticated}, or {@code viewer} (an API key or token with at least that role).
+     */
+    @WithDefault("permit")
+    String metricsAccess();
+
     Oidc oidc();
 
     /** An OIDC provider (external mode): bearer tokens for the API, authorization-code sign-in for the console. */
