@@ -1,5 +1,10 @@
 package io.herald.delivery;
 
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ArrayBlockingQueue;
+import jakarta.annotation.PreDestroy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -38,12 +43,26 @@ public class DeliveryLedger {
     private final Router router;
     private final DeliveryConfig config;
     private final ObjectMapper json;
+    private static final int MAX_GROUP = 500;
+    private static final Recorded DELIVERED = new Recorded("DELIVERED", false, false, null);
+    private final BlockingQueue<PendingRecord> pendingRecords = new ArrayBlockingQueue<>(50_000);
+    private final Thread committer;
+    private volatile boolean committing = true;
 
     DeliveryLedger(AgroalDataSource dataSource, Router router, DeliveryConfig config, ObjectMapper json) {
         this.dataSource = dataSource;
         this.router = router;
         this.config = config;
         this.json = json;
+        this.committer = new Thread(this::commitGroups, "herald-delivery-ledger-committer");
+        committer.setDaemon(true);
+        committer.start();
+    }
+
+    @PreDestroy
+    void stop() throws InterruptedException {
+        committing = false;
+        committer.join(5000);
     }
 
     /** A delivery claimed for one attempt: how many attempts it had, and the event it carries. */
@@ -140,36 +159,10 @@ public class DeliveryLedger {
      * Retry-After within bounds. A manual attempt that fails changes nothing but the record.
      */
     public Recorded record(Claim claim, Target target, AttemptResult result, Trigger trigger) throws SQLException {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        int attempts = claim.attempts() + 1;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                insertAttempt(connection, claim.deliveryId(), result, trigger);
-                Recorded recorded;
-                boolean disabled = false;
-                if (result.succeeded()) {
-                    recorded = new Recorded("DELIVERED", false, false, null);
-                    update(connection, claim.deliveryId(), "DELIVERED", attempts, null, now, null);
-                    health(connection, target.subscriptionId(), true, now);
-                } else {
-                    disabled = result.gone()
-                            ? disable(connection, target.subscriptionId(), "the receiver answered 410 Gone", now)
-                            : health(connection, target.subscriptionId(), false, now);
-                    if (trigger == Trigger.MANUAL) {
-                        // Not rescheduled: the delivery keeps its state and its next scheduled time.
-                        update(connection, claim.deliveryId(), null, attempts, null, null, "keep");
-                        recorded = new Recorded("UNCHANGED", false, disabled, null);
-                    } else if (result.gone() || attempts >= target.retrySchedule().size()) {
-                        update(connection, claim.deliveryId(), "EXHAUSTED", attempts, null, now, null);
-                        publish(connection, EXHAUSTED_TOPIC, target.subscriptionId(), exhaustedEvent(claim, target, result, attempts), now);
-                        recorded = new Recorded("EXHAUSTED", true, disabled, null);
-                    } else {
-                        Instant next = now.plus(nextDelay(target.retrySchedule().get(attempts), result.retryAfter()));
-                        update(connection, claim.deliveryId(), "RETRYING", attempts, next, null, null);
-                        recorded = new Recorded("RETRYING", false, disabled, next);
-                    }
-                }
+                Recorded recorded = recordIn(connection, claim, target, result, trigger, Instant.now().truncatedTo(ChronoUnit.MICROS));
                 connection.commit();
                 return recorded;
             } catch (SQLException | RuntimeException e) {
@@ -177,6 +170,138 @@ public class DeliveryLedger {
                 throw e;
             }
         }
+    }
+
+    /**
+     * The same as {@link #record}, committed with other attempts recorded about the same time (group commit): one
+     * transaction and one WAL flush for many deliveries, which is what lets one subscription, or fifty, take thousands of
+     * deliveries a second. The future completes after the commit.
+     */
+    public CompletableFuture<Recorded> recordSoon(Claim claim, Target target, AttemptResult result, Trigger trigger) {
+        PendingRecord pending = new PendingRecord(claim, target, result, trigger, new CompletableFuture<>());
+        if (!pendingRecords.offer(pending)) {
+            pending.done().completeExceptionally(new IllegalStateException("too many attempts waiting to be recorded"));
+        }
+        return pending.done();
+    }
+
+    private record PendingRecord(Claim claim, Target target, AttemptResult result, Trigger trigger, CompletableFuture<Recorded> done) {
+    }
+
+    /** One thread commits groups (one writer, so groups never wait on each other's subscription rows). */
+    private void commitGroups() {
+        List<PendingRecord> group = new ArrayList<>();
+        while (committing) {
+            try {
+                PendingRecord first = pendingRecords.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                group.add(first);
+                pendingRecords.drainTo(group, MAX_GROUP - 1);
+                commitGroup(group);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            } finally {
+                group.clear();
+            }
+        }
+    }
+
+    private void commitGroup(List<PendingRecord> group) {
+        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        List<Recorded> outcomes = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                List<PendingRecord> delivered = group.stream().filter(p -> p.result().succeeded()).toList();
+                recordDelivered(connection, delivered, now);
+                for (PendingRecord pending : group) {
+                    outcomes.add(pending.result().succeeded() ? DELIVERED
+                            : recordIn(connection, pending.claim(), pending.target(), pending.result(), pending.trigger(), now));
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException | RuntimeException e) {
+            // One bad record must not fail the others: record each on its own.
+            for (PendingRecord pending : group) {
+                try {
+                    pending.done().complete(record(pending.claim(), pending.target(), pending.result(), pending.trigger()));
+                } catch (SQLException | RuntimeException single) {
+                    pending.done().completeExceptionally(single);
+                }
+            }
+            return;
+        }
+        for (int i = 0; i < group.size(); i++) {
+            group.get(i).done().complete(outcomes.get(i));
+        }
+    }
+
+    /** Successful attempts of a group, in three batched statements: attempts, delivery states, healthy subscriptions. */
+    private void recordDelivered(Connection connection, List<PendingRecord> delivered, Instant now) throws SQLException {
+        if (delivered.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement attempts = connection.prepareStatement(INSERT_ATTEMPT);
+                PreparedStatement states = connection.prepareStatement("update deliveries set attempts = ?, state = 'DELIVERED', "
+                        + "next_attempt_at = null, finished_at = ? where id = ?");
+                PreparedStatement healthy = connection.prepareStatement("update subscriptions set consecutive_failures = 0, "
+                        + "failing_since = null where id = ? and consecutive_failures > 0")) {
+            java.util.Set<String> subscriptions = new java.util.TreeSet<>();
+            for (PendingRecord pending : delivered) {
+                bindAttempt(attempts, pending.claim().deliveryId(), pending.result(), pending.trigger());
+                attempts.addBatch();
+                states.setInt(1, pending.claim().attempts() + 1);
+                states.setTimestamp(2, Timestamp.from(now));
+                states.setString(3, pending.claim().deliveryId());
+                states.addBatch();
+                subscriptions.add(pending.target().subscriptionId());
+            }
+            for (String subscription : subscriptions) {
+                healthy.setString(1, subscription);
+                healthy.addBatch();
+            }
+            attempts.executeBatch();
+            states.executeBatch();
+            healthy.executeBatch();
+        }
+    }
+
+    /** Records one attempt inside the caller's transaction. */
+    private Recorded recordIn(Connection connection, Claim claim, Target target, AttemptResult result, Trigger trigger, Instant now)
+            throws SQLException {
+        int attempts = claim.attempts() + 1;
+        insertAttempt(connection, claim.deliveryId(), result, trigger);
+        Recorded recorded;
+        boolean disabled;
+        if (result.succeeded()) {
+            recorded = DELIVERED;
+            update(connection, claim.deliveryId(), "DELIVERED", attempts, null, now, null);
+            health(connection, target.subscriptionId(), true, now);
+        } else {
+            disabled = result.gone()
+                    ? disable(connection, target.subscriptionId(), "the receiver answered 410 Gone", now)
+                    : health(connection, target.subscriptionId(), false, now);
+            if (trigger == Trigger.MANUAL) {
+                // Not rescheduled: the delivery keeps its state and its next scheduled time.
+                update(connection, claim.deliveryId(), null, attempts, null, null, "keep");
+                recorded = new Recorded("UNCHANGED", false, disabled, null);
+            } else if (result.gone() || attempts >= target.retrySchedule().size()) {
+                update(connection, claim.deliveryId(), "EXHAUSTED", attempts, null, now, null);
+                publish(connection, EXHAUSTED_TOPIC, target.subscriptionId(), exhaustedEvent(claim, target, result, attempts), now);
+                recorded = new Recorded("EXHAUSTED", true, disabled, null);
+            } else {
+                Instant next = now.plus(nextDelay(target.retrySchedule().get(attempts), result.retryAfter()));
+                update(connection, claim.deliveryId(), "RETRYING", attempts, next, null, null);
+                recorded = new Recorded("RETRYING", false, disabled, next);
+            }
+        }
+        return recorded;
     }
 
     /** The scheduled delay with jitter, or the receiver's Retry-After when it gave one (capped). */
@@ -188,20 +313,26 @@ public class DeliveryLedger {
         return Duration.ofMillis(Math.max(0, Math.round(scheduled.toMillis() * (1 + spread))));
     }
 
+    private static final String INSERT_ATTEMPT = "insert into delivery_attempts (delivery_id, attempted_at, duration_ms, status_code, "
+            + "outcome, error_class, error, response_excerpt, trigger) values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
     private static void insertAttempt(Connection connection, String deliveryId, AttemptResult result, Trigger trigger) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("insert into delivery_attempts (delivery_id, attempted_at, "
-                + "duration_ms, status_code, outcome, error_class, error, response_excerpt, trigger) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-            statement.setString(1, deliveryId);
-            statement.setTimestamp(2, Timestamp.from(result.at()));
-            statement.setInt(3, (int) Math.min(Integer.MAX_VALUE, result.durationMs()));
-            statement.setObject(4, result.status());
-            statement.setString(5, result.succeeded() ? "SUCCEEDED" : "FAILED");
-            statement.setString(6, result.errorClass() == null ? null : result.errorClass().name());
-            statement.setString(7, result.error());
-            statement.setString(8, result.responseExcerpt() == null ? null : result.responseExcerpt().replace("\u0000", ""));
-            statement.setString(9, trigger.name());
+        try (PreparedStatement statement = connection.prepareStatement(INSERT_ATTEMPT)) {
+            bindAttempt(statement, deliveryId, result, trigger);
             statement.executeUpdate();
         }
+    }
+
+    private static void bindAttempt(PreparedStatement statement, String deliveryId, AttemptResult result, Trigger trigger) throws SQLException {
+        statement.setString(1, deliveryId);
+        statement.setTimestamp(2, Timestamp.from(result.at()));
+        statement.setInt(3, (int) Math.min(Integer.MAX_VALUE, result.durationMs()));
+        statement.setObject(4, result.status());
+        statement.setString(5, result.succeeded() ? "SUCCEEDED" : "FAILED");
+        statement.setString(6, result.errorClass() == null ? null : result.errorClass().name());
+        statement.setString(7, result.error());
+        statement.setString(8, result.responseExcerpt() == null ? null : result.responseExcerpt().replace("\u0000", ""));
+        statement.setString(9, trigger.name());
     }
 
     /** {@code keep} leaves state and next attempt as they are and only counts the attempt. */

@@ -343,7 +343,7 @@ public class Dispatcher {
 
     private CompletableFuture<DeliveryLedger.Recorded> attempt(DeliveryLedger.Claim claim, Target target, DeliveryLedger.Trigger trigger,
             long acceptedAtMillis) {
-        return client.send(target, claim.event()).thenApplyAsync(result -> {
+        return client.send(target, claim.event()).thenCompose(result -> {
             (result.succeeded() ? delivered : failed).increment();
             long latencyMs = acceptedAtMillis > 0 ? Math.max(0, System.currentTimeMillis() - acceptedAtMillis) : -1;
             if (result.succeeded()) {
@@ -354,19 +354,16 @@ public class Dispatcher {
             } else {
                 flow.failed(target.subscriptionId());
             }
-            try {
-                DeliveryLedger.Recorded recorded = ledger.record(claim, target, result, trigger);
-                if (recorded.exhausted()) {
-                    deadLetter(claim);
-                }
-                if (recorded.exhausted() || recorded.subscriptionDisabled()) {
-                    relay.wake(); // operational events were routed
-                }
-                return recorded;
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
+            return ledger.recordSoon(claim, target, result, trigger);
+        }).thenApply(recorded -> {
+            if (recorded.exhausted()) {
+                deadLetter(claim);
             }
-        }, ledgerWork);
+            if (recorded.exhausted() || recorded.subscriptionDisabled()) {
+                relay.wake(); // operational events were routed
+            }
+            return recorded;
+        });
     }
 
     /** A copy of the exhausted delivery in the subscription's dead-letter queue, for AMQP consumers and audits. */

@@ -1,5 +1,6 @@
 package io.herald.identity;
 
+import io.agroal.api.AgroalDataSource;
 import io.herald.identity.ApiKeyDtos.ApiKeyIn;
 import io.herald.identity.ApiKeyDtos.ApiKeyList;
 import io.herald.identity.ApiKeyDtos.ApiKeyOut;
@@ -15,10 +16,17 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -28,6 +36,13 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class ApiKeyService {
+    private final AgroalDataSource dataSource;
+    private final Map<String, Long> lastUseWritten = new ConcurrentHashMap<>();
+
+    ApiKeyService(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
     static final Pattern FORMAT = Pattern.compile("hk_([a-z0-9]{8})_([A-Za-z0-9]{24,64})");
     private static final String ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final String SECRET_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -130,25 +145,64 @@ public class ApiKeyService {
         });
     }
 
-    /** The key's identity, or empty when it is unknown, wrong, revoked or expired. Blocking (one indexed read). */
+    /**
+     * The key's identity, or empty when it is unknown, wrong, revoked or expired. Blocking: one indexed read on every
+     * request (no cache, so a revocation holds from the next request on every instance), plain JDBC in autocommit, and
+     * a last-use write at most once a minute per key.
+     */
     public Optional<Verified> verify(String presented) {
         if (presented == null || !FORMAT.matcher(presented).matches()) {
             return Optional.empty();
         }
-        ApiKey row = QuarkusTransaction.requiringNew().call(() -> {
-            ApiKey found = ApiKey.find("lookupId", lookup(presented)).firstResult();
-            if (found != null && (found.lastUsedAt == null || found.lastUsedAt.isBefore(Instant.now().minusSeconds(60)))) {
-                found.lastUsedAt = Instant.now().truncatedTo(ChronoUnit.MICROS); // at most one write a minute per key
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement read = connection.prepareStatement("select id, key_hash, name, role, topic_patterns, expires_at, "
+                        + "revoked_at from api_keys where lookup_id = ?")) {
+            read.setString(1, lookup(presented));
+            String id = null;
+            String hash = NO_SUCH_KEY;
+            String name = null;
+            String role = null;
+            String patterns = null;
+            Timestamp expires = null;
+            Timestamp revoked = null;
+            try (ResultSet row = read.executeQuery()) {
+                if (row.next()) {
+                    id = row.getString(1);
+                    hash = row.getString(2);
+                    name = row.getString(3);
+                    role = row.getString(4);
+                    patterns = row.getString(5);
+                    expires = row.getTimestamp(6);
+                    revoked = row.getTimestamp(7);
+                }
             }
-            return found;
-        });
-        boolean equal = MessageDigest.isEqual(Hashing.sha256Hex(presented).getBytes(StandardCharsets.US_ASCII),
-                (row == null ? NO_SUCH_KEY : row.keyHash).getBytes(StandardCharsets.US_ASCII));
-        if (row == null || !equal || row.revokedAt != null || (row.expiresAt != null && !row.expiresAt.isAfter(Instant.now()))) {
-            return Optional.empty();
+            boolean equal = MessageDigest.isEqual(Hashing.sha256Hex(presented).getBytes(StandardCharsets.US_ASCII),
+                    hash.getBytes(StandardCharsets.US_ASCII));
+            if (id == null || !equal || revoked != null || (expires != null && !expires.toInstant().isAfter(Instant.now()))) {
+                return Optional.empty();
+            }
+            recordUse(connection, id);
+            List<String> texts = patterns == null ? List.of() : Arrays.asList(patterns.split(","));
+            return Optional.of(new Verified(id, name, role, texts.stream().map(TopicPattern::of).toList(), texts));
+        } catch (SQLException e) {
+            throw new io.herald.platform.problem.ServiceUnavailableException("API keys cannot be checked: the database is unreachable");
         }
-        List<String> texts = patterns(row);
-        return Optional.of(new Verified(row.id, row.name, row.role, texts.stream().map(TopicPattern::of).toList(), texts));
+    }
+
+    private void recordUse(Connection connection, String id) throws SQLException {
+        long now = System.currentTimeMillis();
+        Long last = lastUseWritten.get(id);
+        if (last != null && now - last < 60_000) {
+            return; // written less than a minute ago
+        }
+        if (last == null ? lastUseWritten.putIfAbsent(id, now) != null : !lastUseWritten.replace(id, last, now)) {
+            return; // another request is writing it now
+        }
+        try (PreparedStatement update = connection.prepareStatement("update api_keys set last_used_at = ? where id = ?")) {
+            update.setTimestamp(1, new Timestamp(now));
+            update.setString(2, id);
+            update.executeUpdate();
+        }
     }
 
     private static ApiKey find(String id) {

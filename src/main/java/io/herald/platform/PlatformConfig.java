@@ -15,6 +15,10 @@ public interface PlatformConfig {
 
     Db db();
 
+    /** {@code HERALD_BENCH_ENDPOINTS}: serve {@code POST /bench/noop} (the HTTP ceiling of bench/run.sh); off otherwise. */
+    @WithDefault("false")
+    boolean benchEndpoints();
+
     interface Db {
         /** JDBC URL of an external PostgreSQL; absent means the embedded one ({@code HERALD_DB_URL}). */
         Optional<String> url();

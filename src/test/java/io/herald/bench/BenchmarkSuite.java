@@ -1,0 +1,363 @@
+package io.herald.bench;
+
+import io.herald.testing.OrderFixtures;
+import io.vertx.amqp.AmqpClient;
+import io.vertx.amqp.AmqpClientOptions;
+import io.vertx.amqp.AmqpConnection;
+import io.vertx.amqp.AmqpMessage;
+import io.vertx.amqp.AmqpSender;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import org.HdrHistogram.Histogram;
+
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Herald's figures beside the machine's own ceilings, in one run against one running Herald (bench/run.sh starts it):
+ * the HTTP ceiling (a no-op POST on the same Quarkus stack), the broker ceiling (raw acked durable AMQP sends to the
+ * same broker), RabbitMQ's management publish API where given; Herald's ingest (highest sustained rate of 1 KB
+ * schema-validated events, latency at half that rate), end-to-end webhook latency at 1,000 and 5,000 events/s,
+ * fan-out to 50 webhook subscriptions, and Herald's resident memory at rest and at peak. Prints one markdown table.
+ *
+ * <p>Arguments ({@code key=value}): base, pid, key, amqpHost, amqpPort, amqpUser, amqpPassword, amqpVhost,
+ * rabbitManagement (http://user:password@host:15672), out.
+ */
+public final class BenchmarkSuite {
+    private static final java.net.http.HttpClient API = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build();
+    private static final Pattern ADDRESS = Pattern.compile("\"address\":\"([^\"]+)\"");
+    private final Map<String, String> args;
+    private final String base;
+    private final String key;
+    private final Vertx vertx = Vertx.vertx();
+    private final OpenLoopLoad load;
+    private final List<String[]> rows = new ArrayList<>();
+    private final AtomicLong peakRss = new AtomicLong();
+
+    private BenchmarkSuite(Map<String, String> args) {
+        this.args = args;
+        this.base = args.getOrDefault("base", "http://localhost:18080");
+        this.key = args.get("key");
+        URI uri = URI.create(base);
+        HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
+                .setConnectTimeout(5000), new PoolOptions().setHttp1MaxSize(128).setMaxWaitQueueSize(-1));
+        this.load = new OpenLoopLoad(client, uri.getHost(), uri.getPort());
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> args = new HashMap<>();
+        for (String arg : argv) {
+            int eq = arg.indexOf('=');
+            args.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        BenchmarkSuite suite = new BenchmarkSuite(args);
+        try {
+            suite.runAll();
+        } finally {
+            suite.vertx.close();
+        }
+        System.exit(0);
+    }
+
+    private void runAll() throws Exception {
+        long pid = Long.parseLong(args.getOrDefault("pid", "0"));
+        long rest = rss(pid);
+        Thread sampler = new Thread(() -> {
+            while (true) {
+                peakRss.accumulateAndGet(rss(pid), Math::max);
+                try {
+                    Thread.sleep(250);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.setDaemon(true);
+        sampler.start();
+        String event = OrderFixtures.EVENT.replaceAll("\\s+", " ");
+        String topic = "bench.orders-" + System.currentTimeMillis() % 100000;
+        api("POST", "/api/v1/topics", "{\"name\": \"" + topic + "\"}");
+        api("POST", "/api/v1/topics/" + topic + "/schemas", "{\"schema\": " + OrderFixtures.SCHEMA + "}");
+        String queueSubscription = id(api("POST", "/api/v1/subscriptions", "{\"topic\": \"" + topic + "\", \"kind\": \"queue\"}"));
+        String queueAddress = match(ADDRESS, api("GET", "/api/v1/subscriptions/" + queueSubscription, null));
+
+        // The HTTP ceiling: the same request to a no-op endpoint of the same server.
+        Buffer eventBody = Buffer.buffer(event);
+        MultiMap json = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json");
+        MultiMap authed = MultiMap.caseInsensitiveMultiMap().addAll(json).add("X-API-Key", key);
+        log("warming up (JIT) on the no-op endpoint and on ingest ...");
+        load.run("/bench/noop", json, t -> eventBody, 2000, Duration.ofSeconds(10), 202);
+        load.run("/api/v1/topics/" + topic + "/events", authed, t -> eventBody, 1000, Duration.ofSeconds(20), 202);
+        OpenLoopLoad.Result httpCeiling = highestSustained("/bench/noop", json, eventBody, 2000);
+
+        // Herald's ingest.
+        OpenLoopLoad.Result ingest = highestSustained("/api/v1/topics/" + topic + "/events", authed, eventBody, 1000);
+        int half = Math.max(100, ingest.offeredPerSecond() / 2);
+        OpenLoopLoad.Result ingestHalf = load.run("/api/v1/topics/" + topic + "/events", authed, t -> eventBody, half, Duration.ofSeconds(15), 202);
+        OpenLoopLoad.Result noopHalf = load.run("/bench/noop", json, t -> eventBody, half, Duration.ofSeconds(10), 202);
+        api("DELETE", "/api/v1/subscriptions/" + queueSubscription + "?force=true", null); // drop the relay backlog
+
+        // The broker ceiling: raw acked durable sends of the same 1 KB to the same broker.
+        String brokerQueue = id(api("POST", "/api/v1/subscriptions", "{\"topic\": \"" + topic + "\", \"kind\": \"queue\"}"));
+        double brokerRate = amqpSends(match(ADDRESS, api("GET", "/api/v1/subscriptions/" + brokerQueue, null)), eventBody, 1000, 10);
+        api("DELETE", "/api/v1/subscriptions/" + brokerQueue + "?force=true", null);
+        double managementRate = args.containsKey("rabbitManagement") ? managementPublish(args.get("rabbitManagement"), event, 8, 10) : -1;
+
+        // End to end, publish -> webhook received.
+        String[] e2e1000;
+        String[] e2e5000;
+        try (WebhookSink sink = new WebhookSink(vertx)) {
+            String e2eTopic = "bench.e2e-" + System.currentTimeMillis() % 100000;
+            api("POST", "/api/v1/topics", "{\"name\": \"" + e2eTopic + "\"}");
+            api("POST", "/api/v1/subscriptions", "{\"topic\": \"" + e2eTopic + "\", \"kind\": \"webhook\", \"webhook\": {\"url\": \""
+                    + sink.url("/e2e") + "\", \"maxInFlight\": 100}}");
+            Thread.sleep(1500); // the lane attaches within a second
+            String path = "/api/v1/topics/" + e2eTopic + "/events";
+            load.run(path, authed, sentAt -> Buffer.buffer("{\"sentAt\": " + sentAt + "}"), 500, Duration.ofSeconds(5), 202);
+            e2e1000 = endToEnd(sink, path, authed, 1000, 15);
+            e2e5000 = endToEnd(sink, path, authed, 5000, 15);
+        }
+
+        // Fan-out: one topic, 50 webhook subscriptions.
+        String fanOut;
+        try (WebhookSink sink = new WebhookSink(vertx)) {
+            String fanTopic = "bench.fanout-" + System.currentTimeMillis() % 100000;
+            api("POST", "/api/v1/topics", "{\"name\": \"" + fanTopic + "\"}");
+            for (int i = 0; i < 50; i++) {
+                api("POST", "/api/v1/subscriptions", "{\"topic\": \"" + fanTopic + "\", \"kind\": \"webhook\", \"webhook\": {\"url\": \""
+                        + sink.url("/fan") + "\"}}");
+            }
+            Thread.sleep(2500);
+            int events = 400;
+            long started = System.nanoTime();
+            StringBuilder batch = new StringBuilder("[");
+            for (int i = 0; i < 100; i++) {
+                batch.append(i == 0 ? "" : ",").append("{\"n\": ").append(i).append('}');
+            }
+            for (int i = 0; i < events / 100; i++) {
+                api("POST", "/api/v1/topics/" + fanTopic + "/events", batch + "]");
+            }
+            long got = sink.awaitReceived(50L * events, 300_000);
+            double seconds = (System.nanoTime() - started) / 1e9;
+            fanOut = String.format(Locale.ROOT, "%,.0f deliveries/s (%,d of %,d in %.1f s)", got / seconds, got, 50L * events, seconds);
+        }
+        sampler.interrupt();
+
+        rows.add(new String[] {"HTTP ceiling: no-op POST of the same 1 KB on the same Quarkus stack, highest sustained",
+                rate(httpCeiling), "", ""});
+        rows.add(new String[] {"Broker ceiling: raw acked durable 1 KB AMQP sends to the same broker (1,000 in flight, 10 s)",
+                String.format(Locale.ROOT, "%,.0f msg/s", brokerRate), "", ""});
+        if (managementRate >= 0) {
+            rows.add(new String[] {"RabbitMQ management HTTP publish API (8 concurrent, 10 s)",
+                    String.format(Locale.ROOT, "%,.0f msg/s", managementRate), "", ""});
+        }
+        rows.add(new String[] {"Ingest: highest sustained rate, 1 KB schema-validated events answered 202, 1 queue subscription",
+                rate(ingest), ratio(ingest.okPerSecond(), httpCeiling.okPerSecond()) + " of HTTP ceiling; "
+                        + ratio(ingest.okPerSecond(), brokerRate) + " of broker ceiling"
+                        + (managementRate > 0 ? "; " + ratio(ingest.okPerSecond(), managementRate) + " of RabbitMQ HTTP publish" : ""),
+                ingest.okPerSecond() >= 10_000 ? "met (>= 10,000/s)" : "missed (>= 10,000/s)"});
+        rows.add(new String[] {"Ingest latency at half that rate (" + half + "/s), 202 received",
+                String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms", ingestHalf.p(50), ingestHalf.p(99)),
+                String.format(Locale.ROOT, "no-op at the same rate: p50 %.1f ms, p99 %.1f ms", noopHalf.p(50), noopHalf.p(99)), ""});
+        rows.add(e2e1000);
+        rows.add(e2e5000);
+        rows.add(new String[] {"Fan-out: one topic, 50 webhook subscriptions, 400 events", fanOut, "",
+                fanOut.startsWith("0") ? "" : (Double.parseDouble(fanOut.split(" ")[0].replace(",", "")) >= 5000 ? "met (>= 5,000/s)" : "missed (>= 5,000/s)")});
+        rows.add(new String[] {"Resident memory of Herald (embedded PostgreSQL runs in its own processes)",
+                "at rest " + rest / 1024 + " MiB, peak " + peakRss.get() / 1024 + " MiB", "",
+                peakRss.get() / 1024 <= 512 ? "met (<= 512 MB)" : "missed (<= 512 MB)"});
+        StringBuilder table = new StringBuilder("| measure | figure | against the ceilings | target |\n|---|---|---|---|\n");
+        for (String[] row : rows) {
+            table.append("| ").append(String.join(" | ", row)).append(" |\n");
+        }
+        System.out.println();
+        System.out.print(table);
+        if (args.containsKey("out")) {
+            Files.writeString(Path.of(args.get("out")), table.toString());
+        }
+    }
+
+    /** Steps the offered rate up by half each time (8 s a step) until it is no longer sustained; the last that was. */
+    private OpenLoopLoad.Result highestSustained(String path, MultiMap headers, Buffer body, int from) throws InterruptedException {
+        OpenLoopLoad.Result best = null;
+        for (int rate = from; rate <= 64_000; rate = rate * 3 / 2) {
+            OpenLoopLoad.Result step = load.run(path, headers, t -> body, rate, Duration.ofSeconds(8), 202);
+            log(String.format(Locale.ROOT, "%s at %,d/s: %,.0f/s answered, p50 %.1f ms, p99 %.1f ms, failed %d%s", path, rate,
+                    step.okPerSecond(), step.p(50), step.p(99), step.failed(), step.sustained() ? "" : "  (not sustained)"));
+            if (!step.sustained()) {
+                break;
+            }
+            best = step;
+            Thread.sleep(3000); // let queues drain between steps
+        }
+        return best == null ? load.run(path, headers, t -> body, from / 2, Duration.ofSeconds(5), 202) : best;
+    }
+
+    private String[] endToEnd(WebhookSink sink, String path, MultiMap headers, int rate, int seconds) throws InterruptedException {
+        long before = sink.received();
+        sink.takeLatency();
+        OpenLoopLoad.Result published = load.run(path, headers, sentAt -> Buffer.buffer("{\"sentAt\": " + sentAt + "}"), rate,
+                Duration.ofSeconds(seconds), 202);
+        long got = sink.awaitReceived(before + published.ok(), 180_000) - before;
+        Histogram latency = sink.takeLatency();
+        log(String.format(Locale.ROOT, "end to end at %,d/s: %,d accepted, %,d delivered", rate, published.ok(), got));
+        String figure = String.format(Locale.ROOT, "p50 %d ms, p99 %d ms, p99.9 %d ms (%,d of %,d delivered)",
+                latency.getValueAtPercentile(50), latency.getValueAtPercentile(99), latency.getValueAtPercentile(99.9), got, published.ok());
+        String target = rate == 1000 ? (latency.getValueAtPercentile(99) <= 50 ? "met (p99 <= 50 ms)" : "missed (p99 <= 50 ms)") : "";
+        return new String[] {"End to end at " + String.format(Locale.ROOT, "%,d", rate) + " events/s (202 -> webhook received, "
+                + seconds + " s, open loop)", figure, "", target};
+    }
+
+    private double amqpSends(String address, Buffer body, int inFlight, int seconds) throws Exception {
+        AmqpClientOptions options = new AmqpClientOptions().setHost(args.getOrDefault("amqpHost", "127.0.0.1"))
+                .setPort(Integer.parseInt(args.getOrDefault("amqpPort", "15673")));
+        if (args.containsKey("amqpUser")) {
+            options.setUsername(args.get("amqpUser")).setPassword(args.get("amqpPassword"));
+        }
+        if (args.containsKey("amqpVhost") && !"/".equals(args.get("amqpVhost"))) {
+            options.setConnectionHostname("vhost:" + args.get("amqpVhost"));
+        }
+        AmqpClient client = AmqpClient.create(vertx, options);
+        AmqpConnection connection = client.connect().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        AmqpSender sender = connection.createSender(address).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        AtomicLong acked = new AtomicLong();
+        AtomicBoolean running = new AtomicBoolean(true);
+        long start = System.nanoTime();
+        vertx.runOnContext(v -> {
+            for (int i = 0; i < inFlight; i++) {
+                sendNext(sender, body, acked, running);
+            }
+        });
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+        running.set(false);
+        double rate = acked.get() / ((System.nanoTime() - start) / 1e9);
+        log(String.format(Locale.ROOT, "broker: %,d acked durable sends in %d s", acked.get(), seconds));
+        connection.close();
+        client.close();
+        return rate;
+    }
+
+    private static void sendNext(AmqpSender sender, Buffer body, AtomicLong acked, AtomicBoolean running) {
+        if (!running.get()) {
+            return;
+        }
+        sender.sendWithAck(AmqpMessage.create().durable(true).withBufferAsBody(body).build()).onComplete(ack -> {
+            if (ack.succeeded()) {
+                acked.incrementAndGet();
+            }
+            sendNext(sender, body, acked, running);
+        });
+    }
+
+    /** RabbitMQ's management HTTP API publishing to a fresh durable queue, closed loop with a few callers. */
+    private double managementPublish(String management, String payload, int concurrency, int seconds) throws Exception {
+        URI uri = URI.create(management);
+        String auth = "Basic " + Base64.getEncoder().encodeToString(uri.getUserInfo().getBytes(StandardCharsets.UTF_8));
+        String root = uri.getScheme() + "://" + uri.getHost() + ":" + uri.getPort() + "/api";
+        String vhost = java.net.URLEncoder.encode(args.getOrDefault("amqpVhost", "/"), StandardCharsets.UTF_8);
+        send(HttpRequest.newBuilder(URI.create(root + "/queues/" + vhost + "/herald-bench-management")).header("Authorization", auth)
+                .header("Content-Type", "application/json").PUT(HttpRequest.BodyPublishers.ofString("{\"durable\": true}")).build());
+        String body = "{\"properties\": {\"delivery_mode\": 2}, \"routing_key\": \"herald-bench-management\", \"payload\": "
+                + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(payload) + ", \"payload_encoding\": \"string\"}";
+        HttpRequest publish = HttpRequest.newBuilder(URI.create(root + "/exchanges/" + vhost + "/amq.default/publish"))
+                .header("Authorization", auth).header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        AtomicLong done = new AtomicLong();
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<Thread> callers = new ArrayList<>();
+        for (int i = 0; i < concurrency; i++) {
+            Thread caller = new Thread(() -> {
+                while (System.nanoTime() < end) {
+                    try {
+                        if (API.send(publish, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                            done.incrementAndGet();
+                        }
+                    } catch (Exception e) {
+                        return;
+                    }
+                }
+            });
+            caller.start();
+            callers.add(caller);
+        }
+        for (Thread caller : callers) {
+            caller.join();
+        }
+        send(HttpRequest.newBuilder(URI.create(root + "/queues/" + vhost + "/herald-bench-management")).header("Authorization", auth).DELETE().build());
+        log(String.format(Locale.ROOT, "RabbitMQ management publish: %,d in %d s", done.get(), seconds));
+        return done.get() / (double) seconds;
+    }
+
+    private static void send(HttpRequest request) throws Exception {
+        API.send(request, HttpResponse.BodyHandlers.discarding());
+    }
+
+    private String api(String method, String path, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("X-API-Key", key);
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        HttpResponse<String> response = API.send(request.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() >= 300) {
+            throw new IllegalStateException(method + " " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return response.body();
+    }
+
+    private static String id(String json) {
+        return match(Pattern.compile("\"id\":\"([^\"]+)\""), json);
+    }
+
+    private static String match(Pattern pattern, String text) {
+        Matcher matcher = pattern.matcher(text);
+        if (!matcher.find()) {
+            throw new IllegalStateException("no " + pattern + " in " + text);
+        }
+        return matcher.group(1);
+    }
+
+    private static long rss(long pid) {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
+                if (line.startsWith("VmRSS:")) {
+                    return Long.parseLong(line.replaceAll("\\D", ""));
+                }
+            }
+        } catch (Exception e) {
+            return 0;
+        }
+        return 0;
+    }
+
+    private static String rate(OpenLoopLoad.Result result) {
+        return String.format(Locale.ROOT, "%,.0f/s (p50 %.1f ms, p99 %.1f ms at that rate)", result.okPerSecond(), result.p(50), result.p(99));
+    }
+
+    private static String ratio(double herald, double ceiling) {
+        return ceiling <= 0 ? "n/a" : String.format(Locale.ROOT, "%.0f %%", 100 * herald / ceiling);
+    }
+
+    private static void log(String line) {
+        System.out.println("[bench] " + line);
+    }
+}
