@@ -18,7 +18,7 @@ HERALD_API_KEY="$key" HERALD_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port HERALD_BRO
   java -Xmx512m -jar target/quarkus-app/quarkus-run.jar > target/bench-console-herald.log 2>&1 &
 herald=$!
 jar="$(mktemp)"
-trap 'status=$?; kill $herald 2>/dev/null; wait $herald 2>/dev/null; rm -rf "$data" "$jar"; exit $status' EXIT
+trap 'status=$?; kill $herald 2>/dev/null; wait $herald 2>/dev/null || true; rm -rf "$data" "$jar"; exit $status' EXIT
 for _ in $(seq 1 90); do
   curl -fs "http://localhost:$port/q/health/ready" > /dev/null && break
   sleep 1

@@ -17,7 +17,7 @@ port=18080
 HERALD_API_KEY="$key" HERALD_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port HERALD_BROKER_EMBEDDED_PORT=15673 \
   java -Xmx512m -jar target/quarkus-app/quarkus-run.jar > target/bench-herald.log 2>&1 &
 herald=$!
-trap 'status=$?; kill $herald 2>/dev/null; wait $herald 2>/dev/null; rm -rf "$data"; exit $status' EXIT
+trap 'status=$?; kill $herald 2>/dev/null; wait $herald 2>/dev/null || true; rm -rf "$data"; exit $status' EXIT
 for _ in $(seq 1 60); do
   curl -fs "http://localhost:$port/q/health/ready" > /dev/null && break
   sleep 1

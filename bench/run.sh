@@ -39,7 +39,7 @@ else
 fi
 env "${env_args[@]}" java $HERALD_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar > target/bench-herald.log 2>&1 &
 herald=$!
-trap 'status=$?; kill $herald 2>/dev/null; wait $herald 2>/dev/null; rm -rf "$data"; exit $status' EXIT
+trap 'status=$?; kill $herald 2>/dev/null; wait $herald 2>/dev/null || true; rm -rf "$data"; exit $status' EXIT
 for _ in $(seq 1 90); do curl -fs "http://localhost:$port/q/health/ready" > /dev/null && break; sleep 1; done
 curl -fs "http://localhost:$port/q/health/ready" > /dev/null || { echo "Herald did not become ready; see target/bench-herald.log"; exit 1; }
 sleep 5 # at rest
