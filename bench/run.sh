@@ -4,13 +4,19 @@
 # io.herald.bench.BenchmarkSuite: an open-loop load generator with HdrHistogram latencies (coordinated omission
 # corrected), a Vert.x webhook sink, raw AMQP sends, RabbitMQ's management publish API (--external only).
 # Prints one table and writes it with the machine and commit to bench/results/<date>-<commit>[-external].md.
-# Usage: bench/run.sh [--external]
+# Usage: bench/run.sh [--external] [phases=ingest,broker,e2e,fanout]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The JVM settings Herald runs with (HERALD_JAVA_OPTS overrides): a heap that keeps the whole process within 512 MB.
 HERALD_JAVA_OPTS="${HERALD_JAVA_OPTS:--Xmx256m -XX:MaxDirectMemorySize=128m}"
 external=false
-[ "${1:-}" = "--external" ] && external=true
+phases="phases=all"
+for arg in "$@"; do
+  case "$arg" in
+    --external) external=true ;;
+    phases=*) phases="$arg" ;;
+  esac
+done
 mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 data="$(mktemp -d)"
 port=18080
@@ -45,7 +51,7 @@ curl -fs "http://localhost:$port/q/health/ready" > /dev/null || { echo "Herald d
 sleep 5 # at rest
 table="$(mktemp)"
 java -Xmx1g -cp "target/test-classes:$(cat target/bench-classpath.txt)" io.herald.bench.BenchmarkSuite \
-  "${suite_args[@]}" "pid=$herald" "out=$table"
+  "${suite_args[@]}" "$phases" "pid=$herald" "out=$table"
 
 mkdir -p bench/results
 result="bench/results/$(date -u +%Y-%m-%d)-$(git rev-parse --short HEAD)$($external && echo -external || true).md"

@@ -49,7 +49,7 @@ public class OutboxRelay {
     private final RelayConfig config;
     private final Semaphore wake = new Semaphore(0);
     private final Counter queued;
-    private Thread thread;
+    private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
     OutboxRelay(AgroalDataSource dataSource, BrokerClient broker, RelayConfig config, MeterRegistry metrics) {
@@ -60,21 +60,24 @@ public class OutboxRelay {
     }
 
     void start(@Observes @Priority(BrokerClient.STARTUP_PRIORITY + 10) StartupEvent event) {
-        thread = new Thread(this::loop, "herald-relay");
-        thread.setDaemon(true);
-        thread.start();
+        for (int i = 0; i < config.workers(); i++) {
+            Thread thread = new Thread(this::loop, "herald-relay-" + i);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
     }
 
     void stop(@Observes @Priority(5) ShutdownEvent event) {
         running = false;
-        if (thread != null) {
-            thread.interrupt();
-        }
+        threads.forEach(Thread::interrupt);
     }
 
     /** New deliveries were committed: relay them now rather than at the next poll. */
     public void wake() {
-        wake.release();
+        if (wake.availablePermits() < config.workers()) {
+            wake.release();
+        }
     }
 
     private void loop() {
@@ -87,8 +90,8 @@ public class OutboxRelay {
                     outageLogged = false;
                 }
                 if (relayed < config.batchSize()) {
+                    // One permit per wake: with several workers, each commit wakes one idle worker.
                     wake.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
-                    wake.drainPermits();
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

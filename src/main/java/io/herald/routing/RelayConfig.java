@@ -17,6 +17,13 @@ public interface RelayConfig {
     @WithDefault("PT0.5S")
     Duration pollInterval();
 
+    /**
+     * Rounds that may run at once on this instance: while one waits for the broker's settlements, another claims
+     * what was committed since (SKIP LOCKED keeps them apart), so a delivery does not wait for a whole round.
+     */
+    @WithDefault("2")
+    int workers();
+
     /** How long a round waits for the broker to settle its messages before leaving the rest for the next round. */
     @WithDefault("PT10S")
     Duration sendTimeout();

@@ -139,5 +139,10 @@ class RelayInstancesTest {
         public Duration sendTimeout() {
             return Duration.ofSeconds(10);
         }
+
+        @Override
+        public int workers() {
+            return 1;
+        }
     }
 }
