@@ -70,6 +70,26 @@ class ApiKeyTest {
                 .contentType(containsString("application/problem+json")).body("detail", containsString("revoked"));
     }
 
+    @jakarta.inject.Inject
+    io.agroal.api.AgroalDataSource dataSource;
+
+    /** Another instance revokes the key: its NOTIFY makes this instance drop the key it had verified and kept. */
+    @Test
+    void aKeyRevokedByAnotherInstanceFailsHereToo() throws Exception {
+        String orders = topic("orders");
+        var created = create("{\"name\": \"elsewhere\", \"role\": \"publisher\"}").statusCode(201).extract();
+        String key = created.path("key");
+        assertEquals(202, publish(orders, "X-API-Key", key));
+        assertEquals(202, publish(orders, "X-API-Key", key)); // now known to this instance
+        try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(
+                "update api_keys set revoked_at = now() where id = ?; select pg_notify('herald_api_keys', ?)")) {
+            statement.setString(1, created.path("id"));
+            statement.setString(2, created.path("id"));
+            statement.execute();
+        }
+        await().atMost(java.time.Duration.ofSeconds(5)).until(() -> publish(orders, "X-API-Key", key) == 401);
+    }
+
     @Test
     void anExpiredKeyFails() {
         String orders = topic("orders");
