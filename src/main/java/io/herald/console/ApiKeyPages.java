@@ -65,7 +65,7 @@ public class ApiKeyPages {
                     identity.getPrincipal().getName());
             return Response.ok(Templates.list(keys.list(), KeyForm.EMPTY, created, null)).build();
         } catch (ApiProblem refused) {
-            return Response.status(refused.type().status()).entity(Templates.list(keys.list(), form, null, ConsoleProblem.of(refused))).build();
+            return ConsoleForms.refused(refused, Templates.list(keys.list(), form, null, ConsoleProblem.of(refused)));
         } catch (java.time.format.DateTimeParseException e) {
             return Response.status(422).entity(Templates.list(keys.list(), form, null,
                     ConsoleProblem.of("Validation failed", "Expiry must be a date and time, e.g. 2027-01-31T18:00"))).build();

@@ -70,8 +70,13 @@ public class ConsoleForms {
             change.run();
             return seeOther(next);
         } catch (ApiProblem problem) {
-            return Response.status(problem.type().status()).entity(onRefusal.apply(ConsoleProblem.of(problem))).build();
+            return refused(problem, onRefusal.apply(ConsoleProblem.of(problem)));
         }
+    }
+
+    /** The page that shows a refusal, answered with the refusal's status (422, 409, 404...). */
+    public static Response refused(ApiProblem problem, Object page) {
+        return Response.status(problem.type().status()).entity(page).build();
     }
 
     public static Response seeOther(String location) {

@@ -97,7 +97,7 @@ public class DeadLetterPages {
             return Response.ok(Templates.list(subscriptions.get(id), deliveries.ofSubscription(id, "retrying", null, "200"),
                     deliveries.ofSubscription(id, "exhausted", null, "200"), out.redriven() + " deliveries redriven", null)).build();
         } catch (ApiProblem refused) {
-            return Response.status(refused.type().status()).entity(page(id, ConsoleProblem.of(refused))).build();
+            return ConsoleForms.refused(refused, page(id, ConsoleProblem.of(refused)));
         }
     }
 
@@ -132,7 +132,7 @@ public class DeadLetterPages {
                     EventPages.utc(form.to()), forms.parse(form.filter(), "filter"), dryRun, null));
             return Response.ok(Templates.replay(subscription, form, out, null)).build();
         } catch (ApiProblem refused) {
-            return Response.status(refused.type().status()).entity(Templates.replay(subscription, form, null, ConsoleProblem.of(refused))).build();
+            return ConsoleForms.refused(refused, Templates.replay(subscription, form, null, ConsoleProblem.of(refused)));
         }
     }
 }

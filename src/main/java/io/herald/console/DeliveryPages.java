@@ -53,8 +53,8 @@ public class DeliveryPages {
                     : " with HTTP " + out.attempt().statusCode());
             return Response.ok(Templates.delivery(out.delivery(), deliveries.attempts(id).items(), notice, null)).build();
         } catch (ApiProblem refused) {
-            return Response.status(refused.type().status()).entity(Templates.delivery(deliveries.get(id), deliveries.attempts(id).items(),
-                    null, ConsoleProblem.of(refused))).build();
+            return ConsoleForms.refused(refused, Templates.delivery(deliveries.get(id), deliveries.attempts(id).items(),
+                    null, ConsoleProblem.of(refused)));
         }
     }
 
@@ -74,8 +74,8 @@ public class DeliveryPages {
             deliveries.discard(id);
             return ConsoleForms.seeOther("/console/deliveries/" + id);
         } catch (ApiProblem refused) {
-            return Response.status(refused.type().status()).entity(Templates.delivery(deliveries.get(id), deliveries.attempts(id).items(),
-                    null, ConsoleProblem.of(refused))).build();
+            return ConsoleForms.refused(refused, Templates.delivery(deliveries.get(id), deliveries.attempts(id).items(),
+                    null, ConsoleProblem.of(refused)));
         }
     }
 }

@@ -73,8 +73,8 @@ public class EventPages {
                     utc(to), blankToNull(after), null));
             return Response.ok(Templates.list(search, page, null)).build();
         } catch (ApiProblem refused) {
-            return Response.status(refused.type().status()).entity(Templates.list(search, new EventPage(List.of(), null),
-                    ConsoleProblem.of(refused))).build();
+            return ConsoleForms.refused(refused, Templates.list(search, new EventPage(List.of(), null),
+                    ConsoleProblem.of(refused)));
         }
     }
 

@@ -114,7 +114,7 @@ public class SchemaPages {
             SchemaService.Registration registration = schemas.register(topic, new SchemaIn(forms.parse(schema, "schema")));
             return ConsoleForms.seeOther("/console/topics/" + topic + "/schemas/" + registration.version().version());
         } catch (ApiProblem refused) {
-            return Response.status(refused.type().status()).entity(Templates.register(found, schema, null, ConsoleProblem.of(refused))).build();
+            return ConsoleForms.refused(refused, Templates.register(found, schema, null, ConsoleProblem.of(refused)));
         }
     }
 }

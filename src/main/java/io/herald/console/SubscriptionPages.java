@@ -110,7 +110,7 @@ public class SubscriptionPages {
                     forms.parse(filter, "filter"), webhook ? webhook(form) : null));
             return ConsoleForms.seeOther("/console/subscriptions/" + created.id());
         } catch (ApiProblem refused) {
-            return Response.status(refused.type().status()).entity(listPage(null, form, ConsoleProblem.of(refused))).build();
+            return ConsoleForms.refused(refused, listPage(null, form, ConsoleProblem.of(refused)));
         }
     }
 
@@ -140,8 +140,7 @@ public class SubscriptionPages {
     }
 
     private TemplateInstance page(SubscriptionOut subscription, SubscriptionForm form, Extra extra, ConsoleProblem problem) throws SQLException {
-        FlowReport.SubscriptionHealth health = flow.health().stream().filter(h -> h.id().equals(subscription.id())).findFirst().orElse(null);
-        return Templates.subscription(subscription, health, form, forms.pretty(subscription.filter()), extra, problem);
+        return Templates.subscription(subscription, flow.health(subscription.id()), form, forms.pretty(subscription.filter()), extra, problem);
     }
 
     private SubscriptionForm formOf(SubscriptionOut s) {
@@ -170,7 +169,7 @@ public class SubscriptionPages {
                     parsedFilter == null ? NullNode.getInstance() : parsedFilter, "webhook".equals(found.kind()) ? webhook(form) : null));
             return ConsoleForms.seeOther("/console/subscriptions/" + id);
         } catch (ApiProblem refused) {
-            return Response.status(refused.type().status()).entity(page(found, form, Extra.NONE, ConsoleProblem.of(refused))).build();
+            return ConsoleForms.refused(refused, page(found, form, Extra.NONE, ConsoleProblem.of(refused)));
         }
     }
 
@@ -220,7 +219,7 @@ public class SubscriptionPages {
         try {
             return Response.ok(page(found, formOf(found), new Extra(null, deliveries.sendTest(id)), null)).build();
         } catch (ApiProblem refused) {
-            return Response.status(refused.type().status()).entity(page(found, formOf(found), Extra.NONE, ConsoleProblem.of(refused))).build();
+            return ConsoleForms.refused(refused, page(found, formOf(found), Extra.NONE, ConsoleProblem.of(refused)));
         }
     }
 
@@ -241,7 +240,7 @@ public class SubscriptionPages {
             subscriptions.delete(id, "yes".equals(force));
             return ConsoleForms.seeOther("/console/subscriptions");
         } catch (ApiProblem refused) {
-            return Response.status(refused.type().status()).entity(page(found, formOf(found), Extra.NONE, ConsoleProblem.of(refused))).build();
+            return ConsoleForms.refused(refused, page(found, formOf(found), Extra.NONE, ConsoleProblem.of(refused)));
         }
     }
 

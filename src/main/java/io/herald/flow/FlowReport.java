@@ -61,13 +61,21 @@ public class FlowReport {
 
     public Overview overview() throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            return new Overview(minutes(connection), latency(connection, null), health(connection));
+            return new Overview(minutes(connection), latency(connection, null), health(connection, null));
         }
     }
 
     public List<SubscriptionHealth> health() throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
-            return health(connection);
+            return health(connection, null);
+        }
+    }
+
+    /** One subscription's health, or null when it does not exist. */
+    public SubscriptionHealth health(String subscriptionId) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            List<SubscriptionHealth> one = health(connection, subscriptionId);
+            return one.isEmpty() ? null : one.get(0);
         }
     }
 
@@ -151,13 +159,18 @@ public class FlowReport {
         return null;
     }
 
-    private List<SubscriptionHealth> health(Connection connection) throws SQLException {
+    /** Every subscription's health, or only {@code subscriptionId}'s when given. */
+    private List<SubscriptionHealth> health(Connection connection, String subscriptionId) throws SQLException {
+        String only = subscriptionId == null ? "" : " and subscription_id = ?";
         Map<String, long[]> figures = new HashMap<>();
         Map<String, Instant> lastFailure = new HashMap<>();
         try (PreparedStatement statement = connection.prepareStatement("select subscription_id, sum(delivered), sum(failed), "
-                + "max(minute) filter (where failed > 0) from flow_minutes where minute >= ? and subscription_id <> '' "
-                + "group by subscription_id")) {
+                + "max(minute) filter (where failed > 0) from flow_minutes where minute >= ? and subscription_id <> ''" + only
+                + " group by subscription_id")) {
             statement.setTimestamp(1, Timestamp.from(Instant.now().minus(HEALTH_WINDOW)));
+            if (subscriptionId != null) {
+                statement.setString(2, subscriptionId);
+            }
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     figures.put(rows.getString(1), new long[] {rows.getLong(2), rows.getLong(3)});
@@ -172,7 +185,10 @@ public class FlowReport {
         try (PreparedStatement statement = connection.prepareStatement("select s.id, s.name, s.topic_pattern, s.kind, s.state, "
                 + "s.queue_name, s.consecutive_failures, s.disabled_reason, (select count(*) from deliveries d where "
                 + "d.subscription_id = s.id and d.state in ('PENDING', 'QUEUED', 'RETRYING') and s.kind = 'WEBHOOK') "
-                + "from subscriptions s order by s.name, s.id")) {
+                + "from subscriptions s" + (subscriptionId == null ? "" : " where s.id = ?") + " order by s.name, s.id")) {
+            if (subscriptionId != null) {
+                statement.setString(1, subscriptionId);
+            }
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
                     String id = rows.getString(1);

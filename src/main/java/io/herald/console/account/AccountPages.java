@@ -49,8 +49,8 @@ public class AccountPages {
             accounts.create(username, password, role);
             return ConsoleForms.seeOther("/console/accounts");
         } catch (ApiProblem refused) {
-            return Response.status(refused.type().status()).entity(Templates.list(accounts.list(), username, role,
-                    ConsoleProblem.of(refused))).build();
+            return ConsoleForms.refused(refused, Templates.list(accounts.list(), username, role,
+                    ConsoleProblem.of(refused)));
         }
     }
 
@@ -68,8 +68,8 @@ public class AccountPages {
             accounts.delete(username);
             return ConsoleForms.seeOther("/console/accounts");
         } catch (ApiProblem refused) {
-            return Response.status(refused.type().status()).entity(Templates.list(accounts.list(), "", "viewer",
-                    ConsoleProblem.of(refused))).build();
+            return ConsoleForms.refused(refused, Templates.list(accounts.list(), "", "viewer",
+                    ConsoleProblem.of(refused)));
         }
     }
 }
