@@ -10,9 +10,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import io.herald.platform.Ids;
+import io.herald.platform.MicroBatcher;
 import io.herald.routing.Router;
 import io.herald.store.EventRows;
 import io.herald.store.NewEvent;
+import io.herald.store.SqlArrays;
 import jakarta.inject.Singleton;
 
 import java.sql.Connection;
@@ -48,6 +50,7 @@ public class DeliveryLedger {
     private final BlockingQueue<PendingRecord> pendingRecords = new ArrayBlockingQueue<>(50_000);
     private final Thread committer;
     private volatile boolean committing = true;
+    private final MicroBatcher<String, Optional<Integer>> firstAttempts;
 
     DeliveryLedger(AgroalDataSource dataSource, Router router, DeliveryConfig config, ObjectMapper json) {
         this.dataSource = dataSource;
@@ -57,10 +60,12 @@ public class DeliveryLedger {
         this.committer = new Thread(this::commitGroups, "herald-delivery-ledger-committer");
         committer.setDaemon(true);
         committer.start();
+        this.firstAttempts = new MicroBatcher<>("herald-delivery-first-attempts", MAX_GROUP, 50_000, this::awaitingFirstAttempt);
     }
 
     @PreDestroy
     void stop() throws InterruptedException {
+        firstAttempts.close();
         committing = false;
         committer.join(5000);
     }
@@ -80,14 +85,23 @@ public class DeliveryLedger {
      * attempt runs the delivery stays QUEUED, which the retry poller never touches; if this instance dies, the
      * unsettled message goes to another). Empty for a duplicate message of a delivery already attempted.
      */
-    public Optional<Integer> awaitingFirstAttempt(String deliveryId) throws SQLException {
-        String sql = "select attempts from deliveries where id = ? and state in ('PENDING', 'QUEUED')";
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, deliveryId);
+    public CompletableFuture<Optional<Integer>> awaitingFirstAttempt(String deliveryId) {
+        return firstAttempts.submit(deliveryId);
+    }
+
+    /** One statement for all deliveries that arrived from their queues about the same time. */
+    private List<Optional<Integer>> awaitingFirstAttempt(List<String> deliveryIds) throws SQLException {
+        java.util.Map<String, Integer> open = new java.util.HashMap<>();
+        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
+                "select id, attempts from deliveries where id = any(?::text[]) and state in ('PENDING', 'QUEUED')")) {
+            SqlArrays.bindText(connection, statement, 1, deliveryIds, id -> id);
             try (ResultSet rs = statement.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getInt(1)) : Optional.empty();
+                while (rs.next()) {
+                    open.put(rs.getString(1), rs.getInt(2));
+                }
             }
         }
+        return deliveryIds.stream().map(id -> Optional.ofNullable(open.get(id))).toList();
     }
 
     /** Claims due retries of active webhook subscriptions, leasing each for {@code lease}. */
@@ -242,34 +256,45 @@ public class DeliveryLedger {
         }
     }
 
-    /** Successful attempts of a group, in three batched statements: attempts, delivery states, healthy subscriptions. */
+    /**
+     * Successful attempts of a group in three set-based statements (each row bound as one array element), so a group of
+     * hundreds costs three statements, not hundreds: attempts, delivery states, subscriptions back to healthy.
+     */
     private void recordDelivered(Connection connection, List<PendingRecord> delivered, Instant now) throws SQLException {
         if (delivered.isEmpty()) {
             return;
         }
-        try (PreparedStatement attempts = connection.prepareStatement(INSERT_ATTEMPT);
-                PreparedStatement states = connection.prepareStatement("update deliveries set attempts = ?, state = 'DELIVERED', "
-                        + "next_attempt_at = null, finished_at = ? where id = ?");
-                PreparedStatement healthy = connection.prepareStatement("update subscriptions set consecutive_failures = 0, "
-                        + "failing_since = null where id = ? and consecutive_failures > 0")) {
-            java.util.Set<String> subscriptions = new java.util.TreeSet<>();
-            for (PendingRecord pending : delivered) {
-                bindAttempt(attempts, pending.claim().deliveryId(), pending.result(), pending.trigger());
-                attempts.addBatch();
-                states.setInt(1, pending.claim().attempts() + 1);
-                states.setTimestamp(2, Timestamp.from(now));
-                states.setString(3, pending.claim().deliveryId());
-                states.addBatch();
-                subscriptions.add(pending.target().subscriptionId());
-            }
-            for (String subscription : subscriptions) {
-                healthy.setString(1, subscription);
-                healthy.addBatch();
-            }
-            attempts.executeBatch();
-            states.executeBatch();
-            healthy.executeBatch();
+        try (PreparedStatement attempts = connection.prepareStatement("""
+                insert into delivery_attempts (delivery_id, attempted_at, duration_ms, status_code, outcome, response_excerpt, trigger)
+                select delivery_id, attempted_at::timestamptz, duration_ms, status_code, 'SUCCEEDED', excerpt, trigger
+                from unnest(?::text[], ?::text[], ?::int4[], ?::int4[], ?::text[], ?::text[])
+                    as t(delivery_id, attempted_at, duration_ms, status_code, excerpt, trigger)""")) {
+            SqlArrays.bindText(connection, attempts, 1, delivered, p -> p.claim().deliveryId());
+            SqlArrays.bindText(connection, attempts, 2, delivered, p -> p.result().at().toString());
+            SqlArrays.bindInteger(connection, attempts, 3, delivered, p -> (int) Math.min(Integer.MAX_VALUE, p.result().durationMs()));
+            SqlArrays.bindInteger(connection, attempts, 4, delivered, p -> p.result().status());
+            SqlArrays.bindText(connection, attempts, 5, delivered, p -> excerpt(p.result()));
+            SqlArrays.bindText(connection, attempts, 6, delivered, p -> p.trigger().name());
+            attempts.executeUpdate();
         }
+        try (PreparedStatement states = connection.prepareStatement("""
+                update deliveries d set attempts = t.attempts, state = 'DELIVERED', next_attempt_at = null, finished_at = ?::timestamptz
+                from unnest(?::text[], ?::int4[]) as t(id, attempts) where d.id = t.id""")) {
+            states.setString(1, now.toString());
+            SqlArrays.bindText(connection, states, 2, delivered, p -> p.claim().deliveryId());
+            SqlArrays.bindInteger(connection, states, 3, delivered, p -> p.claim().attempts() + 1);
+            states.executeUpdate();
+        }
+        List<String> subscriptions = delivered.stream().map(p -> p.target().subscriptionId()).distinct().sorted().toList();
+        try (PreparedStatement healthy = connection.prepareStatement("update subscriptions set consecutive_failures = 0, "
+                + "failing_since = null where id = any(?::text[]) and consecutive_failures > 0")) {
+            SqlArrays.bindText(connection, healthy, 1, subscriptions, id -> id);
+            healthy.executeUpdate();
+        }
+    }
+
+    private static String excerpt(AttemptResult result) {
+        return result.responseExcerpt() == null ? null : result.responseExcerpt().replace("\u0000", "");
     }
 
     /** Records one attempt inside the caller's transaction. */
@@ -331,7 +356,7 @@ public class DeliveryLedger {
         statement.setString(5, result.succeeded() ? "SUCCEEDED" : "FAILED");
         statement.setString(6, result.errorClass() == null ? null : result.errorClass().name());
         statement.setString(7, result.error());
-        statement.setString(8, result.responseExcerpt() == null ? null : result.responseExcerpt().replace("\u0000", ""));
+        statement.setString(8, excerpt(result));
         statement.setString(9, trigger.name());
     }
 

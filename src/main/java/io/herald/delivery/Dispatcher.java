@@ -38,8 +38,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -62,8 +60,6 @@ public class Dispatcher {
     private final OutboxRelay relay;
     private final ObjectMapper json;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
-    /** Database work of attempts (claims and records) runs here, never on the event loop. */
-    private final ExecutorService ledgerWork = Executors.newFixedThreadPool(8, daemon("herald-delivery-ledger"));
     private final Counter delivered;
     private final Counter failed;
     private final Timer endToEnd;
@@ -154,7 +150,6 @@ public class Dispatcher {
         reconciler.interrupt();
         retries.interrupt();
         lanes.values().forEach(this::close);
-        ledgerWork.shutdown();
     }
 
     // --- lanes follow subscriptions ---------------------------------------------------------------------------
@@ -224,13 +219,7 @@ public class Dispatcher {
             lane.leave();
             return;
         }
-        CompletableFuture.supplyAsync(() -> {
-            try {
-                return ledger.awaitingFirstAttempt(deliveryId);
-            } catch (SQLException e) {
-                throw new IllegalStateException(e);
-            }
-        }, ledgerWork).thenCompose(claimed -> {
+        ledger.awaitingFirstAttempt(deliveryId).thenCompose(claimed -> {
             if (claimed.isEmpty()) {
                 return CompletableFuture.completedFuture(null); // a duplicate message of a delivery already handled
             }
@@ -429,15 +418,6 @@ public class Dispatcher {
         return new Target(rs.getString(1), rs.getString(2), headers, Duration.ofMillis(rs.getInt(4)), List.copyOf(secrets),
                 Subscription.Format.valueOf(rs.getString(8)), schedule, maxInFlight == null ? config.maxInFlight() : maxInFlight,
                 (Integer) rs.getObject(11));
-    }
-
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 
     private static void sleepQuietly(long millis) {

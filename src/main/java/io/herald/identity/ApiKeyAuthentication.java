@@ -14,6 +14,8 @@ import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
 import io.smallrye.mutiny.Uni;
+
+import java.util.Optional;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -96,21 +98,27 @@ public class ApiKeyAuthentication implements HttpAuthenticationMechanism {
 
         @Override
         public Uni<SecurityIdentity> authenticate(ApiKeyRequest request, AuthenticationRequestContext context) {
-            return context.runBlocking(() -> {
-                ApiKeyService.Verified key = keys.verify(request.key)
-                        .orElseThrow(() -> new AuthenticationFailedException("unknown, revoked or expired API key"));
-                QuarkusSecurityIdentity.Builder identity = QuarkusSecurityIdentity.builder()
-                        .setPrincipal(new QuarkusPrincipal("api-key:" + key.name()))
-                        .addCredential(new TokenCredential(request.key, "api-key"))
-                        .addAttribute(KEY_ID, key.id());
-                if (key.role() != null) {
-                    identity.addRole(key.role());
-                }
-                if (!key.publishPatterns().isEmpty()) {
-                    identity.addRole(Role.PUBLISHER_NAME).addAttribute(PUBLISH_PATTERNS, key.publishPatterns());
-                }
-                return identity.build();
-            });
+            // A key verified before is answered on the event loop; only a database read goes to a worker.
+            Optional<ApiKeyService.Verified> known = keys.verifiedWithoutWork(request.key);
+            if (known.isPresent()) {
+                return Uni.createFrom().item(identity(request.key, known.get()));
+            }
+            return context.runBlocking(() -> identity(request.key, keys.verify(request.key)
+                    .orElseThrow(() -> new AuthenticationFailedException("unknown, revoked or expired API key"))));
+        }
+
+        private static SecurityIdentity identity(String presented, ApiKeyService.Verified key) {
+            QuarkusSecurityIdentity.Builder identity = QuarkusSecurityIdentity.builder()
+                    .setPrincipal(new QuarkusPrincipal("api-key:" + key.name()))
+                    .addCredential(new TokenCredential(presented, "api-key"))
+                    .addAttribute(KEY_ID, key.id());
+            if (key.role() != null) {
+                identity.addRole(key.role());
+            }
+            if (!key.publishPatterns().isEmpty()) {
+                identity.addRole(Role.PUBLISHER_NAME).addAttribute(PUBLISH_PATTERNS, key.publishPatterns());
+            }
+            return identity.build();
         }
     }
 }

@@ -211,6 +211,18 @@ public class ApiKeyService {
         }
     }
 
+    /**
+     * The key when it was verified before, is not revoked or expired, and no last-use write is due: answered from memory,
+     * so the caller need not leave the event loop. Empty means "ask {@link #verify}", not "invalid".
+     */
+    public Optional<Verified> verifiedWithoutWork(String presented) {
+        Verified known = presented == null ? null : cache.get(presented);
+        if (known == null || (known.expiresAt() != null && !known.expiresAt().isAfter(Instant.now())) || lastUseDue(known.id())) {
+            return Optional.empty();
+        }
+        return Optional.of(known);
+    }
+
     private boolean lastUseDue(String id) {
         Long last = lastUseWritten.get(id);
         return last == null || System.currentTimeMillis() - last >= 60_000;

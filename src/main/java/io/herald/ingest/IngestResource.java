@@ -12,6 +12,7 @@ import io.herald.platform.problem.ProblemType;
 import io.herald.store.EventStore;
 import io.herald.store.NewEvent;
 import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.Vertx;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -26,6 +27,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -37,15 +39,12 @@ import java.util.concurrent.CompletionStage;
 public class IngestResource {
     private final IngestService ingest;
     private final EventStore store;
-    private final java.util.concurrent.Executor responder;
     private final SecurityIdentity identity;
 
-    IngestResource(IngestService ingest, EventStore store, org.eclipse.microprofile.context.ManagedExecutor responder,
-            SecurityIdentity identity) {
+    IngestResource(IngestService ingest, EventStore store, SecurityIdentity identity) {
         this.identity = identity;
         this.ingest = ingest;
         this.store = store;
-        this.responder = responder;
     }
 
     /** What a producer learns about one accepted (or re-posted) event. */
@@ -57,16 +56,44 @@ public class IngestResource {
     public record BatchReceipt(List<EventReceipt> items) {
     }
 
-    /** Parsing and validation run on a worker thread; the thread is released while the group commit runs. */
+    /**
+     * Parsing and validation run on a worker thread; the thread is released while the group commit runs. The answer is
+     * built on the request's event loop (not on the committer thread, which goes straight back to committing), or on a
+     * worker when it needs the stored original of a re-post.
+     */
     @RolesAllowed(Role.PUBLISHER_NAME)
     @POST
     @Blocking
     public CompletionStage<Response> publish(@PathParam("topic") String topic, @Context HttpHeaders headers, @Context UriInfo uri,
             byte[] body) {
         PublishScope.check(identity, topic);
+        io.vertx.core.Context request = Vertx.currentContext();
         return ingest.ingest(topic, headers.getHeaderString(HttpHeaders.CONTENT_TYPE), headers::getHeaderString, body == null ? new byte[0] : body)
-                // Answer on a worker, not on the committer thread, which goes straight back to committing.
-                .thenApplyAsync(accepted -> respond(topic, accepted, uri), responder);
+                .thenCompose(accepted -> {
+                    CompletableFuture<Response> answer = new CompletableFuture<>();
+                    boolean rePost = !accepted.batch() && accepted.outcomes().get(0).status() != GroupCommitter.Status.ACCEPTED;
+                    if (rePost) {
+                        request.executeBlocking(() -> respond(topic, accepted, uri), false)
+                                .onComplete(done -> complete(answer, done.result(), done.cause()));
+                    } else {
+                        request.runOnContext(ignored -> {
+                            try {
+                                answer.complete(respond(topic, accepted, uri));
+                            } catch (RuntimeException e) {
+                                answer.completeExceptionally(e);
+                            }
+                        });
+                    }
+                    return answer;
+                });
+    }
+
+    private static void complete(CompletableFuture<Response> answer, Response response, Throwable error) {
+        if (error != null) {
+            answer.completeExceptionally(error);
+        } else {
+            answer.complete(response);
+        }
     }
 
     private Response respond(String topic, IngestService.Accepted accepted, UriInfo uri) {

@@ -149,8 +149,14 @@ public final class BenchmarkSuite {
             Thread.sleep(1500); // the lane attaches within a second
             String path = "/api/v1/topics/" + e2eTopic + "/events";
             load.run(path, authed, sentAt -> Buffer.buffer("{\"sentAt\": " + sentAt + "}"), 500, Duration.ofSeconds(5), 202);
-            e2e1000 = endToEnd(sink, path, authed, 1000, 15);
-            e2e5000 = endToEnd(sink, path, authed, 5000, 15);
+            for (String rate : args.getOrDefault("e2eRates", "1000,5000").split(",")) {
+                String[] row = endToEnd(sink, path, authed, Integer.parseInt(rate), 15);
+                if (e2e1000 == null) {
+                    e2e1000 = row;
+                } else {
+                    e2e5000 = row;
+                }
+            }
         }
         }
 
@@ -205,7 +211,9 @@ public final class BenchmarkSuite {
         }
         if (e2e1000 != null) {
             rows.add(e2e1000);
-            rows.add(e2e5000);
+            if (e2e5000 != null) {
+                rows.add(e2e5000);
+            }
         }
         if (fanOut != null) {
         rows.add(new String[] {"Fan-out: one topic, 50 webhook subscriptions, 400 events", fanOut, "",
