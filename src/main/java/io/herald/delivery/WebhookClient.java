@@ -4,17 +4,25 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.platform.SsrfGuard;
 import io.herald.routing.Subscription;
+import io.quarkus.runtime.ShutdownEvent;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.RequestOptions;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -23,7 +31,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.HexFormat;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
@@ -31,24 +39,40 @@ import javax.net.ssl.SSLException;
  * or structured), always signed the Standard Webhooks way ({@code webhook-id} = the event id on every attempt,
  * {@code webhook-timestamp}, {@code webhook-signature}), plus the subscription's headers, a {@code User-Agent} naming
  * Herald and a W3C {@code traceparent}. Never throws: every outcome is an {@link AttemptResult}.
+ *
+ * <p>Requests go through Vert.x's HTTP client on the event loops (kept-alive connections per endpoint, no thread per
+ * request). Redirects are not followed. Only the first {@value #EXCERPT_BYTES} bytes of an answer are kept; the rest is
+ * read and dropped, so a receiver answering with megabytes costs no memory.
  */
 @Singleton
 public class WebhookClient {
     static final String USER_AGENT = "Herald/0.1.0 (+webhooks)";
     static final int EXCERPT_BYTES = 4096;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .followRedirects(HttpClient.Redirect.NEVER)
-            .connectTimeout(Duration.ofSeconds(10))
-            .build();
+    private final Vertx vertx;
+    private final HttpClient http;
     private final SsrfGuard guard;
     private final ObjectMapper json;
 
-    WebhookClient(SsrfGuard guard, ObjectMapper json) {
+    WebhookClient(Vertx vertx, SsrfGuard guard, ObjectMapper json) {
+        this.vertx = vertx;
         this.guard = guard;
         this.json = json;
+        // Connections per endpoint: lanes already cap requests per subscription (max-in-flight), this only bounds
+        // what many subscriptions of one host may open together.
+        this.http = vertx.createHttpClient(new HttpClientOptions()
+                        .setConnectTimeout((int) CONNECT_TIMEOUT.toMillis())
+                        .setKeepAlive(true)
+                        .setKeepAliveTimeout(30)
+                        .setVerifyHost(true)
+                        .setMaxRedirects(0),
+                new PoolOptions().setHttp1MaxSize(200).setMaxWaitQueueSize(-1));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        http.close();
     }
 
     public CompletableFuture<AttemptResult> send(Target target, EventSnapshot event) {
@@ -59,33 +83,70 @@ public class WebhookClient {
             return CompletableFuture.completedFuture(new AttemptResult(started, 0, null, AttemptResult.ErrorClass.BLOCKED,
                     "webhook URL " + blocked, null, null));
         }
-        HttpRequest request;
+        RequestOptions options;
+        byte[] body;
         try {
-            request = request(target, event, started.getEpochSecond());
+            options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.url()).setFollowRedirects(false)
+                    .setConnectTimeout(Math.min(CONNECT_TIMEOUT.toMillis(), target.timeout().toMillis()));
+            body = request(target, event, started.getEpochSecond(), options);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(new AttemptResult(started, 0, null, AttemptResult.ErrorClass.OTHER,
                     "could not build the request: " + e.getMessage(), null, null));
         }
-        return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-                .handle((response, error) -> {
+        CompletableFuture<AttemptResult> result = new CompletableFuture<>();
+        http.request(options)
+                .compose(request -> exchange(request, body, target.timeout()))
+                .onComplete(done -> {
                     long took = (System.nanoTime() - startNanos) / 1_000_000;
-                    if (error != null) {
-                        return failure(started, took, error instanceof CompletionException ? error.getCause() : error);
-                    }
-                    byte[] body = response.body();
-                    String excerpt = body == null || body.length == 0 ? null
-                            : new String(body, 0, Math.min(body.length, EXCERPT_BYTES), StandardCharsets.UTF_8);
-                    int status = response.statusCode();
-                    boolean ok = status >= 200 && status < 300;
-                    return new AttemptResult(started, took, status, ok ? null : AttemptResult.ErrorClass.HTTP_STATUS,
-                            ok ? null : "HTTP " + status, excerpt, retryAfter(response.headers().firstValue("Retry-After").orElse(null)));
+                    result.complete(done.succeeded() ? answered(started, took, done.result()) : failure(started, took, done.cause()));
                 });
+        return result;
     }
 
-    private HttpRequest request(Target target, EventSnapshot event, long timestamp) {
+    /** What came back: the status, the Retry-After header and the first bytes of the body. */
+    private record Answer(int status, String retryAfter, Buffer excerpt) {
+    }
+
+    /** Sends the body and reads the answer, failing with a {@link TimeoutException} when it is not complete in time. */
+    private Future<Answer> exchange(HttpClientRequest request, byte[] body, Duration timeout) {
+        Promise<Answer> answer = Promise.promise();
+        long timer = vertx.setTimer(timeout.toMillis(), id -> {
+            if (answer.tryFail(new TimeoutException("no complete answer within " + timeout.toMillis() + " ms"))) {
+                request.reset(0);
+            }
+        });
+        request.response().onComplete(response -> {
+            if (response.failed()) {
+                answer.tryFail(response.cause());
+                return;
+            }
+            HttpClientResponse received = response.result();
+            Buffer excerpt = Buffer.buffer();
+            received.handler(chunk -> {
+                int room = EXCERPT_BYTES - excerpt.length();
+                if (room > 0) {
+                    excerpt.appendBuffer(chunk.length() <= room ? chunk : chunk.getBuffer(0, room));
+                }
+            });
+            received.exceptionHandler(answer::tryFail);
+            received.endHandler(ended -> answer.tryComplete(new Answer(received.statusCode(), received.getHeader("Retry-After"), excerpt)));
+        });
+        request.end(Buffer.buffer(body)).onFailure(answer::tryFail);
+        return answer.future().onComplete(done -> vertx.cancelTimer(timer));
+    }
+
+    private static AttemptResult answered(Instant started, long took, Answer answer) {
+        String excerpt = answer.excerpt().length() == 0 ? null : answer.excerpt().toString(StandardCharsets.UTF_8);
+        boolean ok = answer.status() >= 200 && answer.status() < 300;
+        return new AttemptResult(started, took, answer.status(), ok ? null : AttemptResult.ErrorClass.HTTP_STATUS,
+                ok ? null : "HTTP " + answer.status(), excerpt, retryAfter(answer.retryAfter()));
+    }
+
+    /** Sets the headers on {@code options} and returns the body. */
+    private byte[] request(Target target, EventSnapshot event, long timestamp, RequestOptions options) {
         byte[] body;
         String contentType;
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(target.url())).timeout(target.timeout());
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
         if (target.format() == Subscription.Format.CLOUDEVENTS_STRUCTURED) {
             body = structured(event);
             contentType = "application/cloudevents+json; charset=utf-8";
@@ -93,32 +154,33 @@ public class WebhookClient {
             body = event.data().getBytes(StandardCharsets.UTF_8);
             contentType = event.dataContentType();
             if (target.format() == Subscription.Format.CLOUDEVENTS_BINARY) {
-                binaryHeaders(builder, event);
+                binaryHeaders(headers, event);
             }
         }
-        target.headers().forEach(builder::header);
-        builder.header("Content-Type", contentType)
-                .header("User-Agent", USER_AGENT)
-                .header("traceparent", traceparent(event))
-                .header("webhook-id", event.eventId())
-                .header("webhook-timestamp", Long.toString(timestamp))
-                .header("webhook-signature", WebhookSigner.signatures(target.secrets(), event.eventId(), timestamp, body));
-        return builder.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
+        target.headers().forEach(headers::add);
+        headers.set("Content-Type", contentType)
+                .set("User-Agent", USER_AGENT)
+                .set("traceparent", traceparent(event))
+                .set("webhook-id", event.eventId())
+                .set("webhook-timestamp", Long.toString(timestamp))
+                .set("webhook-signature", WebhookSigner.signatures(target.secrets(), event.eventId(), timestamp, body));
+        options.setHeaders(headers);
+        return body;
     }
 
-    private static void binaryHeaders(HttpRequest.Builder builder, EventSnapshot event) {
-        builder.header("ce-specversion", "1.0").header("ce-id", event.ceId()).header("ce-source", event.source())
-                .header("ce-type", event.type());
+    private static void binaryHeaders(MultiMap headers, EventSnapshot event) {
+        headers.add("ce-specversion", "1.0").add("ce-id", event.ceId()).add("ce-source", event.source())
+                .add("ce-type", event.type());
         if (event.subject() != null) {
-            builder.header("ce-subject", event.subject());
+            headers.add("ce-subject", event.subject());
         }
         if (event.time() != null) {
-            builder.header("ce-time", event.time());
+            headers.add("ce-time", event.time());
         }
         if (event.extensions() != null) {
             event.extensions().fields().forEachRemaining(e -> {
                 if (!e.getKey().equals("traceparent") && !e.getKey().equals("tracestate")) {
-                    builder.header("ce-" + e.getKey(), e.getValue().asText());
+                    headers.add("ce-" + e.getKey(), e.getValue().asText());
                 }
             });
         }
@@ -160,13 +222,13 @@ public class WebhookClient {
 
     private static AttemptResult failure(Instant started, long took, Throwable error) {
         AttemptResult.ErrorClass kind;
-        if (error instanceof HttpConnectTimeoutException || error instanceof HttpTimeoutException) {
+        if (error instanceof TimeoutException || error instanceof io.netty.channel.ConnectTimeoutException) {
             kind = AttemptResult.ErrorClass.TIMEOUT;
         } else if (error instanceof UnknownHostException) {
             kind = AttemptResult.ErrorClass.DNS;
         } else if (error instanceof SSLException) {
             kind = AttemptResult.ErrorClass.TLS;
-        } else if (error instanceof ConnectException || error instanceof IOException) {
+        } else if (error instanceof ConnectException || error instanceof IOException || error instanceof io.vertx.core.VertxException) {
             kind = AttemptResult.ErrorClass.CONNECTION;
         } else {
             kind = AttemptResult.ErrorClass.OTHER;

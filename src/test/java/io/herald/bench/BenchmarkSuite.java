@@ -148,7 +148,8 @@ public final class BenchmarkSuite {
                     + sink.url("/e2e") + "\", \"maxInFlight\": 100}}");
             Thread.sleep(1500); // the lane attaches within a second
             String path = "/api/v1/topics/" + e2eTopic + "/events";
-            load.run(path, authed, sentAt -> Buffer.buffer("{\"sentAt\": " + sentAt + "}"), 500, Duration.ofSeconds(5), 202);
+            load.run(path, authed, sentAt -> Buffer.buffer("{\"sentAt\": " + sentAt + "}"), 500,
+                    Duration.ofSeconds(Integer.parseInt(args.getOrDefault("e2eWarmup", "5"))), 202);
             for (String rate : args.getOrDefault("e2eRates", "1000,5000").split(",")) {
                 String[] row = endToEnd(sink, path, authed, Integer.parseInt(rate), 15);
                 if (e2e1000 == null) {
