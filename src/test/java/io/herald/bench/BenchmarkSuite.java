@@ -117,12 +117,24 @@ public final class BenchmarkSuite {
         OpenLoopLoad.Result ingest = null;
         OpenLoopLoad.Result ingestHalf = null;
         OpenLoopLoad.Result noopHalf = null;
+        double ingestCpuMs = 0;
         int half = 0;
+        if (phase("steady")) {
+            // Not part of "all": a fixed rate for comparing builds by Herald's CPU per event, which a noisy (stolen)
+            // CPU changes less than it changes throughput.
+            int rate = Integer.parseInt(args.getOrDefault("steadyRate", "800"));
+            double cpuBefore = cpuSeconds(pid);
+            OpenLoopLoad.Result steady = load.run("/api/v1/topics/" + topic + "/events", authed, t -> eventBody, rate, Duration.ofSeconds(20), 202);
+            log(String.format(Locale.ROOT, "steady ingest at %,d/s: p50 %.1f ms, p99 %.1f ms, Herald CPU %.3f ms per event", rate, steady.p(50),
+                    steady.p(99), (cpuSeconds(pid) - cpuBefore) * 1000 / Math.max(1, steady.ok())));
+        }
         if (phase("ingest")) {
             httpCeiling = highestSustained("/bench/noop", json, eventBody, 2000);
             ingest = highestSustained("/api/v1/topics/" + topic + "/events", authed, eventBody, 1000);
             half = Math.max(100, ingest.offeredPerSecond() / 2);
+            double cpuBefore = cpuSeconds(pid);
             ingestHalf = load.run("/api/v1/topics/" + topic + "/events", authed, t -> eventBody, half, Duration.ofSeconds(15), 202);
+            ingestCpuMs = (cpuSeconds(pid) - cpuBefore) * 1000 / Math.max(1, ingestHalf.ok());
             noopHalf = load.run("/bench/noop", json, t -> eventBody, half, Duration.ofSeconds(10), 202);
         }
         api("DELETE", "/api/v1/subscriptions/" + queueSubscription + "?force=true", null); // drop the relay backlog
@@ -207,7 +219,8 @@ public final class BenchmarkSuite {
                         + (managementRate > 0 ? "; " + ratio(ingest.okPerSecond(), managementRate) + " of RabbitMQ HTTP publish" : ""),
                 ingest.okPerSecond() >= 10_000 ? "met (>= 10,000/s)" : "missed (>= 10,000/s)"});
         rows.add(new String[] {"Ingest latency at half that rate (" + half + "/s), 202 received",
-                String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms", ingestHalf.p(50), ingestHalf.p(99)),
+                String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms; Herald CPU %.2f ms per event", ingestHalf.p(50), ingestHalf.p(99),
+                        ingestCpuMs),
                 String.format(Locale.ROOT, "no-op at the same rate: p50 %.1f ms, p99 %.1f ms", noopHalf.p(50), noopHalf.p(99)), ""});
         }
         if (e2e1000 != null) {
@@ -253,13 +266,15 @@ public final class BenchmarkSuite {
     private String[] endToEnd(WebhookSink sink, String path, MultiMap headers, int rate, int seconds) throws InterruptedException {
         long before = sink.received();
         sink.takeLatency();
+        double cpuBefore = cpuSeconds(Long.parseLong(args.getOrDefault("pid", "0")));
         OpenLoopLoad.Result published = load.run(path, headers, sentAt -> Buffer.buffer("{\"sentAt\": " + sentAt + "}"), rate,
                 Duration.ofSeconds(seconds), 202);
         long got = sink.awaitReceived(before + published.ok(), 180_000) - before;
+        double cpuMs = (cpuSeconds(Long.parseLong(args.getOrDefault("pid", "0"))) - cpuBefore) * 1000 / Math.max(1, got);
         Histogram latency = sink.takeLatency();
         log(String.format(Locale.ROOT, "end to end at %,d/s: %,d accepted, %,d delivered", rate, published.ok(), got));
-        String figure = String.format(Locale.ROOT, "p50 %d ms, p99 %d ms, p99.9 %d ms (%,d of %,d delivered)",
-                latency.getValueAtPercentile(50), latency.getValueAtPercentile(99), latency.getValueAtPercentile(99.9), got, published.ok());
+        String figure = String.format(Locale.ROOT, "p50 %d ms, p99 %d ms, p99.9 %d ms (%,d of %,d delivered; Herald CPU %.2f ms per event)",
+                latency.getValueAtPercentile(50), latency.getValueAtPercentile(99), latency.getValueAtPercentile(99.9), got, published.ok(), cpuMs);
         String target = rate == 1000 ? (latency.getValueAtPercentile(99) <= 50 ? "met (p99 <= 50 ms)" : "missed (p99 <= 50 ms)") : "";
         return new String[] {"End to end at " + String.format(Locale.ROOT, "%,d", rate) + " events/s (202 -> webhook received, "
                 + seconds + " s, open loop)", figure, "", target};
@@ -371,6 +386,17 @@ public final class BenchmarkSuite {
             throw new IllegalStateException("no " + pattern + " in " + text);
         }
         return matcher.group(1);
+    }
+
+    /** CPU time (user + system) the process used so far, in seconds; 0 when unknown. */
+    private static double cpuSeconds(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // clock ticks (USER_HZ = 100)
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     private static long rss(long pid) {

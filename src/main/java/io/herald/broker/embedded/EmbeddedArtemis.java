@@ -24,7 +24,6 @@ public final class EmbeddedArtemis {
     /** Where messages go that a queue without its own settings dead-letters or expires. */
     static final String FALLBACK_DEAD_LETTERS = "herald.dead-letters";
     static final String FALLBACK_EXPIRED = "herald.expired";
-    private static final long GLOBAL_MAX_MEMORY = 32L * 1024 * 1024;
 
     private final EmbeddedActiveMQ server;
 
@@ -69,12 +68,6 @@ public final class EmbeddedArtemis {
                     .setPersistenceEnabled(true)
                     .setSecurityEnabled(false)
                     .setJMXManagementEnabled(false)
-                    // Messages beyond this much memory (all queues together) are paged to disk rather than held on
-                    // the heap: a subscription nobody reads must not grow the gateway's memory (default: half the heap).
-                    .setGlobalMaxSize(GLOBAL_MAX_MEMORY)
-                    // The broker shares the process with the gateway: a few threads are plenty for one local client.
-                    .setThreadPoolMaxSize(8)
-                    .setScheduledThreadPoolMaxSize(2)
                     .setJournalType(JournalType.NIO)
                     .setJournalDirectory(directory.resolve("journal").toString())
                     .setBindingsDirectory(directory.resolve("bindings").toString())
