@@ -7,8 +7,11 @@
 # Usage: bench/run.sh [--external] [phases=ingest,broker,e2e,fanout]   (default: all)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# The JVM settings Herald runs with (HERALD_JAVA_OPTS overrides): a heap that keeps the whole process within 512 MB.
-HERALD_JAVA_OPTS="${HERALD_JAVA_OPTS:--Xmx256m -XX:MaxDirectMemorySize=128m}"
+# The JVM settings Herald runs with (HERALD_JAVA_OPTS overrides) for a 512 MB budget: the heap, Netty's direct
+# buffers, and at most two glibc malloc arenas (by default glibc gives busy threads up to 8 per core, which the JVM's
+# native memory tracking does not even see).
+HERALD_JAVA_OPTS="${HERALD_JAVA_OPTS:--Xmx256m -XX:MaxDirectMemorySize=64m}"
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 external=false
 phases="phases=all"
 for arg in "$@"; do
@@ -59,7 +62,7 @@ result="bench/results/$(date -u +%Y-%m-%d)-$(git rev-parse --short HEAD)$($exter
   echo "# Benchmark $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB,"
-  echo "$(java -version 2>&1 | head -1). Herald with $HERALD_JAVA_OPTS, $mode. The load generator, the webhook sink and the"
+  echo "$(java -version 2>&1 | head -1). Herald with $HERALD_JAVA_OPTS and MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX, $mode. The load generator, the webhook sink and the"
   echo "database and broker share the machine with Herald. Command: \`bench/run.sh$($external && echo ' --external' || true)\`."
   echo
   cat "$table"
