@@ -38,6 +38,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -60,6 +62,11 @@ public class Dispatcher {
     private final OutboxRelay relay;
     private final ObjectMapper json;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    /**
+     * First attempts start here, off the one thread that answers the batched first-attempt checks: starting one resolves
+     * the webhook host for the SSRF check (blocking DNS), and a slow resolver must not hold up other subscriptions.
+     */
+    private final ExecutorService attemptStarts = Executors.newFixedThreadPool(8, daemon("herald-delivery-start"));
     private final Counter delivered;
     private final Counter failed;
     private final Timer endToEnd;
@@ -150,6 +157,7 @@ public class Dispatcher {
         reconciler.interrupt();
         retries.interrupt();
         lanes.values().forEach(this::close);
+        attemptStarts.shutdown();
     }
 
     // --- lanes follow subscriptions ---------------------------------------------------------------------------
@@ -219,13 +227,13 @@ public class Dispatcher {
             lane.leave();
             return;
         }
-        ledger.awaitingFirstAttempt(deliveryId).thenCompose(claimed -> {
+        ledger.awaitingFirstAttempt(deliveryId).thenComposeAsync(claimed -> {
             if (claimed.isEmpty()) {
                 return CompletableFuture.completedFuture(null); // a duplicate message of a delivery already handled
             }
             DeliveryLedger.Claim claim = new DeliveryLedger.Claim(deliveryId, lane.subscriptionId, claimed.get(), snapshot(message));
             return afterSlot(lane, () -> attempt(claim, target, DeliveryLedger.Trigger.SCHEDULED, message.creationTime()));
-        }).whenComplete((recorded, error) -> {
+        }, attemptStarts).whenComplete((recorded, error) -> {
             if (error != null) {
                 // Not recorded: let the broker deliver it again.
                 LOG.warnf("Delivery %s not recorded (%s); the broker will redeliver it", deliveryId, error.getMessage());
@@ -418,6 +426,15 @@ public class Dispatcher {
         return new Target(rs.getString(1), rs.getString(2), headers, Duration.ofMillis(rs.getInt(4)), List.copyOf(secrets),
                 Subscription.Format.valueOf(rs.getString(8)), schedule, maxInFlight == null ? config.maxInFlight() : maxInFlight,
                 (Integer) rs.getObject(11));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        AtomicInteger count = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
     }
 
     private static void sleepQuietly(long millis) {
