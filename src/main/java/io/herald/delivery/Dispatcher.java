@@ -91,15 +91,22 @@ public class Dispatcher {
                 .publishPercentileHistogram().register(metrics);
     }
 
-    /** A subscription's lane on this instance. */
+    /**
+     * A subscription's lane on this instance. It bounds two things: requests to the endpoint in flight (the
+     * subscription's {@code maxInFlight}, which protects the endpoint) and queue messages taken but not yet settled
+     * (answered, waiting for their attempt to be recorded). A request's slot is freed when the endpoint answers, not
+     * when the answer is recorded: holding it through the ledger's group commit capped a lane at maxInFlight / (HTTP +
+     * recording) and turned every pause of the database into a backlog. The receiver is paused while either is full.
+     */
     private final class Lane {
         final String subscriptionId;
         volatile Target target;
         volatile long version;
         volatile AmqpReceiver receiver;
         volatile long generation = -1;
-        final AtomicInteger inFlight = new AtomicInteger();
-        volatile boolean paused;
+        private int requests;
+        private int held;
+        private boolean paused;
 
         Lane(String subscriptionId) {
             this.subscriptionId = subscriptionId;
@@ -120,25 +127,51 @@ public class Dispatcher {
             return slot - now;
         }
 
-        boolean tryEnter() {
-            if (inFlight.incrementAndGet() > target.maxInFlight()) {
-                inFlight.decrementAndGet();
+        /** A retry takes a request slot if one is free. */
+        synchronized boolean tryStartRequest() {
+            if (requests >= target.maxInFlight()) {
                 return false;
             }
+            requests++;
+            adjustReceiver();
             return true;
         }
 
-        void enter() {
-            if (inFlight.incrementAndGet() >= target.maxInFlight() && receiver != null) {
-                paused = true;
-                receiver.pause();
-            }
+        /** A queue message arrived: it holds a request slot until answered and its place until settled. */
+        synchronized void messageTaken() {
+            requests++;
+            held++;
+            adjustReceiver();
         }
 
-        void leave() {
-            if (inFlight.decrementAndGet() < target.maxInFlight() && paused && receiver != null) {
-                paused = false;
-                receiver.resume();
+        synchronized void requestDone() {
+            requests--;
+            adjustReceiver();
+        }
+
+        synchronized void messageSettled() {
+            held--;
+            adjustReceiver();
+        }
+
+        /** A new receiver starts flowing; apply the lane's state to it. */
+        synchronized void attached(AmqpReceiver attached) {
+            receiver = attached;
+            paused = false;
+            adjustReceiver();
+        }
+
+        private void adjustReceiver() {
+            int maxInFlight = target.maxInFlight();
+            // Answered messages wait for the ledger's next group commit; room for those beside the requests.
+            boolean full = requests >= maxInFlight || held >= 2 * maxInFlight + 100;
+            if (full != paused && receiver != null) {
+                paused = full;
+                if (full) {
+                    receiver.pause();
+                } else {
+                    receiver.resume();
+                }
             }
         }
     }
@@ -199,7 +232,7 @@ public class Dispatcher {
         String queue = Subscription.queueFor(lane.subscriptionId);
         broker.receiver(queue, new AmqpReceiverOptions().setAutoAcknowledgement(false).setMaxBufferedMessages(lane.target.maxInFlight()))
                 .onSuccess(receiver -> {
-                    lane.receiver = receiver;
+                    lane.attached(receiver);
                     receiver.handler(message -> onMessage(lane, message));
                 })
                 .onFailure(e -> {
@@ -218,13 +251,15 @@ public class Dispatcher {
     // --- first attempts, from the queue -----------------------------------------------------------------------
 
     private void onMessage(Lane lane, AmqpMessage message) {
-        lane.enter();
+        lane.messageTaken();
+        Runnable requestDone = once(lane::requestDone);
         Target target = lane.target;
         JsonObject properties = message.applicationProperties();
         String deliveryId = properties == null ? null : properties.getString("herald_delivery_id");
         if (deliveryId == null) {
             message.rejected(); // not Herald's: to the dead-letter queue
-            lane.leave();
+            requestDone.run();
+            lane.messageSettled();
             return;
         }
         ledger.awaitingFirstAttempt(deliveryId).thenComposeAsync(claimed -> {
@@ -232,8 +267,9 @@ public class Dispatcher {
                 return CompletableFuture.completedFuture(null); // a duplicate message of a delivery already handled
             }
             DeliveryLedger.Claim claim = new DeliveryLedger.Claim(deliveryId, lane.subscriptionId, claimed.get(), snapshot(message));
-            return afterSlot(lane, () -> attempt(claim, target, DeliveryLedger.Trigger.SCHEDULED, message.creationTime()));
+            return afterSlot(lane, () -> attempt(claim, target, DeliveryLedger.Trigger.SCHEDULED, message.creationTime(), requestDone));
         }, attemptStarts).whenComplete((recorded, error) -> {
+            requestDone.run(); // no request was made (a duplicate, or the check failed)
             if (error != null) {
                 // Not recorded: let the broker deliver it again.
                 LOG.warnf("Delivery %s not recorded (%s); the broker will redeliver it", deliveryId, error.getMessage());
@@ -241,7 +277,7 @@ public class Dispatcher {
             } else {
                 message.accepted();
             }
-            lane.leave();
+            lane.messageSettled();
         });
     }
 
@@ -291,16 +327,17 @@ public class Dispatcher {
         List<DeliveryLedger.Claim> due = ledger.claimDue(room, Duration.ofMinutes(2));
         for (DeliveryLedger.Claim claim : due) {
             Lane lane = lanes.get(claim.subscriptionId());
-            if (lane == null || lane.target == null || !lane.tryEnter()) {
+            if (lane == null || lane.target == null || !lane.tryStartRequest()) {
                 continue; // the lease runs out and the retry is claimed again
             }
             retriesInFlight.incrementAndGet();
-            afterSlot(lane, () -> attempt(claim, lane.target, DeliveryLedger.Trigger.SCHEDULED, 0)).whenComplete((recorded, error) -> {
+            Runnable requestDone = once(lane::requestDone);
+            afterSlot(lane, () -> attempt(claim, lane.target, DeliveryLedger.Trigger.SCHEDULED, 0, requestDone)).whenComplete((recorded, error) -> {
                 if (error != null) {
                     LOG.warnf("Retry of %s not recorded (%s); it is retried when its lease ends", claim.deliveryId(), error.getMessage());
                 }
+                requestDone.run();
                 retriesInFlight.decrementAndGet();
-                lane.leave();
             });
         }
         return due.size();
@@ -324,7 +361,7 @@ public class Dispatcher {
         if (target == null) {
             throw new IllegalStateException("Subscription " + claim.subscriptionId() + " is not a webhook subscription");
         }
-        return attempt(claim, target, DeliveryLedger.Trigger.MANUAL, 0);
+        return attempt(claim, target, DeliveryLedger.Trigger.MANUAL, 0, () -> { });
     }
 
     /** Sends an event to a webhook subscription's endpoint once, recording nothing: the operator's "send a test". */
@@ -338,9 +375,10 @@ public class Dispatcher {
 
     // --- one attempt --------------------------------------------------------------------------------------------
 
+    /** One request and its record; {@code requestDone} runs when the endpoint has answered (or the request failed). */
     private CompletableFuture<DeliveryLedger.Recorded> attempt(DeliveryLedger.Claim claim, Target target, DeliveryLedger.Trigger trigger,
-            long acceptedAtMillis) {
-        return client.send(target, claim.event()).thenCompose(result -> {
+            long acceptedAtMillis, Runnable requestDone) {
+        return client.send(target, claim.event()).whenComplete((result, error) -> requestDone.run()).thenCompose(result -> {
             (result.succeeded() ? delivered : failed).increment();
             long latencyMs = acceptedAtMillis > 0 ? Math.max(0, System.currentTimeMillis() - acceptedAtMillis) : -1;
             if (result.succeeded()) {
@@ -434,6 +472,16 @@ public class Dispatcher {
             Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
             thread.setDaemon(true);
             return thread;
+        };
+    }
+
+    /** The runnable, run at most once however often it is called. */
+    private static Runnable once(Runnable runnable) {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        return () -> {
+            if (done.compareAndSet(false, true)) {
+                runnable.run();
+            }
         };
     }
 

@@ -67,4 +67,29 @@ class IsolationTest {
             assertTrue(receiver.requests("/hanging").size() <= 10, "the hanging endpoint holds at most its own lane's in-flight slots");
         }
     }
+
+    @Test
+    void aSubscriptionNeverHasMoreRequestsInFlightThanItsCap() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            receiver.always("/slow", new Answer(200, null, 200));
+            String topic = "isolation." + UUID.randomUUID().toString().substring(0, 8);
+            new TopicsApi(HeraldApi.client(base)).createTopic(new TopicIn().name(topic));
+            new SubscriptionsApi(HeraldApi.client(base)).createSubscription(new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.WEBHOOK)
+                    .webhook(new WebhookIn().url(URI.create(receiver.url("/slow"))).maxInFlight(3)));
+            Thread.sleep(1500); // the lane attached
+
+            StringBuilder body = new StringBuilder("[");
+            for (int i = 0; i < 15; i++) {
+                body.append(i == 0 ? "" : ",").append("{\"n\": ").append(i).append('}');
+            }
+            given().contentType("application/json").body(body.append(']').toString())
+                    .post("/api/v1/topics/" + topic + "/events").then().statusCode(202);
+
+            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests("/slow").size() >= 15);
+            Set<String> ids = new HashSet<>();
+            receiver.requests("/slow").forEach(r -> ids.add(r.header("webhook-id")));
+            assertEquals(15, ids.size(), "every event delivered once");
+            assertEquals(3, receiver.mostConcurrent("/slow"), "the endpoint saw its cap of requests at once, never more");
+        }
+    }
 }

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A real HTTP receiver for webhook tests (the JDK's HTTP server), with a script of answers per path, and its own
@@ -28,6 +29,8 @@ public final class WebhookReceiver implements AutoCloseable {
     private final Map<String, Deque<Answer>> scripts = new ConcurrentHashMap<>();
     private final Map<String, Answer> defaults = new ConcurrentHashMap<>();
     private final Map<String, List<Request>> received = new ConcurrentHashMap<>();
+    /** Per path: requests open now, and the most open at once. */
+    private final Map<String, AtomicInteger[]> concurrency = new ConcurrentHashMap<>();
 
     /** One scripted answer: status, optional Retry-After, and how long to wait before answering. */
     public record Answer(int status, String retryAfter, long delayMillis) {
@@ -78,6 +81,12 @@ public final class WebhookReceiver implements AutoCloseable {
         defaults.put(path, answer);
     }
 
+    /** The most requests to {@code path} that were open at once (received, not yet being answered). */
+    public int mostConcurrent(String path) {
+        AtomicInteger[] counts = concurrency.get(path);
+        return counts == null ? 0 : counts[1].get();
+    }
+
     public List<Request> requests(String path) {
         return new ArrayList<>(received.getOrDefault(path, List.of()));
     }
@@ -87,6 +96,8 @@ public final class WebhookReceiver implements AutoCloseable {
         byte[] body = exchange.getRequestBody().readAllBytes();
         received.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>()))
                 .add(new Request(System.currentTimeMillis(), Map.copyOf(exchange.getRequestHeaders()), body));
+        AtomicInteger[] counts = concurrency.computeIfAbsent(path, p -> new AtomicInteger[] {new AtomicInteger(), new AtomicInteger()});
+        counts[1].accumulateAndGet(counts[0].incrementAndGet(), Math::max);
         Deque<Answer> script = scripts.get(path);
         Answer answer = script != null && !script.isEmpty() ? script.poll() : defaults.getOrDefault(path, Answer.status(200));
         if (answer.delayMillis() > 0) {
@@ -96,6 +107,8 @@ public final class WebhookReceiver implements AutoCloseable {
                 Thread.currentThread().interrupt();
             }
         }
+        // Counted out before the answer is written: the sender cannot start its next request before this.
+        counts[0].decrementAndGet();
         if (answer.retryAfter() != null) {
             exchange.getResponseHeaders().add("Retry-After", answer.retryAfter());
         }
