@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.herald.ingest.EventParser.Draft;
 import io.herald.platform.Hashing;
 import io.herald.platform.Ids;
+import io.herald.platform.WouldBlock;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.FieldError;
 import io.herald.platform.problem.ProblemType;
@@ -49,8 +50,13 @@ public class IngestService {
     public record Accepted(List<NewEvent> events, List<GroupCommitter.Outcome> outcomes, boolean batch) {
     }
 
-    public CompletableFuture<Accepted> ingest(String topic, String contentType, Function<String, String> header, byte[] body) {
-        if (!topicExists.get(topic, topics::exists)) {
+    /**
+     * Parses, validates and queues a request for the group commit. With {@code mayBlock} false (on an event loop) the
+     * topic and its schemas come only from the caches, and a miss throws {@link WouldBlock} before anything is queued.
+     */
+    public CompletableFuture<Accepted> ingest(String topic, String contentType, Function<String, String> header, byte[] body,
+            boolean mayBlock) {
+        if (!WouldBlock.cached(topicExists, topic, topics::exists, mayBlock)) {
             throw ApiProblem.notFound("Topic", topic);
         }
         EventParser.Parsed parsed = parser.parse(topic, contentType, header, body);
@@ -58,7 +64,7 @@ public class IngestService {
         List<FieldError> violations = new ArrayList<>();
         int total = 0;
         for (Draft draft : parsed.drafts()) {
-            SchemaCheck check = schemas.check(topic, draft.schemaVersion(), draft.data(), draft.dataPointer());
+            SchemaCheck check = schemas.check(topic, draft.schemaVersion(), draft.data(), draft.dataPointer(), mayBlock);
             total += check.totalViolations();
             for (FieldError violation : check.violations()) {
                 if (violations.size() < schemaConfig.maxReportedViolations()) {

@@ -6,6 +6,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import io.herald.platform.Paging;
+import io.herald.platform.WouldBlock;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.FieldError;
 import io.herald.platform.problem.ProblemType;
@@ -143,15 +144,29 @@ public class SchemaService {
      * @param pointerPrefix prepended to violation pointers, e.g. {@code /data} when the payload sits there in the request
      */
     public SchemaCheck check(String topicName, Integer version, JsonNode payload, String pointerPrefix) {
+        return check(topicName, version, payload, pointerPrefix, true);
+    }
+
+    /**
+     * {@link #check}; with {@code mayBlock} false (on an event loop) it answers only from the caches and throws
+     * {@link WouldBlock} when the version would have to be read from the database.
+     */
+    public SchemaCheck check(String topicName, Integer version, JsonNode payload, String pointerPrefix, boolean mayBlock) {
         Integer effective = version;
         if (effective == null) {
-            Optional<Integer> newest = latest.get(topicName, this::loadLatestNumber);
+            Optional<Integer> newest = WouldBlock.cached(latest, topicName, this::loadLatestNumber, mayBlock);
             if (newest.isEmpty()) {
                 return new SchemaCheck(null, List.of(), 0);
             }
             effective = newest.get();
         }
-        CompiledVersion schema = compiled.get(new VersionKey(topicName, effective), this::load);
+        CompiledVersion schema = compiled.getIfPresent(new VersionKey(topicName, effective));
+        if (schema == null) {
+            if (!mayBlock) {
+                throw WouldBlock.INSTANCE;
+            }
+            schema = compiled.get(new VersionKey(topicName, effective), this::load);
+        }
         if (schema == null || schema.deleted) {
             throw new ApiProblem(ProblemType.VALIDATION_FAILED, "Topic '" + topicName + "' has no "
                     + (schema == null ? "" : "usable (deleted) ") + "schema version " + effective,
