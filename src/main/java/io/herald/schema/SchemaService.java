@@ -160,13 +160,7 @@ public class SchemaService {
             }
             effective = newest.get();
         }
-        CompiledVersion schema = compiled.getIfPresent(new VersionKey(topicName, effective));
-        if (schema == null) {
-            if (!mayBlock) {
-                throw WouldBlock.INSTANCE;
-            }
-            schema = compiled.get(new VersionKey(topicName, effective), this::load);
-        }
+        CompiledVersion schema = WouldBlock.cached(compiled, new VersionKey(topicName, effective), this::load, mayBlock);
         if (schema == null || schema.deleted) {
             throw new ApiProblem(ProblemType.VALIDATION_FAILED, "Topic '" + topicName + "' has no "
                     + (schema == null ? "" : "usable (deleted) ") + "schema version " + effective,

@@ -283,10 +283,10 @@ public final class BenchmarkSuite {
                 break;
             }
             best = step;
-            Thread.sleep(3000); // let queues drain between steps
+            settle();
         }
         for (int i = 0; i < 2 && best != null && failedAt > 0; i++) {
-            Thread.sleep(5000); // the step that did not hold left queues behind
+            settle(); // the step that did not hold left a backlog behind (the relay and the broker catch up)
             int rate = (best.offeredPerSecond() + failedAt) / 2;
             OpenLoopLoad.Result step = step(path, headers, body, rate);
             if (step.sustained()) {
@@ -297,13 +297,29 @@ public final class BenchmarkSuite {
         }
         // Not even the first step held: step down the same way, so the figure is still a measured ceiling.
         for (int rate = from * 2 / 3; best == null && rate >= 50; rate = rate * 2 / 3) {
-            Thread.sleep(3000);
+            settle();
             OpenLoopLoad.Result step = step(path, headers, body, rate);
             if (step.sustained()) {
                 best = step;
             }
         }
         return best == null ? load.run(path, headers, t -> body, 50, Duration.ofSeconds(5), 202) : best;
+    }
+
+    /**
+     * Waits until Herald is nearly idle (under a fifth of a core over the last second, at least 3 s, at most 60 s), so a
+     * step does not pay for the backlog the one before left.
+     */
+    private void settle() throws InterruptedException {
+        long pid = Long.parseLong(args.getOrDefault("pid", "0"));
+        Thread.sleep(2000);
+        for (int second = 0; second < 58; second++) {
+            double before = cpuSeconds(pid);
+            Thread.sleep(1000);
+            if (cpuSeconds(pid) - before < 0.2) {
+                return;
+            }
+        }
     }
 
     /** One 8-second step of the ladder, logged. */
