@@ -9,7 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The JVM settings Herald runs with (HERALD_JAVA_OPTS overrides): the heap, Netty's direct buffers, and at most two
 # glibc malloc arenas (by default glibc gives busy threads up to 8 per core, which the JVM's native memory tracking
-# does not even see). The process peaks near 570 MiB with these; -Xmx192m keeps it within 512 MB (bench/results/).
+# does not even see). The process peaks near 590 MiB with these; -Xmx192m near 505-516 MiB, and adding
+# -XX:+UseSerialGC 502 MiB at the cost of stop-the-world pauses while the broker holds a backlog (bench/results/).
 HERALD_JAVA_OPTS="${HERALD_JAVA_OPTS:--Xmx256m -XX:MaxDirectMemorySize=64m}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 external=false
