@@ -35,23 +35,12 @@ class IsolationTest {
     void aHangingEndpointDoesNotDelayAHealthyOne() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver()) {
             receiver.always("/hanging", new Answer(200, null, 15_000));
-            String topic = "isolation." + UUID.randomUUID().toString().substring(0, 8);
-            new TopicsApi(HeraldApi.client(base)).createTopic(new TopicIn().name(topic));
-            SubscriptionsApi subscriptions = new SubscriptionsApi(HeraldApi.client(base));
-            for (String path : List.of("/hanging", "/healthy")) {
-                subscriptions.createSubscription(new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.WEBHOOK)
-                        .webhook(new WebhookIn().url(URI.create(receiver.url(path))).timeout("PT10S")));
-            }
-            Thread.sleep(1500); // both lanes attached
+            String topic = topicWithWebhooks(new WebhookIn().url(URI.create(receiver.url("/hanging"))).timeout("PT10S"),
+                    new WebhookIn().url(URI.create(receiver.url("/healthy"))).timeout("PT10S"));
 
             long started = System.currentTimeMillis();
             for (int batch = 0; batch < 5; batch++) {
-                StringBuilder body = new StringBuilder("[");
-                for (int i = 0; i < 100; i++) {
-                    body.append(i == 0 ? "" : ",").append("{\"n\": ").append(batch * 100 + i).append('}');
-                }
-                given().contentType("application/json").body(body.append(']').toString())
-                        .post("/api/v1/topics/" + topic + "/events").then().statusCode(202);
+                publishBatch(topic, batch * 100, 100);
             }
 
             await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests("/healthy").size() >= 500);
@@ -72,18 +61,8 @@ class IsolationTest {
     void aSubscriptionNeverHasMoreRequestsInFlightThanItsCap() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver()) {
             receiver.always("/slow", new Answer(200, null, 200));
-            String topic = "isolation." + UUID.randomUUID().toString().substring(0, 8);
-            new TopicsApi(HeraldApi.client(base)).createTopic(new TopicIn().name(topic));
-            new SubscriptionsApi(HeraldApi.client(base)).createSubscription(new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.WEBHOOK)
-                    .webhook(new WebhookIn().url(URI.create(receiver.url("/slow"))).maxInFlight(3)));
-            Thread.sleep(1500); // the lane attached
-
-            StringBuilder body = new StringBuilder("[");
-            for (int i = 0; i < 15; i++) {
-                body.append(i == 0 ? "" : ",").append("{\"n\": ").append(i).append('}');
-            }
-            given().contentType("application/json").body(body.append(']').toString())
-                    .post("/api/v1/topics/" + topic + "/events").then().statusCode(202);
+            String topic = topicWithWebhooks(new WebhookIn().url(URI.create(receiver.url("/slow"))).maxInFlight(3));
+            publishBatch(topic, 0, 15);
 
             await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests("/slow").size() >= 15);
             Set<String> ids = new HashSet<>();
@@ -91,5 +70,27 @@ class IsolationTest {
             assertEquals(15, ids.size(), "every event delivered once");
             assertEquals(3, receiver.mostConcurrent("/slow"), "the endpoint saw its cap of requests at once, never more");
         }
+    }
+
+    /** A new topic with one webhook subscription per endpoint, once their lanes have attached. */
+    private String topicWithWebhooks(WebhookIn... webhooks) throws Exception {
+        String topic = "isolation." + UUID.randomUUID().toString().substring(0, 8);
+        new TopicsApi(HeraldApi.client(base)).createTopic(new TopicIn().name(topic));
+        SubscriptionsApi subscriptions = new SubscriptionsApi(HeraldApi.client(base));
+        for (WebhookIn webhook : webhooks) {
+            subscriptions.createSubscription(new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.WEBHOOK).webhook(webhook));
+        }
+        Thread.sleep(1500); // lanes attach within a second
+        return topic;
+    }
+
+    /** One batch of {@code count} events {"n": from..}, accepted. */
+    private static void publishBatch(String topic, int from, int count) {
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < count; i++) {
+            body.append(i == 0 ? "" : ",").append("{\"n\": ").append(from + i).append('}');
+        }
+        given().contentType("application/json").body(body.append(']').toString())
+                .post("/api/v1/topics/" + topic + "/events").then().statusCode(202);
     }
 }
