@@ -101,7 +101,6 @@ public class Dispatcher {
     private final class Lane {
         final String subscriptionId;
         volatile Target target;
-        volatile long version;
         volatile AmqpReceiver receiver;
         volatile long generation = -1;
         private int requests;

@@ -55,11 +55,14 @@ public final class BenchmarkSuite {
     private final OpenLoopLoad load;
     private final List<String[]> rows = new ArrayList<>();
     private final AtomicLong peakRss = new AtomicLong();
+    /** Herald's process id (0: unknown, CPU and memory figures read 0). */
+    private final long pid;
 
     private BenchmarkSuite(Map<String, String> args) {
         this.args = args;
         this.base = args.getOrDefault("base", "http://localhost:18080");
         this.key = args.get("key");
+        this.pid = Long.parseLong(args.getOrDefault("pid", "0"));
         URI uri = URI.create(base);
         HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true)
                 .setConnectTimeout(5000), new PoolOptions().setHttp1MaxSize(128).setMaxWaitQueueSize(-1));
@@ -81,13 +84,16 @@ public final class BenchmarkSuite {
         System.exit(0);
     }
 
+    /** Whether the phase runs: named in {@code phases}, or part of the default "all". */
     private boolean phase(String name) {
-        String phases = args.getOrDefault("phases", "all");
-        return phases.equals("all") || java.util.Arrays.asList(phases.split(",")).contains(name);
+        return args.getOrDefault("phases", "all").equals("all") || named(name);
+    }
+
+    private boolean named(String phase) {
+        return Arrays.asList(args.getOrDefault("phases", "all").split(",")).contains(phase);
     }
 
     private void runAll() throws Exception {
-        long pid = Long.parseLong(args.getOrDefault("pid", "0"));
         long[] cpuAtStart = machineCpu();
         long rest = rss(pid);
         Thread sampler = new Thread(() -> {
@@ -115,14 +121,14 @@ public final class BenchmarkSuite {
         MultiMap authed = MultiMap.caseInsensitiveMultiMap().addAll(json).add("X-API-Key", key);
         log("warming up (JIT) on the no-op endpoint, then on ingest and webhook delivery until the JIT compilers go quiet ...");
         load.run("/bench/noop", json, t -> eventBody, 2000, Duration.ofSeconds(10), 202);
-        String warmUp = warmUp(pid, authed, eventBody);
+        String warmUp = warmUp(authed, eventBody);
         OpenLoopLoad.Result httpCeiling = null;
         OpenLoopLoad.Result ingest = null;
         OpenLoopLoad.Result ingestHalf = null;
         OpenLoopLoad.Result noopHalf = null;
         double ingestCpuMs = 0;
         int half = 0;
-        if (Arrays.asList(args.getOrDefault("phases", "all").split(",")).contains("steady")) {
+        if (named("steady")) {
             // Not part of "all": a fixed rate for comparing builds by Herald's CPU per event, which a noisy (stolen)
             // CPU changes less than it changes throughput.
             int rate = Integer.parseInt(args.getOrDefault("steadyRate", "800"));
@@ -311,7 +317,6 @@ public final class BenchmarkSuite {
      * step does not pay for the backlog the one before left.
      */
     private void settle() throws InterruptedException {
-        long pid = Long.parseLong(args.getOrDefault("pid", "0"));
         Thread.sleep(2000);
         for (int second = 0; second < 58; second++) {
             double before = cpuSeconds(pid);
@@ -334,11 +339,11 @@ public final class BenchmarkSuite {
             throws InterruptedException {
         long before = sink.received();
         sink.takeLatency();
-        double cpuBefore = cpuSeconds(Long.parseLong(args.getOrDefault("pid", "0")));
+        double cpuBefore = cpuSeconds(pid);
         OpenLoopLoad.Result published = load.run(path, headers, sentAt -> Buffer.buffer("{\"sentAt\": " + sentAt + "}"), rate,
                 Duration.ofSeconds(seconds), 202);
         long got = sink.awaitReceived(before + published.ok(), 180_000) - before;
-        double cpuMs = (cpuSeconds(Long.parseLong(args.getOrDefault("pid", "0"))) - cpuBefore) * 1000 / Math.max(1, got);
+        double cpuMs = (cpuSeconds(pid) - cpuBefore) * 1000 / Math.max(1, got);
         Histogram latency = sink.takeLatency();
         log(String.format(Locale.ROOT, "end to end at %,d/s: %,d accepted, %,d delivered", rate, published.ok(), got));
         String figure = String.format(Locale.ROOT, "p50 %d ms, p99 %d ms, p99.9 %d ms (%,d of %,d delivered; Herald CPU %.2f ms per event)",
@@ -470,13 +475,12 @@ public final class BenchmarkSuite {
         }
     }
 
-    /** CPU time (user + system) the process used so far, in seconds; 0 when unknown. */
     /**
      * Publishes to a topic with one webhook subscription, in 10 s rounds, until the JIT compiler threads use under 5 %
      * of a core (or 120 s): on 2 cores compilation takes over half of Herald's CPU in its first two minutes, and
      * figures measured before it settles describe the compiler, not Herald.
      */
-    private String warmUp(long pid, MultiMap authed, Buffer eventBody) throws Exception {
+    private String warmUp(MultiMap authed, Buffer eventBody) throws Exception {
         String topic = "bench.warmup-" + System.currentTimeMillis() % 100000;
         api("POST", "/api/v1/topics", "{\"name\": \"" + topic + "\"}");
         api("POST", "/api/v1/topics/" + topic + "/schemas", "{\"schema\": " + OrderFixtures.SCHEMA + "}");
@@ -506,11 +510,9 @@ public final class BenchmarkSuite {
         try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
             for (Path task : tasks.toList()) {
                 try {
-                    if (Files.readString(task.resolve("comm")).startsWith("C2 Compiler")
-                            || Files.readString(task.resolve("comm")).startsWith("C1 Compiler")) {
-                        String stat = Files.readString(task.resolve("stat"));
-                        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                        seconds += (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+                    String name = Files.readString(task.resolve("comm"));
+                    if (name.startsWith("C2 Compiler") || name.startsWith("C1 Compiler")) {
+                        seconds += cpuSecondsIn(Files.readString(task.resolve("stat")));
                     }
                 } catch (java.io.IOException e) {
                     // the thread ended
@@ -522,14 +524,19 @@ public final class BenchmarkSuite {
         return seconds;
     }
 
+    /** CPU time (user + system) the process used so far, in seconds; 0 when unknown. */
     private static double cpuSeconds(long pid) {
         try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0; // clock ticks (USER_HZ = 100)
+            return cpuSecondsIn(Files.readString(Path.of("/proc/" + pid + "/stat")));
         } catch (Exception e) {
             return 0;
         }
+    }
+
+    /** User + system time from a /proc/.../stat line (fields 14 and 15, in clock ticks of USER_HZ = 100). */
+    private static double cpuSecondsIn(String stat) {
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
     private static long rss(long pid) {
