@@ -10,20 +10,12 @@ events="${1:-1000000}"
 requests="${2:-30}"
 command -v psql > /dev/null || { echo "bench/console.sh needs psql (Debian: postgresql-client)"; exit 1; }
 mvn -B -q -DskipTests package
-data="$(mktemp -d)"
-# An admin API key for this throw-away instance (the one the Java benchmark clients send, as the tests do).
-key="hk_testadmn_TestAdminKeyNotASecret0123456789"
+source bench/herald.sh
 port=18081
-HERALD_API_KEY="$key" HERALD_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port HERALD_BROKER_EMBEDDED_PORT=15674 HERALD_ADMIN_PASSWORD=bench-admin-password \
-  java -Xmx512m -jar target/quarkus-app/quarkus-run.jar > target/bench-console-herald.log 2>&1 &
-herald=$!
+HERALD_JAVA_OPTS="${HERALD_JAVA_OPTS:--Xmx512m}" start_herald $port target/bench-console-herald.log \
+  HERALD_BROKER_EMBEDDED_PORT=15674 HERALD_ADMIN_PASSWORD=bench-admin-password
 jar="$(mktemp)"
-trap 'status=$?; kill $herald 2>/dev/null; wait $herald 2>/dev/null || true; rm -rf "$data" "$jar"; exit $status' EXIT
-for _ in $(seq 1 90); do
-  curl -fs "http://localhost:$port/q/health/ready" > /dev/null && break
-  sleep 1
-done
-curl -fs "http://localhost:$port/q/health/ready" > /dev/null || { echo "Herald did not become ready; see target/bench-console-herald.log"; exit 1; }
+cleanup_paths+=("$jar")
 api="http://localhost:$port/api/v1"
 for topic in bench.orders bench.payments; do
   curl -fs -H "X-API-Key: $key" -XPOST -H 'Content-Type: application/json' "$api/topics" -d "{\"name\": \"$topic\"}" > /dev/null

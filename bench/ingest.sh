@@ -10,19 +10,9 @@ seconds="${1:-20}"
 connections="${2:-64}"
 command -v wrk > /dev/null || { echo "bench/ingest.sh needs wrk: apt-get install -y wrk"; exit 1; }
 mvn -B -q -DskipTests package
-data="$(mktemp -d)"
-# An admin API key for this throw-away instance (the one the Java benchmark clients send, as the tests do).
-key="hk_testadmn_TestAdminKeyNotASecret0123456789"
+source bench/herald.sh
 port=18080
-HERALD_API_KEY="$key" HERALD_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port HERALD_BROKER_EMBEDDED_PORT=15673 \
-  java -Xmx512m -jar target/quarkus-app/quarkus-run.jar > target/bench-herald.log 2>&1 &
-herald=$!
-trap 'status=$?; kill $herald 2>/dev/null; wait $herald 2>/dev/null || true; rm -rf "$data"; exit $status' EXIT
-for _ in $(seq 1 60); do
-  curl -fs "http://localhost:$port/q/health/ready" > /dev/null && break
-  sleep 1
-done
-curl -fs "http://localhost:$port/q/health/ready" > /dev/null || { echo "Herald did not become ready; see target/bench-herald.log"; exit 1; }
+HERALD_JAVA_OPTS="${HERALD_JAVA_OPTS:--Xmx512m}" start_herald $port target/bench-herald.log HERALD_BROKER_EMBEDDED_PORT=15673
 
 fixture() {  # a text block of OrderFixtures, on one line
   python3 -c 'import re,sys; src=open("src/test/java/io/herald/testing/OrderFixtures.java").read(); print(" ".join(re.search(sys.argv[1] + r" = \"\"\"(.*?)\"\"\";", src, re.S).group(1).split()))' "$1"
@@ -35,6 +25,7 @@ curl -fs -H "X-API-Key: $key" -XPOST -H 'Content-Type: application/json' "$api/t
 curl -fs -H "X-API-Key: $key" -XPOST -H 'Content-Type: application/json' "$api/topics/$topic/schemas" -d "{\"schema\": $schema}" > /dev/null
 curl -fs -H "X-API-Key: $key" -XPOST -H 'Content-Type: application/json' "$api/subscriptions" -d "{\"topic\": \"$topic\", \"kind\": \"queue\"}" > /dev/null
 script="$(mktemp)"
+cleanup_paths+=("$script")
 printf 'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.headers["X-API-Key"] = "%s"\nwrk.body = [[%s]]\n' "$key" "$event" > "$script"
 
 echo "ingest: warming up (JIT) for 30 s ..."

@@ -22,13 +22,10 @@ for arg in "$@"; do
   esac
 done
 mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-data="$(mktemp -d)"
+source bench/herald.sh
 port=18080
-# An admin API key for this throw-away instance.
-key="hk_benchkey_BenchmarkKeyNotASecret0123456789"
 suite_args=("base=http://localhost:$port" "key=$key")
-env_args=(HERALD_API_KEY="$key" HERALD_DATA_DIR="$data" QUARKUS_HTTP_PORT=$port HERALD_BENCH_ENDPOINTS=true
-  HERALD_DELIVERY_ALLOWED_HOSTS=127.0.0.1)
+env_args=(HERALD_BENCH_ENDPOINTS=true HERALD_DELIVERY_ALLOWED_HOSTS=127.0.0.1)
 if $external; then
   psql -h 127.0.0.1 -U postgres -d postgres -q -c "drop database if exists herald_bench with (force)" -c "create database herald_bench"
   rabbitmq-plugins enable rabbitmq_management rabbitmq_amqp1_0 > /dev/null
@@ -47,13 +44,10 @@ else
   suite_args+=(amqpHost=127.0.0.1 amqpPort=15673)
   mode="embedded: PostgreSQL 17 and Artemis $(ls ~/.m2/repository/org/apache/activemq/artemis-server 2>/dev/null | tail -1) in-process"
 fi
-env "${env_args[@]}" java $HERALD_JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar > target/bench-herald.log 2>&1 &
-herald=$!
-trap 'status=$?; kill $herald 2>/dev/null; wait $herald 2>/dev/null || true; rm -rf "$data"; exit $status' EXIT
-for _ in $(seq 1 90); do curl -fs "http://localhost:$port/q/health/ready" > /dev/null && break; sleep 1; done
-curl -fs "http://localhost:$port/q/health/ready" > /dev/null || { echo "Herald did not become ready; see target/bench-herald.log"; exit 1; }
+start_herald $port target/bench-herald.log "${env_args[@]}"
 sleep 5 # at rest
 table="$(mktemp)"
+cleanup_paths+=("$table")
 java -Xmx1g -cp "target/test-classes:$(cat target/bench-classpath.txt)" io.herald.bench.BenchmarkSuite \
   "${suite_args[@]}" "$phases" "pid=$herald" "out=$table"
 

@@ -60,6 +60,14 @@ public interface BrokerConfig {
         /** Port of the embedded broker's AMQP acceptor; not 5672, which a local RabbitMQ often holds. */
         @WithDefault("5673")
         int port();
+
+        /**
+         * Share of the JVM's maximum heap in which the embedded broker keeps queued messages; beyond it, it pages
+         * them to its data directory. It shares the heap with Herald, and Artemis wants a heap at least five times
+         * this size, so the default is a fifth (Artemis's own default, half, leaves Herald too little under a backlog).
+         */
+        @WithDefault("20")
+        int memoryPercent();
     }
 
     default boolean isEmbedded() {

@@ -1,5 +1,6 @@
 package io.herald.platform;
 
+import io.smallrye.common.annotation.NonBlocking;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -10,7 +11,8 @@ import jakarta.ws.rs.core.Response;
 
 /**
  * {@code POST /bench/noop}: reads the body and answers 202, on the same HTTP stack as ingest; what bench/run.sh
- * measures Herald's ingest against. Absent (404) unless HERALD_BENCH_ENDPOINTS is true.
+ * measures Herald's ingest against. On the event loop, where ingest answers too (a worker thread per request would
+ * measure Quarkus's worker pool, and grow it). Absent (404) unless HERALD_BENCH_ENDPOINTS is true.
  */
 @PermitAll
 @Path("/bench/noop")
@@ -22,6 +24,7 @@ public class NoopResource {
     }
 
     @POST
+    @NonBlocking
     @Consumes(MediaType.WILDCARD)
     @Produces(MediaType.APPLICATION_JSON)
     public Response noop(byte[] body) {

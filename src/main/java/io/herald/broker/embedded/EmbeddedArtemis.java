@@ -31,9 +31,14 @@ public final class EmbeddedArtemis {
         this.server = server;
     }
 
-    public static EmbeddedArtemis start(Path directory, String host, int port) {
+    /** @param memoryPercent share of the maximum heap for queued messages before the broker pages them to disk */
+    public static EmbeddedArtemis start(Path directory, String host, int port, int memoryPercent) {
+        if (memoryPercent < 1 || memoryPercent > 90) {
+            throw new StartupFailure("HERALD_BROKER_EMBEDDED_MEMORY_PERCENT must be between 1 and 90, not " + memoryPercent
+                    + ": it is the share of the heap in which the embedded broker keeps queued messages.");
+        }
         String acceptorUrl = "tcp://" + host + ":" + port + "?protocols=AMQP;useEpoll=true;amqpCredits=1000;amqpLowCredits=300";
-        EmbeddedActiveMQ starting = new EmbeddedActiveMQ().setConfiguration(configuration(directory, acceptorUrl));
+        EmbeddedActiveMQ starting = new EmbeddedActiveMQ().setConfiguration(configuration(directory, acceptorUrl, memoryPercent));
         try {
             starting.start();
         } catch (Exception e) {
@@ -53,6 +58,11 @@ public final class EmbeddedArtemis {
         return new EmbeddedArtemis(starting);
     }
 
+    /** Bytes of queued messages the broker keeps on the heap before it pages further ones to disk. */
+    public long memoryForQueuedMessages() {
+        return server.getActiveMQServer().getPagingManager().getMaxSize();
+    }
+
     public boolean isRunning() {
         return server.getActiveMQServer().isStarted();
     }
@@ -61,7 +71,7 @@ public final class EmbeddedArtemis {
         stopQuietly(server);
     }
 
-    private static Configuration configuration(Path directory, String acceptorUrl) {
+    private static Configuration configuration(Path directory, String acceptorUrl, int memoryPercent) {
         try {
             return new ConfigurationImpl()
                     .setName("herald-embedded")
@@ -74,6 +84,7 @@ public final class EmbeddedArtemis {
                     .setPagingDirectory(directory.resolve("paging").toString())
                     .setLargeMessagesDirectory(directory.resolve("large-messages").toString())
                     .setNodeManagerLockDirectory(directory.toString())
+                    .setGlobalMaxSizePercentOfJvmMaxMemory(memoryPercent)
                     .addAcceptorConfiguration(ACCEPTOR, acceptorUrl)
                     // Auto-created destinations must be ANYCAST queues: MULTICAST drops messages sent while no
                     // consumer is attached.

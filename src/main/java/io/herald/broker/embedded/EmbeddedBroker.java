@@ -42,7 +42,7 @@ public class EmbeddedBroker {
     public synchronized void start() {
         if (!isRunning()) {
             server = EmbeddedArtemis.start(DataDirectory.open(platform.dataDir()).part("artemis"), config.embedded().host(),
-                    config.embedded().port());
+                    config.embedded().port(), config.embedded().memoryPercent());
         }
     }
 
