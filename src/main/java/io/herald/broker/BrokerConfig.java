@@ -1,5 +1,6 @@
 package io.herald.broker;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -68,6 +69,14 @@ public interface BrokerConfig {
          */
         @WithDefault("20")
         int memoryPercent();
+
+        /**
+         * Bytes of one queue's messages the embedded broker keeps on the heap; beyond it, that queue's further messages
+         * are paged to disk. Without it, a queue nobody reads would fill the shared share above and push every queue,
+         * the busy ones too, into paging.
+         */
+        @WithDefault("8M")
+        MemorySize queueMemory();
     }
 
     default boolean isEmbedded() {

@@ -44,7 +44,7 @@ class DeliveryCrashIT {
         DataDirectory data = DataDirectory.open(temp.resolve("shared").toString());
         int brokerPort = freePort();
         try (EmbeddedDatabase database = EmbeddedDatabase.start(data); WebhookReceiver receiver = new WebhookReceiver()) {
-            EmbeddedArtemis broker = EmbeddedArtemis.start(data.part("artemis"), "127.0.0.1", brokerPort, 20);
+            EmbeddedArtemis broker = EmbeddedArtemis.start(data.part("artemis"), "127.0.0.1", brokerPort, 20, 8 * 1024 * 1024);
             Process first = null;
             Process second = null;
             try {

@@ -1,6 +1,5 @@
 package io.herald.platform;
 
-import io.herald.broker.embedded.EmbeddedArtemis;
 import io.herald.platform.embedded.DataDirectory;
 import io.herald.platform.embedded.StartupFailure;
 import org.junit.jupiter.api.Test;
@@ -38,29 +37,6 @@ class HeraldMainTest {
         assertTrue(failure.getMessage().startsWith("Data directory " + file + " is not usable"), failure.getMessage());
         assertTrue(failure.getMessage().contains("HERALD_DATA_DIR"), failure.getMessage());
         assertFalse(failure.getMessage().contains("\n"));
-    }
-
-    @Test
-    void embeddedBrokerKeepsTheConfiguredShareOfTheHeapForQueuedMessages(@TempDir Path temp) throws Exception {
-        int port;
-        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            port = free.getLocalPort();
-        }
-        EmbeddedArtemis broker = EmbeddedArtemis.start(temp, "127.0.0.1", port, 10);
-        try {
-            double tenthOfHeap = Runtime.getRuntime().maxMemory() / 10.0;
-            assertEquals(tenthOfHeap, broker.memoryForQueuedMessages(), tenthOfHeap / 1000, "a tenth of the heap, up to rounding");
-        } finally {
-            broker.stop();
-        }
-    }
-
-    @Test
-    void embeddedBrokerMemoryShareOutsideItsRangeIsRefused(@TempDir Path temp) {
-        StartupFailure failure = assertThrows(StartupFailure.class, () -> EmbeddedArtemis.start(temp, "127.0.0.1", 0, 95));
-        assertEquals("HERALD_BROKER_EMBEDDED_MEMORY_PERCENT must be between 1 and 90, not 95: it is the share of the heap "
-                + "in which the embedded broker keeps queued messages.", failure.getMessage());
-        assertFalse(Files.exists(temp.resolve("journal")), "nothing is started or written");
     }
 
     @Test

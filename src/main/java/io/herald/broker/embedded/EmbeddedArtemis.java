@@ -31,14 +31,21 @@ public final class EmbeddedArtemis {
         this.server = server;
     }
 
-    /** @param memoryPercent share of the maximum heap for queued messages before the broker pages them to disk */
-    public static EmbeddedArtemis start(Path directory, String host, int port, int memoryPercent) {
+    /**
+     * @param memoryPercent share of the maximum heap for queued messages before the broker pages them to disk
+     * @param queueMemory   bytes of one queue's messages kept on the heap before that queue pages
+     */
+    public static EmbeddedArtemis start(Path directory, String host, int port, int memoryPercent, long queueMemory) {
         if (memoryPercent < 1 || memoryPercent > 90) {
             throw new StartupFailure("HERALD_BROKER_EMBEDDED_MEMORY_PERCENT must be between 1 and 90, not " + memoryPercent
                     + ": it is the share of the heap in which the embedded broker keeps queued messages.");
         }
+        if (queueMemory < 64 * 1024) {
+            throw new StartupFailure("HERALD_BROKER_EMBEDDED_QUEUE_MEMORY must be at least 64K, not " + queueMemory
+                    + " bytes: it is how much of one queue's messages the embedded broker keeps on the heap.");
+        }
         String acceptorUrl = "tcp://" + host + ":" + port + "?protocols=AMQP;useEpoll=true;amqpCredits=1000;amqpLowCredits=300";
-        EmbeddedActiveMQ starting = new EmbeddedActiveMQ().setConfiguration(configuration(directory, acceptorUrl, memoryPercent));
+        EmbeddedActiveMQ starting = new EmbeddedActiveMQ().setConfiguration(configuration(directory, acceptorUrl, memoryPercent, queueMemory));
         try {
             starting.start();
         } catch (Exception e) {
@@ -63,6 +70,12 @@ public final class EmbeddedArtemis {
         return server.getActiveMQServer().getPagingManager().getMaxSize();
     }
 
+    /** Whether the address's further messages go to disk instead of the heap. */
+    public boolean isPaging(String address) throws Exception {
+        var store = server.getActiveMQServer().getPagingManager().getPageStore(SimpleString.of(address));
+        return store != null && store.isPaging();
+    }
+
     public boolean isRunning() {
         return server.getActiveMQServer().isStarted();
     }
@@ -71,7 +84,7 @@ public final class EmbeddedArtemis {
         stopQuietly(server);
     }
 
-    private static Configuration configuration(Path directory, String acceptorUrl, int memoryPercent) {
+    private static Configuration configuration(Path directory, String acceptorUrl, int memoryPercent, long queueMemory) {
         try {
             return new ConfigurationImpl()
                     .setName("herald-embedded")
@@ -87,8 +100,10 @@ public final class EmbeddedArtemis {
                     .setGlobalMaxSizePercentOfJvmMaxMemory(memoryPercent)
                     .addAcceptorConfiguration(ACCEPTOR, acceptorUrl)
                     // Auto-created destinations must be ANYCAST queues: MULTICAST drops messages sent while no
-                    // consumer is attached.
+                    // consumer is attached. Each address pages on its own once it holds queueMemory, so a backlog
+                    // never moves the other queues to disk (as reaching the global limit would).
                     .addAddressSetting("#", new AddressSettings()
+                            .setMaxSizeBytes(queueMemory)
                             .setDefaultAddressRoutingType(RoutingType.ANYCAST)
                             .setDefaultQueueRoutingType(RoutingType.ANYCAST)
                             .setDeadLetterAddress(SimpleString.of(FALLBACK_DEAD_LETTERS))

@@ -1,0 +1,83 @@
+package io.herald.broker.embedded;
+
+import io.herald.platform.embedded.StartupFailure;
+import jakarta.jms.Connection;
+import jakarta.jms.DeliveryMode;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import org.apache.qpid.jms.JmsConnectionFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** How much of the shared heap the embedded broker may fill with queued messages, and what happens beyond it. */
+class EmbeddedArtemisTest {
+    private static final long EIGHT_MIB = 8 * 1024 * 1024;
+
+    @Test
+    void keepsTheConfiguredShareOfTheHeapForQueuedMessages(@TempDir Path data) throws Exception {
+        EmbeddedArtemis broker = EmbeddedArtemis.start(data, "127.0.0.1", freePort(), 10, EIGHT_MIB);
+        try {
+            double tenthOfHeap = Runtime.getRuntime().maxMemory() / 10.0;
+            assertEquals(tenthOfHeap, broker.memoryForQueuedMessages(), tenthOfHeap / 1000, "a tenth of the heap, up to rounding");
+        } finally {
+            broker.stop();
+        }
+    }
+
+    @Test
+    void aQueueNobodyReadsPagesAloneAndTheOthersStayInMemory(@TempDir Path data) throws Exception {
+        int port = freePort();
+        EmbeddedArtemis broker = EmbeddedArtemis.start(data, "127.0.0.1", port, 10, 64 * 1024);
+        try {
+            try (Connection connection = new JmsConnectionFactory("amqp://127.0.0.1:" + port).createConnection()) {
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                MessageProducer idle = session.createProducer(session.createQueue("herald.sub.idle"));
+                MessageProducer busy = session.createProducer(session.createQueue("herald.sub.busy"));
+                idle.setDeliveryMode(DeliveryMode.PERSISTENT);
+                busy.setDeliveryMode(DeliveryMode.PERSISTENT);
+                String kilobyte = "x".repeat(1024);
+                for (int i = 0; i < 200; i++) { // 200 KiB: over its 64 KiB
+                    idle.send(session.createTextMessage(kilobyte));
+                }
+                for (int i = 0; i < 10; i++) { // 10 KiB: under it
+                    busy.send(session.createTextMessage(kilobyte));
+                }
+            }
+            assertTrue(broker.isPaging("herald.sub.idle"), "the queue over its limit pages");
+            assertFalse(broker.isPaging("herald.sub.busy"), "the queue under its limit keeps its messages in memory");
+        } finally {
+            broker.stop();
+        }
+    }
+
+    @Test
+    void memoryShareOutsideItsRangeIsRefused(@TempDir Path data) {
+        StartupFailure failure = assertThrows(StartupFailure.class, () -> EmbeddedArtemis.start(data, "127.0.0.1", 0, 95, EIGHT_MIB));
+        assertEquals("HERALD_BROKER_EMBEDDED_MEMORY_PERCENT must be between 1 and 90, not 95: it is the share of the heap "
+                + "in which the embedded broker keeps queued messages.", failure.getMessage());
+        assertFalse(Files.exists(data.resolve("journal")), "nothing is started or written");
+    }
+
+    @Test
+    void queueMemoryBelowItsFloorIsRefused(@TempDir Path data) {
+        StartupFailure failure = assertThrows(StartupFailure.class, () -> EmbeddedArtemis.start(data, "127.0.0.1", 0, 20, 1000));
+        assertEquals("HERALD_BROKER_EMBEDDED_QUEUE_MEMORY must be at least 64K, not 1000 bytes: it is how much of one "
+                + "queue's messages the embedded broker keeps on the heap.", failure.getMessage());
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return free.getLocalPort();
+        }
+    }
+}
