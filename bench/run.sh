@@ -9,8 +9,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The JVM settings Herald runs with (HERALD_JAVA_OPTS overrides): the heap, Netty's direct buffers, and at most two
 # glibc malloc arenas (by default glibc gives busy threads up to 8 per core, which the JVM's native memory tracking
-# does not even see). The process peaks near 590 MiB with these; -Xmx192m near 505-516 MiB, and adding
-# -XX:+UseSerialGC 502 MiB at the cost of stop-the-world pauses while the broker holds a backlog (bench/results/).
+# does not even see). The process peaks at 577-587 MiB with these; with -Xmx192m at 514 MiB, with -Xmx176m at 492 MiB
+# (bench/results/; each file names its settings).
 HERALD_JAVA_OPTS="${HERALD_JAVA_OPTS:--Xmx256m -XX:MaxDirectMemorySize=64m}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 external=false
@@ -52,7 +52,10 @@ java -Xmx1g -cp "target/test-classes:$(cat target/bench-classpath.txt)" io.heral
   "${suite_args[@]}" "$phases" "pid=$herald" "out=$table"
 
 mkdir -p bench/results
-result="bench/results/$(date -u +%Y-%m-%d)-$(git rev-parse --short HEAD)$($external && echo -external || true).md"
+base="bench/results/$(date -u +%Y-%m-%d)-$(git rev-parse --short HEAD)$($external && echo -external || true)"
+result="$base.md"
+n=2
+while [ -e "$result" ]; do result="$base-$n.md"; n=$((n + 1)); done # another run of the same commit, e.g. other settings
 {
   echo "# Benchmark $(date -u +%Y-%m-%dT%H:%MZ), commit $(git rev-parse --short HEAD)$(git diff --quiet || echo ' (with uncommitted changes)')"
   echo
