@@ -11,20 +11,26 @@ import java.util.regex.Pattern;
 
 /**
  * The benchmark's webhook receiver, on Vert.x so that it keeps up at thousands of requests a second: answers 204 at
- * once, counts, and records publish -> received latency from the {@code sentAt} (intended send time) in each body.
+ * once and counts. Of the events whose body carries the run named by {@link #measure} it also counts them apart and
+ * records publish -> received latency from their {@code sentAt} (intended send time), so deliveries of an earlier run
+ * that arrive late are not taken for this run's.
  */
 final class WebhookSink implements AutoCloseable {
     private static final Pattern SENT_AT = Pattern.compile("\"sentAt\":\\s*(\\d+)");
     private final HttpServer server;
     private final AtomicLong received = new AtomicLong();
-    private volatile Recorder latency = new Recorder(TimeUnit.SECONDS.toMillis(300), 3);
+    private final AtomicLong measured = new AtomicLong();
+    private final Recorder latency = new Recorder(TimeUnit.SECONDS.toMillis(300), 3);
+    private volatile String run = "";
 
     WebhookSink(Vertx vertx) throws Exception {
         server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
             long now = System.currentTimeMillis();
-            Matcher sentAt = SENT_AT.matcher(body.toString());
-            if (sentAt.find()) {
+            String text = body.toString();
+            Matcher sentAt = SENT_AT.matcher(text);
+            if (!run.isEmpty() && text.contains(run) && sentAt.find()) {
                 latency.recordValue(Math.min(TimeUnit.SECONDS.toMillis(300), Math.max(0, now - Long.parseLong(sentAt.group(1)))));
+                measured.incrementAndGet();
             }
             received.incrementAndGet();
             request.response().setStatusCode(204).end();
@@ -35,13 +41,25 @@ final class WebhookSink implements AutoCloseable {
         return "http://127.0.0.1:" + server.actualPort() + path;
     }
 
-    long received() {
-        return received.get();
+    /** From now on, counts and times only events whose body carries {@code runMarker} (a string no other run's has). */
+    void measure(String runMarker) {
+        run = runMarker;
+        measured.set(0);
+        latency.reset();
     }
 
-    /** The latencies recorded since the last call (milliseconds), and a fresh recording from now on. */
-    org.HdrHistogram.Histogram takeLatency() {
+    /** Latencies (milliseconds) of the measured run's events received so far. */
+    org.HdrHistogram.Histogram measuredLatency() {
         return latency.getIntervalHistogram();
+    }
+
+    /** Waits until {@code count} of the measured run's events have arrived, or the time is up; returns how many did. */
+    long awaitMeasured(long count, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (measured.get() < count && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        return measured.get();
     }
 
     /** Waits until {@code count} requests have arrived in all, or the time is up; returns how many did. */
