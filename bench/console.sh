@@ -12,7 +12,7 @@ command -v psql > /dev/null || { echo "bench/console.sh needs psql (Debian: post
 mvn -B -q -DskipTests package
 source bench/herald.sh
 port=18081
-HERALD_JAVA_OPTS="${HERALD_JAVA_OPTS:--Xmx512m}" start_herald $port target/bench-console-herald.log \
+start_herald $port target/bench-console-herald.log \
   HERALD_BROKER_EMBEDDED_PORT=15674 HERALD_ADMIN_PASSWORD=bench-admin-password
 jar="$(mktemp)"
 cleanup_paths+=("$jar")

@@ -11,7 +11,7 @@ backlog="${3:-20000}"
 mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 source bench/herald.sh
 port=18080
-HERALD_JAVA_OPTS="${HERALD_JAVA_OPTS:--Xmx512m}" start_herald $port target/bench-herald.log HERALD_BROKER_EMBEDDED_PORT=15673 \
+start_herald $port target/bench-herald.log HERALD_BROKER_EMBEDDED_PORT=15673 \
   HERALD_DELIVERY_ALLOWED_HOSTS=127.0.0.1
 java -cp "target/test-classes:$(cat target/bench-classpath.txt)" io.herald.delivery.DeliveryBenchmark \
   "http://localhost:$port" "$rate" "$seconds" "$backlog"

@@ -12,7 +12,7 @@ command -v wrk > /dev/null || { echo "bench/ingest.sh needs wrk: apt-get install
 mvn -B -q -DskipTests package
 source bench/herald.sh
 port=18080
-HERALD_JAVA_OPTS="${HERALD_JAVA_OPTS:--Xmx512m}" start_herald $port target/bench-herald.log HERALD_BROKER_EMBEDDED_PORT=15673
+start_herald $port target/bench-herald.log HERALD_BROKER_EMBEDDED_PORT=15673
 
 fixture() {  # a text block of OrderFixtures, on one line
   python3 -c 'import re,sys; src=open("src/test/java/io/herald/testing/OrderFixtures.java").read(); print(" ".join(re.search(sys.argv[1] + r" = \"\"\"(.*?)\"\"\";", src, re.S).group(1).split()))' "$1"

@@ -55,20 +55,20 @@ final class WebhookSink implements AutoCloseable {
 
     /** Waits until {@code count} of the measured run's events have arrived, or the time is up; returns how many did. */
     long awaitMeasured(long count, long timeoutMillis) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (measured.get() < count && System.currentTimeMillis() < deadline) {
-            Thread.sleep(20);
-        }
-        return measured.get();
+        return await(measured, count, timeoutMillis);
     }
 
     /** Waits until {@code count} requests have arrived in all, or the time is up; returns how many did. */
     long awaitReceived(long count, long timeoutMillis) throws InterruptedException {
+        return await(received, count, timeoutMillis);
+    }
+
+    private static long await(AtomicLong counter, long count, long timeoutMillis) throws InterruptedException {
         long deadline = System.currentTimeMillis() + timeoutMillis;
-        while (received.get() < count && System.currentTimeMillis() < deadline) {
+        while (counter.get() < count && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
-        return received.get();
+        return counter.get();
     }
 
     @Override
