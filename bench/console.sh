@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 events="${1:-1000000}"
 requests="${2:-30}"
 command -v psql > /dev/null || { echo "bench/console.sh needs psql (Debian: postgresql-client)"; exit 1; }
-mvn -B -q -DskipTests package
+mvn -B -q -DskipTests clean package
 source bench/herald.sh
 port=18081
 start_herald $port target/bench-console-herald.log \

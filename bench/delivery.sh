@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 rate="${1:-1000}"
 seconds="${2:-20}"
 backlog="${3:-20000}"
-mvn -B -q -DskipTests package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+mvn -B -q -DskipTests clean package dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 source bench/herald.sh
 port=18080
 start_herald $port target/bench-herald.log HERALD_BROKER_EMBEDDED_PORT=15673 \

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 seconds="${1:-20}"
 connections="${2:-64}"
 command -v wrk > /dev/null || { echo "bench/ingest.sh needs wrk: apt-get install -y wrk"; exit 1; }
-mvn -B -q -DskipTests package
+mvn -B -q -DskipTests clean package
 source bench/herald.sh
 port=18080
 start_herald $port target/bench-herald.log HERALD_BROKER_EMBEDDED_PORT=15673
