@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The JVM settings Herald runs with (HERALD_JAVA_OPTS overrides): the heap, Netty's direct buffers, and at most two
 # glibc malloc arenas (by default glibc gives busy threads up to 8 per core, which the JVM's native memory tracking
-# does not even see). The process peaks at 577-587 MiB with these; with -Xmx192m at 514 MiB, with -Xmx176m at 492 MiB
+# does not even see). The process peaks at 553-587 MiB with these; with -Xmx192m at 514 MiB, with -Xmx176m at 492 MiB
 # (bench/results/; each file names its settings).
 HERALD_JAVA_OPTS="${HERALD_JAVA_OPTS:--Xmx256m -XX:MaxDirectMemorySize=64m}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
