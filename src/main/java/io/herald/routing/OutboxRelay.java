@@ -2,6 +2,7 @@ package io.herald.routing;
 
 import io.agroal.api.AgroalDataSource;
 import io.herald.broker.BrokerClient;
+import io.herald.store.SqlArrays;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -27,26 +28,43 @@ import java.util.concurrent.TimeUnit;
  * at once, waits for the broker to settle each, and marks QUEUED exactly those it settled, in the same transaction.
  * A delivery whose send failed stays PENDING for the next round; if the instance dies mid-round the transaction rolls
  * back and another instance sends the delivery again (at least once: consumers deduplicate on the event id).
- * Deliveries of paused subscriptions wait in the outbox until they are resumed.
+ * Deliveries of paused subscriptions wait in the outbox until they are resumed; one whose subscription or event no
+ * longer exists is recorded DISCARDED rather than claimed again every round.
  */
 @Singleton
 public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    private static final String NOT_ACTIVE = "select id from subscriptions where state <> 'ACTIVE'";
+    /**
+     * Locks the oldest PENDING deliveries, except those of subscriptions not active, then reads their events. Only
+     * {@code deliveries_pending} gives this order, and the statement leaves the planner nothing else to start from:
+     * when it joined subscriptions inside the limit, stale statistics (a backlog the last ANALYZE had not seen) led
+     * PostgreSQL to read every pending delivery subscription by subscription and sort them all, each round (150 ms and
+     * a 12 MB sort on disk per round with 46,000 pending, against 4 ms in order). The batch size is written into the
+     * statement so that a cached plan knows it.
+     */
     private static final String CLAIM = """
-            select d.id as delivery_id, d.event_id, d.replay, s.queue_name, e.topic, e.ce_id, e.source, e.type, e.subject, e.time,
+            with claimed as (
+                select d.id, d.event_id, d.event_accepted_at, d.subscription_id, d.replay, d.created_at
+                from deliveries d
+                where d.state = 'PENDING' and d.subscription_id <> all(?::text[])
+                order by d.created_at
+                limit %d
+                for update skip locked)
+            select c.id as delivery_id, c.event_id, c.replay, s.queue_name, e.topic, e.ce_id, e.source, e.type, e.subject, e.time,
                    e.data_content_type, e.data, e.schema_version, e.extensions, e.accepted_at
-            from deliveries d
-            join subscriptions s on s.id = d.subscription_id and s.state = 'ACTIVE'
-            join events e on e.id = d.event_id and e.accepted_at = d.event_accepted_at
-            where d.state = 'PENDING'
-            order by d.created_at
-            limit ?
-            for update of d skip locked""";
+            from claimed c
+            left join subscriptions s on s.id = c.subscription_id
+            left join events e on e.id = c.event_id and e.accepted_at = c.event_accepted_at
+            order by c.created_at""";
     private static final String MARK_QUEUED = "update deliveries set state = 'QUEUED', queued_at = now() where id = any(?::text[])";
+    /** A delivery routed by a transaction that read its subscription just before the subscription was deleted. */
+    private static final String DISCARD_ORPHANS = "update deliveries set state = 'DISCARDED', finished_at = now() where id = any(?::text[])";
 
     private final AgroalDataSource dataSource;
     private final BrokerClient broker;
     private final RelayConfig config;
+    private final String claimSql;
     private final Semaphore wake = new Semaphore(0);
     private final Counter queued;
     private final List<Thread> threads = new ArrayList<>();
@@ -56,6 +74,7 @@ public class OutboxRelay {
         this.dataSource = dataSource;
         this.broker = broker;
         this.config = config;
+        this.claimSql = CLAIM.formatted(config.batchSize());
         this.queued = Counter.builder("herald.relay.deliveries.queued").description("Deliveries settled into their queue").register(metrics);
     }
 
@@ -112,20 +131,38 @@ public class OutboxRelay {
             connection.setAutoCommit(false);
             try {
                 List<String> ids = new ArrayList<>();
+                List<String> orphans = new ArrayList<>();
                 List<Future<Void>> sends = new ArrayList<>();
-                try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
-                    claim.setInt(1, config.batchSize());
+                List<String> notActive = new ArrayList<>();
+                try (PreparedStatement statement = connection.prepareStatement(NOT_ACTIVE); ResultSet rows = statement.executeQuery()) {
+                    while (rows.next()) {
+                        notActive.add(rows.getString(1));
+                    }
+                }
+                try (PreparedStatement claim = connection.prepareStatement(claimSql)) {
+                    SqlArrays.bindText(connection, claim, 1, notActive, id -> id);
                     try (ResultSet rows = claim.executeQuery()) {
                         while (rows.next()) {
+                            if (rows.getString("queue_name") == null || rows.getString("topic") == null) {
+                                orphans.add(rows.getString("delivery_id"));
+                                continue;
+                            }
                             ids.add(rows.getString("delivery_id"));
                             var message = CloudEventsAmqp.message(rows);
                             sends.add(broker.sender(rows.getString("queue_name")).compose(sender -> sender.send(message)));
                         }
                     }
                 }
+                if (!orphans.isEmpty()) {
+                    try (PreparedStatement discard = connection.prepareStatement(DISCARD_ORPHANS)) {
+                        SqlArrays.bindText(connection, discard, 1, orphans, id -> id);
+                        discard.executeUpdate();
+                    }
+                    LOG.infof("Discarded %d deliveries whose subscription or event no longer exists", orphans.size());
+                }
                 if (ids.isEmpty()) {
                     connection.commit();
-                    return 0;
+                    return orphans.size();
                 }
                 awaitSettled(sends);
                 List<String> settled = new ArrayList<>();
@@ -146,7 +183,7 @@ public class OutboxRelay {
                     Throwable cause = sends.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(null);
                     LOG.debugf("%d of %d deliveries not settled this round: %s", ids.size() - settled.size(), ids.size(), cause);
                 }
-                return ids.size();
+                return ids.size() + orphans.size();
             } catch (SQLException | RuntimeException | InterruptedException e) {
                 connection.rollback();
                 throw e;

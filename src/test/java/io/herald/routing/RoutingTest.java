@@ -18,6 +18,7 @@ import io.herald.testing.HeraldApi;
 import io.herald.testing.JmsQueueReader;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -48,6 +49,8 @@ class RoutingTest {
     URL base;
     @Inject
     BrokerConfig broker;
+    @Inject
+    AgroalDataSource dataSource;
 
     SubscriptionsApi subscriptions;
     EventsApi events;
@@ -136,6 +139,28 @@ class RoutingTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertEquals(DeliveryState.QUEUED, events.getEvent(id).getDeliveries().get(0).getState()));
         assertEquals(1, JmsQueueReader.read(broker, subscription.getQueue().getAddress(), 1, Duration.ofSeconds(10)).size());
+    }
+
+    @Test
+    void deliveryWhoseSubscriptionIsGoneIsDiscardedAndTheRelayGoesOn() throws Exception {
+        String topic = topic("orphaned");
+        SubscriptionOut gone = queueSubscription(topic, null);
+        subscriptions.updateSubscription(gone.getId(), new SubscriptionPatch().state(SubscriptionPatch.StateEnum.PAUSED));
+        String orphaned = publish(topic, "{\"n\": 1}", "t");
+        // As if an event had been routed by a transaction that read the subscription just before it was deleted.
+        try (var connection = dataSource.getConnection(); var delete = connection.prepareStatement("delete from subscriptions where id = ?")) {
+            delete.setString(1, gone.getId());
+            delete.executeUpdate();
+        }
+        String otherTopic = topic("alive");
+        SubscriptionOut alive = queueSubscription(otherTopic, null);
+        String delivered = publish(otherTopic, "{\"n\": 2}", "t");
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertEquals(DeliveryState.DISCARDED, events.getEvent(orphaned).getDeliveries().get(0).getState()));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertEquals(DeliveryState.QUEUED, events.getEvent(delivered).getDeliveries().get(0).getState()));
+        assertEquals(1, JmsQueueReader.read(broker, alive.getQueue().getAddress(), 1, Duration.ofSeconds(10)).size());
     }
 
     @Test
