@@ -220,7 +220,7 @@ public final class BenchmarkSuite {
                 }
                 expected += 50L * 200;
                 sink.awaitReceived(expected, 120_000);
-                jitShare = (compilerSeconds(pid) - before) / ((System.nanoTime() - roundStart) / 1e9);
+                jitShare = compilerShareSince(before, roundStart);
                 log(String.format(Locale.ROOT, "fan-out warm-up: JIT compilers used %.0f %% of a core over the last round", jitShare * 100));
             }
             int events = 1000; // 50,000 deliveries: long enough (10 s or more here) for a steady rate
@@ -231,7 +231,7 @@ public final class BenchmarkSuite {
             }
             long got = sink.awaitReceived(expected + 50L * events, 300_000) - expected;
             double seconds = (System.nanoTime() - started) / 1e9;
-            double jitDuring = (compilerSeconds(pid) - compilerBefore) / seconds;
+            double jitDuring = compilerShareSince(compilerBefore, started);
             fanOut = String.format(Locale.ROOT, "%,.0f deliveries/s (%,d of %,d in %.1f s; JIT %.0f %% of a core meanwhile)",
                     got / seconds, got, 50L * events, seconds, jitDuring * 100);
         }
@@ -516,13 +516,18 @@ public final class BenchmarkSuite {
                 double before = compilerSeconds(pid);
                 long roundStart = System.nanoTime();
                 load.run("/api/v1/topics/" + topic + "/events", authed, t -> eventBody, 500, Duration.ofSeconds(10), 202);
-                share = (compilerSeconds(pid) - before) / ((System.nanoTime() - roundStart) / 1e9);
+                share = compilerShareSince(before, roundStart);
                 log(String.format(Locale.ROOT, "warm-up: JIT compilers used %.0f %% of a core over the last round", share * 100));
             }
             api("DELETE", "/api/v1/subscriptions/" + subscription + "?force=true", null);
             return String.format(Locale.ROOT, "%.0f s (%.0f s of JIT compilation in it; last 10 s: %.0f %% of a core)",
                     (System.nanoTime() - started) / 1e9, compilerSeconds(pid) - compiledAtStart, share * 100);
         }
+    }
+
+    /** The share of a core Herald's JIT compilers used since {@code compilerSecondsBefore}, read at {@code startNanos}. */
+    private double compilerShareSince(double compilerSecondsBefore, long startNanos) {
+        return (compilerSeconds(pid) - compilerSecondsBefore) / ((System.nanoTime() - startNanos) / 1e9);
     }
 
     /** CPU seconds of the JVM's JIT compiler threads ("C1/C2 CompilerThre" in /proc). */

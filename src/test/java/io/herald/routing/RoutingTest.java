@@ -74,6 +74,10 @@ class RoutingTest {
                 .filter(filter == null ? null : JSON.readValue(filter, Map.class)));
     }
 
+    private void setState(SubscriptionOut subscription, SubscriptionPatch.StateEnum state) throws ApiException {
+        subscriptions.updateSubscription(subscription.getId(), new SubscriptionPatch().state(state));
+    }
+
     private String publish(String topic, String body, String type) {
         return given().contentType("application/json").header("Herald-Event-Type", type).body(body)
                 .post("/api/v1/topics/" + topic + "/events").then().statusCode(202).extract().path("id");
@@ -130,12 +134,12 @@ class RoutingTest {
     void pausedSubscriptionKeepsItsDeliveriesUntilResumed() throws Exception {
         String topic = topic("invoice.paid");
         SubscriptionOut subscription = queueSubscription(topic, null);
-        subscriptions.updateSubscription(subscription.getId(), new SubscriptionPatch().state(SubscriptionPatch.StateEnum.PAUSED));
+        setState(subscription, SubscriptionPatch.StateEnum.PAUSED);
         String id = publish(topic, "{\"n\": 1}", "t");
         Thread.sleep(1500); // several relay rounds
         assertEquals(DeliveryState.PENDING, events.getEvent(id).getDeliveries().get(0).getState());
 
-        subscriptions.updateSubscription(subscription.getId(), new SubscriptionPatch().state(SubscriptionPatch.StateEnum.ACTIVE));
+        setState(subscription, SubscriptionPatch.StateEnum.ACTIVE);
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertEquals(DeliveryState.QUEUED, events.getEvent(id).getDeliveries().get(0).getState()));
         assertEquals(1, JmsQueueReader.read(broker, subscription.getQueue().getAddress(), 1, Duration.ofSeconds(10)).size());
@@ -145,7 +149,7 @@ class RoutingTest {
     void deliveryWhoseSubscriptionIsGoneIsDiscardedAndTheRelayGoesOn() throws Exception {
         String topic = topic("orphaned");
         SubscriptionOut gone = queueSubscription(topic, null);
-        subscriptions.updateSubscription(gone.getId(), new SubscriptionPatch().state(SubscriptionPatch.StateEnum.PAUSED));
+        setState(gone, SubscriptionPatch.StateEnum.PAUSED);
         String orphaned = publish(topic, "{\"n\": 1}", "t");
         // As if an event had been routed by a transaction that read the subscription just before it was deleted.
         try (var connection = dataSource.getConnection(); var delete = connection.prepareStatement("delete from subscriptions where id = ?")) {
