@@ -14,6 +14,7 @@ import io.herald.platform.problem.Violations;
 import io.herald.routing.EventFilter;
 import io.herald.routing.OutboxRelay;
 import io.herald.routing.Subscription;
+import io.herald.routing.Subscriptions;
 import io.herald.routing.TopicPattern;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
@@ -51,9 +52,12 @@ public class DeliveryService {
     private final Dispatcher dispatcher;
     private final OutboxRelay relay;
     private final ObjectMapper json;
+    private final Subscriptions subscriptions;
 
-    DeliveryService(AgroalDataSource dataSource, DeliveryLedger ledger, Dispatcher dispatcher, OutboxRelay relay, ObjectMapper json) {
+    DeliveryService(AgroalDataSource dataSource, DeliveryLedger ledger, Dispatcher dispatcher, OutboxRelay relay, ObjectMapper json,
+            Subscriptions subscriptions) {
         this.dataSource = dataSource;
+        this.subscriptions = subscriptions;
         this.ledger = ledger;
         this.dispatcher = dispatcher;
         this.relay = relay;
@@ -331,14 +335,15 @@ public class DeliveryService {
             subscription.webhookPreviousSecretExpires = until;
             subscription.webhookSecret = io.herald.routing.SubscriptionSecrets.newSecret();
             subscription.updatedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+            subscriptions.updateSecrets(subscription);
             return new SecretOut(subscription.webhookSecret, until);
         });
     }
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private static Subscription requireSubscription(String id) {
-        Subscription subscription = id == null ? null : Subscription.findById(id);
+    private Subscription requireSubscription(String id) {
+        Subscription subscription = subscriptions.find(id);
         if (subscription == null) {
             throw ApiProblem.notFound("Subscription", id);
         }

@@ -10,7 +10,6 @@ import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.Violations;
 import io.herald.routing.TopicPattern;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.nio.charset.StandardCharsets;
@@ -40,10 +39,12 @@ public class ApiKeyService {
     private final Map<String, Long> lastUseWritten = new ConcurrentHashMap<>();
 
     private final RevocationListener cache;
+    private final ApiKeys keys;
 
-    ApiKeyService(AgroalDataSource dataSource, RevocationListener cache) {
+    ApiKeyService(AgroalDataSource dataSource, RevocationListener cache, ApiKeys keys) {
         this.dataSource = dataSource;
         this.cache = cache;
+        this.keys = keys;
     }
 
     static final Pattern FORMAT = Pattern.compile("hk_([a-z0-9]{8})_([A-Za-z0-9]{24,64})");
@@ -95,12 +96,12 @@ public class ApiKeyService {
                     + "digits>, e.g. as POST /api/v1/api-keys makes them");
         }
         boolean usable = QuarkusTransaction.requiringNew().call(() -> {
-            ApiKey existing = ApiKey.find("lookupId", lookup(key)).firstResult();
+            ApiKey existing = keys.findByLookup(lookup(key));
             if (existing != null && existing.keyHash.equals(Hashing.sha256Hex(key)) && existing.revokedAt == null) {
                 return true;
             }
             if (existing != null) {
-                existing.delete(); // another key under the same prefix, or this one revoked: the configuration wins
+                keys.delete(existing.id); // another key under the same prefix, or this one revoked: the configuration wins
             }
             return false;
         });
@@ -121,13 +122,13 @@ public class ApiKeyService {
             row.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
             row.createdBy = createdBy;
             row.expiresAt = expiresAt;
-            row.persist();
+            keys.insert(row);
             return row;
         });
     }
 
     public ApiKeyList list() {
-        List<ApiKey> rows = QuarkusTransaction.requiringNew().call(() -> ApiKey.listAll(Sort.by("createdAt").descending()));
+        List<ApiKey> rows = keys.all();
         return new ApiKeyList(rows.stream().map(row -> out(row, null)).toList());
     }
 
@@ -138,15 +139,12 @@ public class ApiKeyService {
     /** Revokes a key: it fails from its next use on. Revoking twice is harmless. */
     public ApiKeyOut revoke(String id) {
         return QuarkusTransaction.requiringNew().call(() -> {
-            ApiKey row = id == null ? null : ApiKey.findById(id);
+            ApiKey row = keys.find(id);
             if (row == null) {
                 throw ApiProblem.notFound("API key", id);
             }
             if (row.revokedAt == null) {
-                row.revokedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-                // Delivered to every instance's listener when this transaction commits.
-                ApiKey.getEntityManager().createNativeQuery("select pg_notify('" + RevocationListener.CHANNEL + "', :id)")
-                        .setParameter("id", row.id).getSingleResult();
+                keys.revoke(row, Instant.now().truncatedTo(ChronoUnit.MICROS));
             }
             cache.forget(row.id);
             return out(row, null);
@@ -244,8 +242,8 @@ public class ApiKeyService {
         }
     }
 
-    private static ApiKey find(String id) {
-        ApiKey row = id == null ? null : QuarkusTransaction.requiringNew().call(() -> ApiKey.findById(id));
+    private ApiKey find(String id) {
+        ApiKey row = keys.find(id);
         if (row == null) {
             throw ApiProblem.notFound("API key", id);
         }

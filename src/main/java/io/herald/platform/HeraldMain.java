@@ -14,7 +14,7 @@ import java.net.ServerSocket;
 
 /**
  * Starts Herald. With no database configured ({@code HERALD_DB_URL}) it first starts the embedded PostgreSQL, because
- * Flyway and Hibernate need a database while Quarkus starts. The embedded broker is started inside the application
+ * Flyway needs a database while Quarkus starts. The embedded broker is started inside the application
  * ({@link io.herald.broker.embedded.EmbeddedBroker}). Problems an operator can fix are reported as one line.
  */
 @QuarkusMain

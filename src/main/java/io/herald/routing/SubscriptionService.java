@@ -21,7 +21,6 @@ import io.herald.routing.SubscriptionDtos.SubscriptionPatch;
 import io.herald.routing.SubscriptionDtos.WebhookIn;
 import io.herald.routing.SubscriptionDtos.WebhookOut;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.panache.common.Sort;
 import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -61,11 +60,13 @@ public class SubscriptionService {
     private final ObjectMapper json;
     private final BrokerClient broker;
     private final SsrfGuard ssrf;
+    private final Subscriptions subscriptions;
 
-    SubscriptionService(ObjectMapper json, BrokerClient broker, SsrfGuard ssrf) {
+    SubscriptionService(ObjectMapper json, BrokerClient broker, SsrfGuard ssrf, Subscriptions subscriptions) {
         this.json = json;
         this.broker = broker;
         this.ssrf = ssrf;
+        this.subscriptions = subscriptions;
     }
 
     public SubscriptionOut create(SubscriptionIn in) {
@@ -113,15 +114,13 @@ public class SubscriptionService {
         subscription.updatedAt = subscription.createdAt;
         // The queue exists before the subscription does: no event is routed to a queue that is not there.
         await(broker.declare(subscription.queueName), "declare the subscription's queue");
-        QuarkusTransaction.requiringNew().run(subscription::persist);
+        subscriptions.insert(subscription);
         return out(subscription, true);
     }
 
     public SubscriptionPage list(String after, String limit) {
         int size = Paging.limit(limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-        List<Subscription> found = after == null || after.isEmpty()
-                ? Subscription.<Subscription>findAll(Sort.by("id")).page(0, size + 1).list()
-                : Subscription.<Subscription>find("id > ?1", Sort.by("id"), after).page(0, size + 1).list();
+        List<Subscription> found = subscriptions.page(after == null || after.isEmpty() ? null : after, size + 1);
         boolean more = found.size() > size;
         List<SubscriptionOut> items = found.stream().limit(size).map(s -> out(s, false)).toList();
         return new SubscriptionPage(items, more ? items.get(items.size() - 1).id() : null);
@@ -163,8 +162,9 @@ public class SubscriptionService {
             if (patch.name() != null) {
                 subscription.name = blankToNull(patch.name());
             }
+            boolean resetHealth = state == Subscription.State.ACTIVE;
             if (state != null) {
-                if (state == Subscription.State.ACTIVE) {
+                if (resetHealth) {
                     // Re-enabling is explicit, and starts the endpoint's health count afresh.
                     subscription.consecutiveFailures = 0;
                     subscription.failingSince = null;
@@ -191,7 +191,7 @@ public class SubscriptionService {
                 applyLimits(subscription, patch.webhook());
             }
             subscription.updatedAt = now();
-            subscription.flush();
+            subscriptions.update(subscription, resetHealth);
             return out(subscription, false);
         });
     }
@@ -202,24 +202,21 @@ public class SubscriptionService {
      */
     public void delete(String id, boolean force) {
         Subscription subscription = find(id);
-        long pending = Delivery.pendingCount(id);
+        long pending = subscriptions.pendingDeliveries(id);
         long queued = await(broker.messageCount(subscription.queueName), "count the messages in the subscription's queue");
         if (!force && (pending > 0 || queued > 0)) {
             throw new ApiProblem(ProblemType.CONFLICT, "Subscription '" + id + "' still has " + queued
                     + " message(s) in its queue and " + pending + " waiting to be queued; delete it when they are drained, "
                     + "or pass force=true to discard them");
         }
-        QuarkusTransaction.requiringNew().run(() -> {
-            Delivery.discardPending(id);
-            Subscription.deleteById(id);
-        });
+        QuarkusTransaction.requiringNew().run(() -> subscriptions.delete(id));
         await(broker.delete(subscription.queueName), "delete the subscription's queue");
     }
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private static Subscription find(String id) {
-        Subscription subscription = id == null ? null : Subscription.findById(id);
+    private Subscription find(String id) {
+        Subscription subscription = subscriptions.find(id);
         if (subscription == null) {
             throw ApiProblem.notFound("Subscription", id);
         }

@@ -17,9 +17,8 @@ import io.herald.schema.compatibility.CompatibilityReport;
 import io.herald.schema.compatibility.JsonSchemaChecker;
 import io.herald.topic.CompatibilityMode;
 import io.herald.topic.Topic;
-import io.quarkus.panache.common.Sort;
+import io.herald.topic.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.LockModeType;
 import jakarta.transaction.Transactional;
 
 import java.time.Instant;
@@ -39,15 +38,19 @@ public class SchemaService {
 
     private final SchemaDocuments documents;
     private final SchemaConfig config;
+    private final SchemaVersions versions;
+    private final Topics topics;
     private final CompatibilityPolicy policy = new CompatibilityPolicy(new JsonSchemaChecker());
     /** Versions never change once written, except for soft deletion (which an entry's TTL picks up). */
     private final Cache<VersionKey, CompiledVersion> compiled;
     /** Latest active version per topic; empty when the topic has no schema. */
     private final Cache<String, Optional<Integer>> latest;
 
-    SchemaService(SchemaDocuments documents, SchemaConfig config) {
+    SchemaService(SchemaDocuments documents, SchemaConfig config, SchemaVersions versions, Topics topics) {
         this.documents = documents;
         this.config = config;
+        this.versions = versions;
+        this.topics = topics;
         this.compiled = Caffeine.newBuilder().maximumSize(config.compiledCacheSize())
                 .expireAfterWrite(config.latestVersionCacheTtl().multipliedBy(12)).build();
         this.latest = Caffeine.newBuilder().maximumSize(config.compiledCacheSize())
@@ -61,12 +64,12 @@ public class SchemaService {
     @Transactional
     public Registration register(String topicName, SchemaIn in) {
         // Lock the topic: registrations on one topic are serialized, so version numbers and checks cannot race.
-        Topic topic = Topic.findById(topicName, LockModeType.PESSIMISTIC_WRITE);
+        Topic topic = topics.findForUpdate(topicName);
         if (topic == null) {
             throw ApiProblem.notFound("Topic", topicName);
         }
         Candidate candidate = candidate(in);
-        List<SchemaVersion> active = activeVersions(topicName);
+        List<SchemaVersion> active = versions.active(topicName);
         for (SchemaVersion existing : active) {
             if (existing.fingerprint.equals(candidate.fingerprint)) {
                 return new Registration(out(existing), false);
@@ -76,16 +79,14 @@ public class SchemaService {
         if (!report.compatible()) {
             throw incompatible(topicName, report);
         }
-        Integer highest = SchemaVersion.find("select max(s.version) from SchemaVersion s where s.topic = ?1", topicName)
-                .project(Integer.class).firstResult();
         SchemaVersion version = new SchemaVersion();
         version.topic = topicName;
-        version.version = highest == null ? 1 : highest + 1;
+        version.version = versions.highest(topicName) + 1;
         version.dialect = candidate.dialect;
         version.schemaText = candidate.canonical;
         version.fingerprint = candidate.fingerprint;
         version.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        version.persist();
+        versions.insert(version);
         latest.invalidate(topicName);
         return new Registration(out(version), true);
     }
@@ -94,19 +95,16 @@ public class SchemaService {
     public CompatibilityReport checkCompatibility(String topicName, SchemaIn in) {
         Topic topic = requireTopic(topicName);
         Candidate candidate = candidate(in);
-        return evaluate(topic.compatibility, candidate.schema, activeVersions(topicName));
+        return evaluate(topic.compatibility, candidate.schema, versions.active(topicName));
     }
 
     public SchemaVersionPage list(String topicName, String after, String limit, boolean includeDeleted) {
         requireTopic(topicName);
         int size = Paging.limit(limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
         int from = after == null || after.isEmpty() ? 0 : parseVersion(after, "/after");
-        List<SchemaVersion> versions = SchemaVersion.<SchemaVersion>find(
-                        "topic = ?1 and version > ?2" + (includeDeleted ? "" : " and deletedAt is null"), Sort.by("version"),
-                        topicName, from)
-                .page(0, size + 1).list();
-        boolean more = versions.size() > size;
-        List<SchemaVersionOut> items = versions.stream().limit(size).map(this::out).toList();
+        List<SchemaVersion> found = versions.page(topicName, from, includeDeleted, size + 1);
+        boolean more = found.size() > size;
+        List<SchemaVersionOut> items = found.stream().limit(size).map(this::out).toList();
         return new SchemaVersionPage(items, more ? items.get(items.size() - 1).version() : null);
     }
 
@@ -132,7 +130,7 @@ public class SchemaService {
         if (found == null || found.isDeleted()) {
             throw new ApiProblem(ProblemType.NOT_FOUND, "Topic '" + topicName + "' has no schema version " + version);
         }
-        found.deletedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        versions.markDeleted(found, Instant.now().truncatedTo(ChronoUnit.MICROS));
         latest.invalidate(topicName);
         compiled.invalidate(new VersionKey(topicName, found.version));
     }
@@ -226,13 +224,8 @@ public class SchemaService {
                 + report.checkedAgainst() + "): " + errors.size() + " incompatibilit" + (errors.size() == 1 ? "y" : "ies"), errors);
     }
 
-    private static List<SchemaVersion> activeVersions(String topicName) {
-        return SchemaVersion.list("topic = ?1 and deletedAt is null", Sort.by("version"), topicName);
-    }
-
-    private static Optional<SchemaVersion> latestVersion(String topicName) {
-        return SchemaVersion.<SchemaVersion>find("topic = ?1 and deletedAt is null", Sort.descending("version"), topicName)
-                .firstResultOptional();
+    private Optional<SchemaVersion> latestVersion(String topicName) {
+        return Optional.ofNullable(versions.latestActive(topicName));
     }
 
     private Optional<Integer> loadLatestNumber(String topicName) {
@@ -247,12 +240,12 @@ public class SchemaService {
         return new CompiledVersion(documents.compile(version.dialect, documents.parse(version.schemaText)), version.isDeleted());
     }
 
-    private static SchemaVersion find(String topicName, int version) {
-        return SchemaVersion.<SchemaVersion>find("topic = ?1 and version = ?2", topicName, version).firstResult();
+    private SchemaVersion find(String topicName, int version) {
+        return versions.find(topicName, version);
     }
 
-    private static Topic requireTopic(String topicName) {
-        Topic topic = Topic.findById(topicName);
+    private Topic requireTopic(String topicName) {
+        Topic topic = topics.find(topicName);
         if (topic == null) {
             throw ApiProblem.notFound("Topic", topicName);
         }

@@ -1,13 +1,12 @@
 package io.herald.topic;
 
+import io.herald.platform.Database;
 import io.herald.platform.Paging;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.FieldError;
 import io.herald.platform.problem.ProblemType;
 import io.herald.platform.problem.Violations;
-import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
 
 import java.time.Duration;
@@ -22,9 +21,11 @@ public class TopicService {
     static final int MAX_PAGE_SIZE = 200;
 
     private final TopicConfig config;
+    private final Topics topics;
 
-    TopicService(TopicConfig config) {
+    TopicService(TopicConfig config, Topics topics) {
         this.config = config;
+        this.topics = topics;
     }
 
     @Transactional
@@ -40,7 +41,7 @@ public class TopicService {
                 : TopicRules.parseRetention(in.retention(), violations).orElse(null);
         violations.throwIfAny();
 
-        if (Topic.findById(in.name()) != null) {
+        if (topics.exists(in.name())) {
             throw alreadyExists(in.name());
         }
         Instant now = now();
@@ -53,10 +54,10 @@ public class TopicService {
         topic.createdAt = now;
         topic.updatedAt = now;
         try {
-            topic.persistAndFlush();
-        } catch (PersistenceException e) {
+            topics.insert(topic);
+        } catch (Database.DatabaseFailure e) {
             // Another request created the same name between our check and our insert.
-            if (isUniqueViolation(e)) {
+            if (Database.isUniqueViolation(e)) {
                 throw alreadyExists(in.name());
             }
             throw e;
@@ -66,11 +67,9 @@ public class TopicService {
 
     public TopicPage list(String after, String limit) {
         int size = Paging.limit(limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
-        List<Topic> topics = after == null || after.isEmpty()
-                ? Topic.<Topic>findAll(Sort.by("name")).page(0, size + 1).list()
-                : Topic.<Topic>find("name > ?1", Sort.by("name"), after).page(0, size + 1).list();
-        boolean more = topics.size() > size;
-        List<TopicOut> items = topics.stream().limit(size).map(TopicOut::of).toList();
+        List<Topic> found = topics.page(after == null || after.isEmpty() ? null : after, size + 1);
+        boolean more = found.size() > size;
+        List<TopicOut> items = found.stream().limit(size).map(TopicOut::of).toList();
         return new TopicPage(items, more ? items.get(items.size() - 1).name() : null);
     }
 
@@ -79,7 +78,7 @@ public class TopicService {
     }
 
     public boolean exists(String name) {
-        return Topic.count("name", name) > 0;
+        return topics.exists(name);
     }
 
     @Transactional
@@ -108,17 +107,17 @@ public class TopicService {
             topic.compatibility = patch.compatibility();
         }
         topic.updatedAt = now();
-        topic.flush();
+        topics.update(topic);
         return TopicOut.of(topic);
     }
 
     @Transactional
     public void delete(String name) {
-        find(name).delete();
+        topics.delete(find(name).name);
     }
 
-    private static Topic find(String name) {
-        Topic topic = name == null ? null : Topic.findById(name);
+    private Topic find(String name) {
+        Topic topic = topics.find(name);
         if (topic == null) {
             throw ApiProblem.notFound("Topic", name);
         }
@@ -128,15 +127,6 @@ public class TopicService {
 
     private static ApiProblem alreadyExists(String name) {
         return new ApiProblem(ProblemType.ALREADY_EXISTS, "Topic '" + name + "' already exists");
-    }
-
-    private static boolean isUniqueViolation(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof java.sql.SQLException sql && "23505".equals(sql.getSQLState())) {
-                return true;
-            }
-        }
-        return false;
     }
 
     /** PostgreSQL keeps microseconds; truncating here makes what we return equal what a later read returns. */

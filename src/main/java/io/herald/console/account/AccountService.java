@@ -22,8 +22,14 @@ public class AccountService {
     public record AccountOut(String username, String role, Instant createdAt) {
     }
 
+    private final ConsoleAccounts accounts;
+
+    AccountService(ConsoleAccounts accounts) {
+        this.accounts = accounts;
+    }
+
     public List<AccountOut> list() {
-        return ConsoleAccount.<ConsoleAccount>listAll(io.quarkus.panache.common.Sort.by("username")).stream()
+        return accounts.all().stream()
                 .map(a -> new AccountOut(a.username, a.role, a.createdAt)).toList();
     }
 
@@ -32,7 +38,7 @@ public class AccountService {
         List<FieldError> errors = new ArrayList<>();
         if (username == null || !USERNAME.matcher(username).matches()) {
             errors.add(new FieldError("/username", "use 2 to 64 lower-case letters, digits, '.', '_' or '-'"));
-        } else if (ConsoleAccount.findById(username) != null) {
+        } else if (accounts.find(username) != null) {
             throw new ApiProblem(io.herald.platform.problem.ProblemType.ALREADY_EXISTS, "Account '" + username + "' already exists");
         }
         checkPassword(password, errors);
@@ -45,44 +51,45 @@ public class AccountService {
         account.passwordHash = BcryptUtil.bcryptHash(password);
         account.role = parsed.id();
         account.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-        account.persist();
+        accounts.insert(account);
         return new AccountOut(account.username, account.role, account.createdAt);
     }
 
     /** Deletes an account; the last admin cannot be deleted, or nobody could manage accounts again. */
     @Transactional
     public void delete(String username) {
-        ConsoleAccount account = ConsoleAccount.findById(username);
+        ConsoleAccount account = accounts.find(username);
         if (account == null) {
             throw ApiProblem.notFound("Account", username);
         }
-        if (Role.ADMIN_NAME.equals(account.role) && ConsoleAccount.count("role", Role.ADMIN_NAME) <= 1) {
+        if (Role.ADMIN_NAME.equals(account.role) && accounts.countWithRole(Role.ADMIN_NAME) <= 1) {
             throw new ApiProblem(io.herald.platform.problem.ProblemType.CONFLICT, "The last admin account cannot be deleted");
         }
-        account.delete();
+        accounts.delete(account.username);
     }
 
     /** Creates the admin account, or resets its password when the configured one no longer matches. */
     @Transactional
     public boolean ensureAdmin(String username, String password) {
-        ConsoleAccount account = ConsoleAccount.findById(username);
+        ConsoleAccount account = accounts.find(username);
         if (account == null) {
             account = new ConsoleAccount();
             account.username = username;
             account.role = Role.ADMIN_NAME;
             account.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
             account.passwordHash = BcryptUtil.bcryptHash(password);
-            account.persist();
+            accounts.insert(account);
             return true;
         }
         if (!BcryptUtil.matches(password, account.passwordHash)) {
             account.passwordHash = BcryptUtil.bcryptHash(password);
+            accounts.updatePassword(account);
         }
         return false;
     }
 
     public boolean anyAdmin() {
-        return ConsoleAccount.count("role", Role.ADMIN_NAME) > 0;
+        return accounts.countWithRole(Role.ADMIN_NAME) > 0;
     }
 
     private static void checkPassword(String password, List<FieldError> errors) {

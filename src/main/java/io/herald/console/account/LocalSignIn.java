@@ -34,6 +34,11 @@ public class LocalSignIn implements IdentityProvider<UsernamePasswordAuthenticat
     private static final String DUMMY_HASH = BcryptUtil.bcryptHash("herald-no-such-user");
 
     private final Cache<String, AtomicInteger> failures = Caffeine.newBuilder().expireAfterWrite(LOCKOUT).maximumSize(100_000).build();
+    private final ConsoleAccounts accounts;
+
+    LocalSignIn(ConsoleAccounts accounts) {
+        this.accounts = accounts;
+    }
 
     @Override
     public Class<UsernamePasswordAuthenticationRequest> getRequestType() {
@@ -52,7 +57,7 @@ public class LocalSignIn implements IdentityProvider<UsernamePasswordAuthenticat
         if (failed != null && failed.get() >= MAX_FAILURES) {
             throw new AuthenticationFailedException("too many failed sign-ins");
         }
-        ConsoleAccount account = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> ConsoleAccount.findById(username));
+        ConsoleAccount account = accounts.find(username);
         String password = new String(request.getPassword().getPassword());
         boolean matches = BcryptUtil.matches(password, account == null ? DUMMY_HASH : account.passwordHash);
         if (account == null || !matches) {
@@ -77,6 +82,12 @@ public class LocalSignIn implements IdentityProvider<UsernamePasswordAuthenticat
      */
     @ApplicationScoped
     public static class Session implements IdentityProvider<TrustedAuthenticationRequest> {
+        private final ConsoleAccounts accounts;
+
+        Session(ConsoleAccounts accounts) {
+            this.accounts = accounts;
+        }
+
         @Override
         public Class<TrustedAuthenticationRequest> getRequestType() {
             return TrustedAuthenticationRequest.class;
@@ -85,8 +96,7 @@ public class LocalSignIn implements IdentityProvider<UsernamePasswordAuthenticat
         @Override
         public Uni<SecurityIdentity> authenticate(TrustedAuthenticationRequest request, AuthenticationRequestContext context) {
             return context.runBlocking(() -> {
-                ConsoleAccount account = io.quarkus.narayana.jta.QuarkusTransaction.requiringNew()
-                        .call(() -> ConsoleAccount.findById(request.getPrincipal()));
+                ConsoleAccount account = accounts.find(request.getPrincipal());
                 if (account == null) {
                     throw new AuthenticationFailedException("the account no longer exists");
                 }

@@ -12,10 +12,9 @@ import io.herald.platform.problem.Violations;
 import io.herald.schema.SchemaCheck;
 import io.herald.schema.SchemaService;
 import io.herald.store.NewEvent;
-import io.herald.topic.Topic;
+import io.herald.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
-import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
@@ -49,9 +48,13 @@ public class SourceService {
     private final SchemaService schemas;
     private final GroupCommitter committer;
     private final MeterRegistry metrics;
+    private final Sources sources;
+    private final Topics topics;
 
-    SourceService(ObjectMapper json, SchemaService schemas, GroupCommitter committer, MeterRegistry metrics) {
+    SourceService(ObjectMapper json, SchemaService schemas, GroupCommitter committer, MeterRegistry metrics, Sources sources, Topics topics) {
         this.json = json;
+        this.sources = sources;
+        this.topics = topics;
         this.schemas = schemas;
         this.committer = committer;
         this.metrics = metrics;
@@ -134,7 +137,7 @@ public class SourceService {
         violations.throwIfAny();
         Duration toleranceValue = tolerance;
         return QuarkusTransaction.requiringNew().call(() -> {
-            if (Topic.findById(in.topic()) == null) {
+            if (!topics.exists(in.topic())) {
                 throw ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError("/topic", "topic '" + in.topic() + "' does not exist")));
             }
             Source source = new Source();
@@ -155,13 +158,13 @@ public class SourceService {
             source.toleranceSeconds = (int) toleranceValue.toSeconds();
             source.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
             source.updatedAt = source.createdAt;
-            source.persist();
+            sources.insert(source);
             return out(source, true);
         });
     }
 
     public SourceList list() {
-        return new SourceList(Source.<Source>findAll(Sort.by("id")).list().stream().map(s -> out(s, false)).toList());
+        return new SourceList(sources.all().stream().map(s -> out(s, false)).toList());
     }
 
     public SourceOut get(String id) {
@@ -169,7 +172,7 @@ public class SourceService {
     }
 
     public void delete(String id) {
-        QuarkusTransaction.requiringNew().run(() -> find(id).delete());
+        sources.delete(find(id).id);
     }
 
     /** A new secret (given or generated); the old one is still accepted for 24 hours. */
@@ -185,13 +188,14 @@ public class SourceService {
             source.previousSecretExpires = until;
             source.secret = next;
             source.updatedAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+            sources.updateSecrets(source);
             return new SecretOut(next, until);
         });
     }
 
     /** Verifies and stores one inbound webhook; the future completes after the commit. */
     public CompletableFuture<Received> receive(String sourceId, Function<String, String> header, byte[] body) {
-        Source source = Source.findById(sourceId);
+        Source source = sources.find(sourceId);
         if (source == null) {
             throw ApiProblem.notFound("Source", sourceId);
         }
@@ -275,11 +279,11 @@ public class SourceService {
     }
 
     private void count(String sourceId, String counter) {
-        QuarkusTransaction.requiringNew().run(() -> Source.update(counter + " = " + counter + " + 1 where id = ?1", sourceId));
+        sources.increment(sourceId, counter);
     }
 
-    private static Source find(String id) {
-        Source source = id == null ? null : Source.findById(id);
+    private Source find(String id) {
+        Source source = sources.find(id);
         if (source == null) {
             throw ApiProblem.notFound("Source", id);
         }

@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.Map;
 
 /**
- * The embedded PostgreSQL of embedded mode. Started before Quarkus, because Flyway and Hibernate need a database
+ * The embedded PostgreSQL of embedded mode. Started before Quarkus, because Flyway needs a database
  * during application start; the JDBC URL is handed to Quarkus as configuration.
  */
 public final class EmbeddedDatabase implements AutoCloseable {

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
-import jakarta.persistence.OptimisticLockException;
 import jakarta.ws.rs.NotAcceptableException;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
@@ -44,8 +43,6 @@ public final class ProblemTable {
                 "Malformed JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage(), List.of()));
         entry(JsonProcessingException.class, e -> problem(ProblemType.MALFORMED_REQUEST,
                 "Malformed JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage(), List.of()));
-        entry(OptimisticLockException.class, e -> problem(ProblemType.CONFLICT,
-                "The resource was changed by another request at the same time; read it again and retry", List.of()));
         entry(ServiceUnavailableException.class, e -> problem(ProblemType.SERVICE_UNAVAILABLE,
                 e.getMessage() + "; retry later", List.of()));
         entry(io.quarkus.security.AuthenticationFailedException.class, e -> problem(ProblemType.UNAUTHORIZED,

@@ -1,0 +1,53 @@
+package io.herald.console.account;
+
+import io.herald.platform.Database;
+import jakarta.enterprise.context.ApplicationScoped;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/** The console_accounts table. */
+@ApplicationScoped
+class ConsoleAccounts {
+    private static final String COLUMNS = "username, password_hash, role, created_at";
+
+    private final Database db;
+
+    ConsoleAccounts(Database db) {
+        this.db = db;
+    }
+
+    ConsoleAccount find(String username) {
+        return username == null ? null : db.one("select " + COLUMNS + " from console_accounts where username = ?", ConsoleAccounts::row, username);
+    }
+
+    List<ConsoleAccount> all() {
+        return db.list("select " + COLUMNS + " from console_accounts order by username", ConsoleAccounts::row);
+    }
+
+    long countWithRole(String role) {
+        return db.count("select count(*) from console_accounts where role = ?", role);
+    }
+
+    void insert(ConsoleAccount a) {
+        db.update("insert into console_accounts (" + COLUMNS + ") values (?, ?, ?, ?)", a.username, a.passwordHash, a.role, a.createdAt);
+    }
+
+    void updatePassword(ConsoleAccount a) {
+        db.update("update console_accounts set password_hash = ? where username = ?", a.passwordHash, a.username);
+    }
+
+    void delete(String username) {
+        db.update("delete from console_accounts where username = ?", username);
+    }
+
+    private static ConsoleAccount row(ResultSet row) throws SQLException {
+        ConsoleAccount a = new ConsoleAccount();
+        a.username = row.getString("username");
+        a.passwordHash = row.getString("password_hash");
+        a.role = row.getString("role");
+        a.createdAt = Database.instant(row, "created_at");
+        return a;
+    }
+}
