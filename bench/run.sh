@@ -9,9 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 # The JVM settings Herald runs with (HERALD_JAVA_OPTS overrides): the heap, Netty's direct buffers, and at most two
 # glibc malloc arenas (by default glibc gives busy threads up to 8 per core, which the JVM's native memory tracking
-# does not even see). The process peaks at 553-587 MiB with these; with -Xmx192m at 514 MiB, with -Xmx176m at 492 MiB
-# (bench/results/; each file names its settings).
-HERALD_JAVA_OPTS="${HERALD_JAVA_OPTS:--Xmx256m -XX:MaxDirectMemorySize=64m}"
+# does not even see). The table's last row is the heap still in use after a full GC at the end: -Xmx192m leaves about
+# three times that for garbage. G1 grows the heap to -Xmx under load, so -Xmx sets the peak (bench/results/; each file
+# names its settings).
+HERALD_JAVA_OPTS="${HERALD_JAVA_OPTS:--Xmx192m -XX:MaxDirectMemorySize=64m}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 external=false
 phases="phases=all"

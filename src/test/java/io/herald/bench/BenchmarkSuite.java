@@ -32,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -279,10 +280,16 @@ public final class BenchmarkSuite {
                     String.format(Locale.ROOT, "%.0f %%", 100.0 * (cpuAtEnd[1] - cpuAtStart[1]) / (cpuAtEnd[0] - cpuAtStart[0])),
                     "figures above are from the rest", ""});
         }
+        // The target is 512 MB, read strictly: 512,000,000 bytes, 488 MiB.
         rows.add(new String[] {"Resident memory of Herald's process" + (args.containsKey("rabbitManagement") ? ""
                 : " (with the embedded broker; the embedded PostgreSQL runs in its own processes)"),
                 "at rest " + rest / 1024 + " MiB, peak " + peakRss.get() / 1024 + " MiB", "",
-                peakRss.get() / 1024 <= 512 ? "met (<= 512 MB)" : "missed (<= 512 MB)"});
+                peakRss.get() * 1024 <= 512_000_000L ? "met (<= 512 MB, 488 MiB)" : "missed (<= 512 MB, 488 MiB)"});
+        String liveHeap = heapAfterFullGc(pid);
+        if (liveHeap != null) {
+            rows.add(new String[] {"Heap in use after a full GC at the end (what -Xmx has to hold; the rest of -Xmx is room for garbage)",
+                    liveHeap, "", ""});
+        }
         StringBuilder table = new StringBuilder("| measure | figure | against the ceilings | target |\n|---|---|---|---|\n");
         for (String[] row : rows) {
             table.append("| ").append(String.join(" | ", row)).append(" |\n");
@@ -576,6 +583,25 @@ public final class BenchmarkSuite {
             return 0;
         }
         return 0;
+    }
+
+    /** Herald's heap after a full collection, from jcmd (GC.run, then GC.heap_info): "N MiB of M MiB committed". */
+    private static String heapAfterFullGc(long pid) {
+        if (pid == 0) {
+            return null;
+        }
+        String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+        try {
+            new ProcessBuilder(jcmd, Long.toString(pid), "GC.run").redirectErrorStream(true).start().waitFor();
+            Process info = new ProcessBuilder(jcmd, Long.toString(pid), "GC.heap_info").redirectErrorStream(true).start();
+            String text = new String(info.getInputStream().readAllBytes());
+            info.waitFor();
+            Matcher heap = Pattern.compile("total (\\d+)K, used (\\d+)K").matcher(text);
+            return heap.find() ? Long.parseLong(heap.group(2)) / 1024 + " MiB (heap committed: " + Long.parseLong(heap.group(1)) / 1024
+                    + " MiB)" : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     private static String rate(OpenLoopLoad.Result result) {
