@@ -37,6 +37,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Subscriptions, patterns and filters, and the relay into each subscription's queue, read by a plain AMQP client. */
@@ -76,6 +77,46 @@ class RoutingTest {
 
     private void setState(SubscriptionOut subscription, SubscriptionPatch.StateEnum state) throws ApiException {
         subscriptions.updateSubscription(subscription.getId(), new SubscriptionPatch().state(state));
+    }
+
+    /**
+     * An operator's change writes only the settings: the failure count and the disabled state the delivery ledger keeps
+     * survive a rename, and re-enabling clears them.
+     */
+    @Test
+    void renamingKeepsTheLedgersHealthAndReEnablingClearsIt() throws Exception {
+        SubscriptionOut subscription = queueSubscription(topic("health"), null);
+        // What DeliveryLedger writes when an endpoint has failed for too long.
+        try (var connection = dataSource.getConnection(); var disable = connection.prepareStatement("update subscriptions set "
+                + "consecutive_failures = 7, failing_since = now(), state = 'DISABLED', disabled_reason = 'failing since yesterday', "
+                + "version = version + 1 where id = ?")) {
+            disable.setString(1, subscription.getId());
+            disable.executeUpdate();
+        }
+
+        SubscriptionOut renamed = subscriptions.updateSubscription(subscription.getId(), new SubscriptionPatch().name("billing"));
+        assertEquals("billing", renamed.getName());
+        assertEquals(SubscriptionOut.StateEnum.DISABLED, renamed.getState());
+        assertEquals("failing since yesterday", renamed.getDisabledReason());
+        assertEquals(7, consecutiveFailures(subscription.getId()));
+
+        setState(subscription, SubscriptionPatch.StateEnum.ACTIVE);
+        SubscriptionOut enabled = subscriptions.getSubscription(subscription.getId());
+        assertEquals(SubscriptionOut.StateEnum.ACTIVE, enabled.getState());
+        assertEquals("billing", enabled.getName());
+        assertNull(enabled.getDisabledReason());
+        assertEquals(0, consecutiveFailures(subscription.getId()));
+    }
+
+    private int consecutiveFailures(String subscriptionId) throws Exception {
+        try (var connection = dataSource.getConnection();
+                var read = connection.prepareStatement("select consecutive_failures from subscriptions where id = ?")) {
+            read.setString(1, subscriptionId);
+            try (var row = read.executeQuery()) {
+                assertTrue(row.next());
+                return row.getInt(1);
+            }
+        }
     }
 
     private String publish(String topic, String body, String type) {
