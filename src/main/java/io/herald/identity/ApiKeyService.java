@@ -111,20 +111,18 @@ public class ApiKeyService {
     }
 
     private ApiKey store(String key, String name, String role, List<String> patterns, Instant expiresAt, String createdBy) {
-        return QuarkusTransaction.requiringNew().call(() -> {
-            ApiKey row = new ApiKey();
-            row.id = Ids.next("key");
-            row.lookupId = lookup(key);
-            row.keyHash = Hashing.sha256Hex(key);
-            row.name = name;
-            row.role = role;
-            row.topicPatterns = patterns == null ? null : String.join(",", patterns);
-            row.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            row.createdBy = createdBy;
-            row.expiresAt = expiresAt;
-            keys.insert(row);
-            return row;
-        });
+        ApiKey row = new ApiKey();
+        row.id = Ids.next("key");
+        row.lookupId = lookup(key);
+        row.keyHash = Hashing.sha256Hex(key);
+        row.name = name;
+        row.role = role;
+        row.topicPatterns = patterns == null ? null : String.join(",", patterns);
+        row.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        row.createdBy = createdBy;
+        row.expiresAt = expiresAt;
+        keys.insert(row); // one statement: it commits on its own
+        return row;
     }
 
     public ApiKeyList list() {

@@ -112,10 +112,10 @@ public class SchemaService {
     public SchemaVersionOut get(String topicName, String version) {
         requireTopic(topicName);
         if ("latest".equals(version)) {
-            return latestVersion(topicName).map(this::out).orElseThrow(() ->
+            return Optional.ofNullable(versions.latestActive(topicName)).map(this::out).orElseThrow(() ->
                     new ApiProblem(ProblemType.NOT_FOUND, "Topic '" + topicName + "' has no schema"));
         }
-        SchemaVersion found = find(topicName, parseVersion(version, "/version"));
+        SchemaVersion found = versions.find(topicName, parseVersion(version, "/version"));
         if (found == null) {
             throw new ApiProblem(ProblemType.NOT_FOUND, "Topic '" + topicName + "' has no schema version " + version);
         }
@@ -126,7 +126,7 @@ public class SchemaService {
     @Transactional
     public void delete(String topicName, String version) {
         requireTopic(topicName);
-        SchemaVersion found = find(topicName, parseVersion(version, "/version"));
+        SchemaVersion found = versions.find(topicName, parseVersion(version, "/version"));
         if (found == null || found.isDeleted()) {
             throw new ApiProblem(ProblemType.NOT_FOUND, "Topic '" + topicName + "' has no schema version " + version);
         }
@@ -224,24 +224,16 @@ public class SchemaService {
                 + report.checkedAgainst() + "): " + errors.size() + " incompatibilit" + (errors.size() == 1 ? "y" : "ies"), errors);
     }
 
-    private Optional<SchemaVersion> latestVersion(String topicName) {
-        return Optional.ofNullable(versions.latestActive(topicName));
-    }
-
     private Optional<Integer> loadLatestNumber(String topicName) {
-        return latestVersion(topicName).map(version -> version.version);
+        return Optional.ofNullable(versions.latestActive(topicName)).map(version -> version.version);
     }
 
     private CompiledVersion load(VersionKey key) {
-        SchemaVersion version = find(key.topic(), key.version());
+        SchemaVersion version = versions.find(key.topic(), key.version());
         if (version == null) {
             return null;
         }
         return new CompiledVersion(documents.compile(version.dialect, documents.parse(version.schemaText)), version.isDeleted());
-    }
-
-    private SchemaVersion find(String topicName, int version) {
-        return versions.find(topicName, version);
     }
 
     private Topic requireTopic(String topicName) {

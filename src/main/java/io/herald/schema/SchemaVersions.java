@@ -42,7 +42,7 @@ class SchemaVersions {
 
     /** The highest version number ever given on the topic, deleted or not; 0 when none. */
     int highest(String topic) {
-        return (int) db.count("select coalesce(max(version), 0) from schema_versions where topic = ?", topic);
+        return db.one("select coalesce(max(version), 0) from schema_versions where topic = ?", row -> row.getInt(1), topic);
     }
 
     void insert(SchemaVersion version) {

@@ -139,14 +139,14 @@ public final class BenchmarkSuite {
             log(String.format(Locale.ROOT, "steady ingest at %,d/s: p50 %.1f ms, p99 %.1f ms, Herald CPU %.3f ms per event", rate, steady.p(50),
                     steady.p(99), (cpuSeconds(pid) - cpuBefore) * 1000 / Math.max(1, steady.ok())));
         }
-        String ingestWarmUp = null;
+        Warmed ingestWarmUp = null;
         if (phase("ingest")) {
             httpCeiling = highestSustained("/bench/noop", json, eventBody, 2000);
             // Ingest into a queue nobody reads takes paths the webhook warm-up never reaches (the broker pages the
             // queue to disk; batches are larger): right after that warm-up, C2 still took 32 % of Herald's CPU at
             // 1,500/s, and a fully warmed Herald used a fifth less CPU per event. Warm this path the same way.
-            ingestWarmUp = warmPath("ingest warm-up", () -> load.run("/api/v1/topics/" + topic + "/events", authed, t -> eventBody,
-                    1500, Duration.ofSeconds(10), 202));
+            ingestWarmUp = warmPath("ingest warm-up", 6, Duration.ofHours(1),
+                    () -> load.run("/api/v1/topics/" + topic + "/events", authed, t -> eventBody, 1500, Duration.ofSeconds(10), 202));
             ingest = highestSustained("/api/v1/topics/" + topic + "/events", authed, eventBody, 1000);
             half = Math.max(100, ingest.offeredPerSecond() / 2);
             double cpuBefore = cpuSeconds(pid);
@@ -219,7 +219,7 @@ public final class BenchmarkSuite {
             // Fifty subscriptions take code paths one subscription does not (profiled: the JIT took 44 % of Herald's
             // CPU during an unwarmed fan-out), so warm this path up the same way before measuring it.
             AtomicLong warmed = new AtomicLong();
-            warmPath("fan-out warm-up", () -> {
+            warmPath("fan-out warm-up", 6, Duration.ofHours(1), () -> {
                 for (int i = 0; i < 2; i++) {
                     api("POST", path, events100);
                 }
@@ -257,7 +257,7 @@ public final class BenchmarkSuite {
         }
         if (ingest != null) {
         rows.add(new String[] {"Ingest warm-up: 1,500 events/s to the queue subscription in 10 s rounds until the JIT compilers use"
-                + " under 5 % of a core (at most 6)", ingestWarmUp, "", ""});
+                + " under 5 % of a core (at most 6)", ingestWarmUp.toString(), "", ""});
         rows.add(new String[] {"Ingest: highest sustained rate, 1 KB schema-validated events answered 202, 1 queue subscription",
                 rate(ingest), ratio(ingest.okPerSecond(), httpCeiling.okPerSecond()) + " of HTTP ceiling; "
                         + ratio(ingest.okPerSecond(), brokerRate) + " of broker ceiling"
@@ -520,29 +520,30 @@ public final class BenchmarkSuite {
             String subscription = id(api("POST", "/api/v1/subscriptions", "{\"topic\": \"" + topic + "\", \"kind\": \"webhook\","
                     + " \"webhook\": {\"url\": \"" + sink.url("/warm") + "\", \"maxInFlight\": 100}}"));
             Thread.sleep(1500); // the lane attaches within a second
-            long started = System.nanoTime();
-            double compiledAtStart = compilerSeconds(pid);
-            double share = 1;
-            while (share >= 0.05 && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(120)) {
-                double before = compilerSeconds(pid);
-                long roundStart = System.nanoTime();
-                load.run("/api/v1/topics/" + topic + "/events", authed, t -> eventBody, 500, Duration.ofSeconds(10), 202);
-                share = compilerShareSince(before, roundStart);
-                log(String.format(Locale.ROOT, "warm-up: JIT compilers used %.0f %% of a core over the last round", share * 100));
-            }
+            Warmed warmed = warmPath("warm-up", Integer.MAX_VALUE, Duration.ofSeconds(120),
+                    () -> load.run("/api/v1/topics/" + topic + "/events", authed, t -> eventBody, 500, Duration.ofSeconds(10), 202));
             api("DELETE", "/api/v1/subscriptions/" + subscription + "?force=true", null);
             return String.format(Locale.ROOT, "%.0f s (%.0f s of JIT compilation in it; last 10 s: %.0f %% of a core)",
-                    (System.nanoTime() - started) / 1e9, compilerSeconds(pid) - compiledAtStart, share * 100);
+                    warmed.seconds(), warmed.jitSeconds(), warmed.lastShare() * 100);
         }
     }
 
-    /** Runs rounds until the JIT compilers use under 5 % of a core over one (at most 6); what it took, for the table. */
-    private String warmPath(String what, Callable<?> round) throws Exception {
+    /** What a warm-up took: wall time, rounds, JIT compiler time in it, and the JIT's share of a core in its last round. */
+    private record Warmed(double seconds, int rounds, double jitSeconds, double lastShare) {
+        @Override
+        public String toString() {
+            return String.format(Locale.ROOT, "%.0f s in %d rounds (%.0f s of JIT compilation in it; last round: %.0f %% of a core)",
+                    seconds, rounds, jitSeconds, lastShare * 100);
+        }
+    }
+
+    /** Runs rounds until the JIT compilers use under 5 % of a core over one, at most {@code maxRounds} or for {@code maxTime}. */
+    private Warmed warmPath(String what, int maxRounds, Duration maxTime, Callable<?> round) throws Exception {
         long started = System.nanoTime();
         double compiledAtStart = compilerSeconds(pid);
         double share = 1;
         int rounds = 0;
-        while (rounds < 6 && share >= 0.05) {
+        while (rounds < maxRounds && share >= 0.05 && System.nanoTime() - started < maxTime.toNanos()) {
             double before = compilerSeconds(pid);
             long roundStart = System.nanoTime();
             round.call();
@@ -550,8 +551,7 @@ public final class BenchmarkSuite {
             share = compilerShareSince(before, roundStart);
             log(String.format(Locale.ROOT, "%s: JIT compilers used %.0f %% of a core over the last round", what, share * 100));
         }
-        return String.format(Locale.ROOT, "%.0f s in %d rounds (%.0f s of JIT compilation in it; last round: %.0f %% of a core)",
-                (System.nanoTime() - started) / 1e9, rounds, compilerSeconds(pid) - compiledAtStart, share * 100);
+        return new Warmed((System.nanoTime() - started) / 1e9, rounds, compilerSeconds(pid) - compiledAtStart, share);
     }
 
     /** The share of a core Herald's JIT compilers used since {@code compilerSecondsBefore}, read at {@code startNanos}. */
