@@ -73,8 +73,7 @@ public interface BrokerConfig {
         /**
          * Bytes of one queue's messages the embedded broker keeps on the heap; beyond it, that queue's further messages
          * are paged to disk. Without it, a queue nobody reads would fill the shared share above and push every queue,
-         * the busy ones too, into paging. A paging queue reads back at most half as much from disk ahead of its
-         * consumers (Artemis's default, 20 MiB a queue, is outside every other limit).
+         * the busy ones too, into paging.
          */
         @WithDefault("8M")
         MemorySize queueMemory();

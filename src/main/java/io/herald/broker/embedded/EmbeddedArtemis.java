@@ -24,8 +24,6 @@ public final class EmbeddedArtemis {
     /** Where messages go that a queue without its own settings dead-letters or expires. */
     static final String FALLBACK_DEAD_LETTERS = "herald.dead-letters";
     static final String FALLBACK_EXPIRED = "herald.expired";
-    /** Artemis's own page size: pages are read and kept whole, so a larger one only holds more of the heap. */
-    private static final long MAX_PAGE_BYTES = 10 * 1024 * 1024;
 
     private final EmbeddedActiveMQ server;
 
@@ -73,11 +71,6 @@ public final class EmbeddedArtemis {
     }
 
     /** Whether the address's further messages go to disk instead of the heap. */
-    /** The settings the broker applies to an address. */
-    AddressSettings settingsOf(String address) {
-        return server.getActiveMQServer().getAddressSettingsRepository().getMatch(address);
-    }
-
     public boolean isPaging(String address) throws Exception {
         var store = server.getActiveMQServer().getPagingManager().getPageStore(SimpleString.of(address));
         return store != null && store.isPaging();
@@ -109,14 +102,8 @@ public final class EmbeddedArtemis {
                     // Auto-created destinations must be ANYCAST queues: MULTICAST drops messages sent while no
                     // consumer is attached. Each address pages on its own once it holds queueMemory, so a backlog
                     // never moves the other queues to disk (as reaching the global limit would).
-                    // A paging queue also reads messages back from disk ahead of its consumers, by default up to two
-                    // 10 MiB pages (20 MiB), outside the limits above and for every paging queue: a queue nobody read
-                    // held 70 MiB of the heap that way under ingest, and G1 ran a marking cycle every 2 s. Read back
-                    // at most half of queueMemory, in pages no larger than that.
                     .addAddressSetting("#", new AddressSettings()
                             .setMaxSizeBytes(queueMemory)
-                            .setPageSizeBytes(readBackBytes(queueMemory))
-                            .setMaxReadPageBytes(readBackBytes(queueMemory))
                             .setDefaultAddressRoutingType(RoutingType.ANYCAST)
                             .setDefaultQueueRoutingType(RoutingType.ANYCAST)
                             .setDeadLetterAddress(SimpleString.of(FALLBACK_DEAD_LETTERS))
@@ -126,11 +113,6 @@ public final class EmbeddedArtemis {
         } catch (Exception e) {
             throw new StartupFailure("Embedded Artemis configuration is invalid: " + e.getMessage(), e);
         }
-    }
-
-    /** How much of a paging queue the broker reads back into the heap ahead of its consumers (and its page size). */
-    static int readBackBytes(long queueMemory) {
-        return (int) Math.min(queueMemory / 2, MAX_PAGE_BYTES);
     }
 
     private static void stopQuietly(EmbeddedActiveMQ broker) {

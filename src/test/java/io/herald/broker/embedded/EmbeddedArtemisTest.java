@@ -3,10 +3,8 @@ package io.herald.broker.embedded;
 import io.herald.platform.embedded.StartupFailure;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
-import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -18,8 +16,6 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -59,46 +55,6 @@ class EmbeddedArtemisTest {
             }
             assertTrue(broker.isPaging("herald.sub.idle"), "the queue over its limit pages");
             assertFalse(broker.isPaging("herald.sub.busy"), "the queue under its limit keeps its messages in memory");
-        } finally {
-            broker.stop();
-        }
-    }
-
-    @Test
-    void aPagingQueueReadsBackAtMostHalfItsQueueMemory(@TempDir Path data) throws Exception {
-        EmbeddedArtemis broker = EmbeddedArtemis.start(data, "127.0.0.1", freePort(), 10, EIGHT_MIB);
-        try {
-            var settings = broker.settingsOf("herald.sub.any");
-            assertEquals(EIGHT_MIB / 2, settings.getMaxReadPageBytes(), "read back ahead of consumers: half of the queue's 8 MiB");
-            assertEquals(EIGHT_MIB / 2, settings.getPrefetchPageBytes(), "prefetched from disk: no more than is read back");
-            assertEquals(EIGHT_MIB / 2, settings.getPageSizeBytes(), "pages are read whole, so none is larger than that");
-        } finally {
-            broker.stop();
-        }
-        assertEquals(10 * 1024 * 1024, EmbeddedArtemis.readBackBytes(1L << 30), "a large queue memory keeps Artemis's 10 MiB pages");
-    }
-
-    @Test
-    void aConsumerDrainsAPagedBacklogWholeAndInOrder(@TempDir Path data) throws Exception {
-        int port = freePort();
-        EmbeddedArtemis broker = EmbeddedArtemis.start(data, "127.0.0.1", port, 10, 64 * 1024); // pages of 32 KiB
-        try (Connection connection = new JmsConnectionFactory("amqp://127.0.0.1:" + port).createConnection()) {
-            Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
-            MessageProducer producer = session.createProducer(session.createQueue("herald.sub.backlog"));
-            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
-            String kilobyte = "x".repeat(1024);
-            for (int i = 0; i < 500; i++) { // 500 KiB: about 15 pages
-                producer.send(session.createTextMessage(i + kilobyte));
-            }
-            assertTrue(broker.isPaging("herald.sub.backlog"), "the backlog went to disk");
-            connection.start();
-            MessageConsumer consumer = session.createConsumer(session.createQueue("herald.sub.backlog"));
-            for (int i = 0; i < 500; i++) {
-                TextMessage message = (TextMessage) consumer.receive(10_000);
-                assertNotNull(message, "message " + i + " of 500 arrived");
-                assertEquals(i + kilobyte, message.getText());
-            }
-            assertNull(consumer.receiveNoWait(), "nothing more");
         } finally {
             broker.stop();
         }
