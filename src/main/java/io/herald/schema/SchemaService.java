@@ -112,7 +112,7 @@ public class SchemaService {
     public SchemaVersionOut get(String topicName, String version) {
         requireTopic(topicName);
         if ("latest".equals(version)) {
-            return Optional.ofNullable(versions.latestActive(topicName)).map(this::out).orElseThrow(() ->
+            return versions.latestActive(topicName).map(this::out).orElseThrow(() ->
                     new ApiProblem(ProblemType.NOT_FOUND, "Topic '" + topicName + "' has no schema"));
         }
         SchemaVersion found = versions.find(topicName, parseVersion(version, "/version"));
@@ -225,7 +225,7 @@ public class SchemaService {
     }
 
     private Optional<Integer> loadLatestNumber(String topicName) {
-        return Optional.ofNullable(versions.latestActive(topicName)).map(version -> version.version);
+        return versions.latestActive(topicName).map(version -> version.version);
     }
 
     private CompiledVersion load(VersionKey key) {

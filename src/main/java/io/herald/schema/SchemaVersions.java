@@ -7,6 +7,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /** The schema_versions table. */
 @ApplicationScoped
@@ -29,9 +30,9 @@ class SchemaVersions {
                 SchemaVersions::row, topic);
     }
 
-    SchemaVersion latestActive(String topic) {
-        return db.one("select " + COLUMNS + " from schema_versions where topic = ? and deleted_at is null order by version desc limit 1",
-                SchemaVersions::row, topic);
+    Optional<SchemaVersion> latestActive(String topic) {
+        return Optional.ofNullable(db.one("select " + COLUMNS
+                + " from schema_versions where topic = ? and deleted_at is null order by version desc limit 1", SchemaVersions::row, topic));
     }
 
     /** A page in version order after version {@code after} (0: from the first). */
