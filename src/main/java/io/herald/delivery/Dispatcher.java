@@ -1,6 +1,7 @@
 package io.herald.delivery;
 
 import io.herald.flow.FlowStats;
+import io.herald.flow.StageLag;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -71,13 +72,15 @@ public class Dispatcher {
     private final Counter failed;
     private final Timer endToEnd;
     private final FlowStats flow;
+    private final StageLag stageLag;
     private Thread reconciler;
     private Thread retries;
     private volatile boolean running = true;
 
     Dispatcher(BrokerClient broker, AgroalDataSource dataSource, DeliveryLedger ledger, WebhookClient client, DeliveryConfig config,
-            OutboxRelay relay, ObjectMapper json, MeterRegistry metrics, FlowStats flow) {
+            OutboxRelay relay, ObjectMapper json, MeterRegistry metrics, FlowStats flow, StageLag stageLag) {
         this.broker = broker;
+        this.stageLag = stageLag;
         this.flow = flow;
         this.dataSource = dataSource;
         this.ledger = ledger;
@@ -261,12 +264,17 @@ public class Dispatcher {
             lane.messageSettled();
             return;
         }
+        // A replay carries its event's original acceptance time: its lag would say nothing about the flow.
+        long acceptedAt = Boolean.TRUE.equals(properties.getValue("herald_replay")) ? 0 : message.creationTime();
+        if (acceptedAt > 0) {
+            stageLag.reached(StageLag.Stage.RECEIVED, acceptedAt);
+        }
         ledger.awaitingFirstAttempt(deliveryId).thenComposeAsync(claimed -> {
             if (claimed.isEmpty()) {
                 return CompletableFuture.completedFuture(null); // a duplicate message of a delivery already handled
             }
             DeliveryLedger.Claim claim = new DeliveryLedger.Claim(deliveryId, lane.subscriptionId, claimed.get(), snapshot(message));
-            return afterSlot(lane, () -> attempt(claim, target, DeliveryLedger.Trigger.SCHEDULED, message.creationTime(), requestDone));
+            return afterSlot(lane, () -> attempt(claim, target, DeliveryLedger.Trigger.SCHEDULED, acceptedAt, requestDone));
         }, attemptStarts).whenComplete((recorded, error) -> {
             requestDone.run(); // no request was made (a duplicate, or the check failed)
             if (error != null) {
@@ -377,6 +385,9 @@ public class Dispatcher {
     /** One request and its record; {@code requestDone} runs when the endpoint has answered (or the request failed). */
     private CompletableFuture<DeliveryLedger.Recorded> attempt(DeliveryLedger.Claim claim, Target target, DeliveryLedger.Trigger trigger,
             long acceptedAtMillis, Runnable requestDone) {
+        if (acceptedAtMillis > 0) {
+            stageLag.reached(StageLag.Stage.SENT, acceptedAtMillis);
+        }
         return client.send(target, claim.event()).whenComplete((result, error) -> requestDone.run()).thenCompose(result -> {
             (result.succeeded() ? delivered : failed).increment();
             long latencyMs = acceptedAtMillis > 0 ? Math.max(0, System.currentTimeMillis() - acceptedAtMillis) : -1;

@@ -1,6 +1,7 @@
 package io.herald.ingest;
 
 import io.herald.flow.FlowStats;
+import io.herald.flow.StageLag;
 import io.agroal.api.AgroalDataSource;
 import io.herald.routing.OutboxRelay;
 import io.herald.routing.Router;
@@ -64,11 +65,13 @@ public class GroupCommitter {
     private final DistributionSummary groupSizes;
     private final Counter accepted;
     private final FlowStats flow;
+    private final StageLag stageLag;
     private volatile boolean running = true;
 
     GroupCommitter(AgroalDataSource dataSource, Router router, OutboxRelay relay, IngestConfig config, MeterRegistry metrics,
-            FlowStats flow) {
+            FlowStats flow, StageLag stageLag) {
         this.dataSource = dataSource;
+        this.stageLag = stageLag;
         this.flow = flow;
         this.router = router;
         this.relay = relay;
@@ -208,6 +211,7 @@ public class GroupCommitter {
                     }
                 }
                 connection.commit();
+                stageLag.reached(StageLag.Stage.STORED, now.toEpochMilli(), fresh.size());
                 groupSizes.record(fresh.size());
                 accepted.increment(fresh.size());
                 fresh.stream().collect(Collectors.groupingBy(NewEvent::topic, Collectors.counting()))

@@ -2,6 +2,7 @@ package io.herald.routing;
 
 import io.agroal.api.AgroalDataSource;
 import io.herald.broker.BrokerClient;
+import io.herald.flow.StageLag;
 import io.herald.store.SqlArrays;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,11 +68,13 @@ public class OutboxRelay {
     private final String claimSql;
     private final Semaphore wake = new Semaphore(0);
     private final Counter queued;
+    private final StageLag stageLag;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
-    OutboxRelay(AgroalDataSource dataSource, BrokerClient broker, RelayConfig config, MeterRegistry metrics) {
+    OutboxRelay(AgroalDataSource dataSource, BrokerClient broker, RelayConfig config, MeterRegistry metrics, StageLag stageLag) {
         this.dataSource = dataSource;
+        this.stageLag = stageLag;
         this.broker = broker;
         this.config = config;
         this.claimSql = CLAIM.formatted(config.batchSize());
@@ -133,6 +136,7 @@ public class OutboxRelay {
                 List<String> ids = new ArrayList<>();
                 List<String> orphans = new ArrayList<>();
                 List<Future<Void>> sends = new ArrayList<>();
+                List<Long> acceptedAt = new ArrayList<>();
                 try (PreparedStatement claim = connection.prepareStatement(claimSql)) {
                     try (ResultSet rows = claim.executeQuery()) {
                         while (rows.next()) {
@@ -141,6 +145,8 @@ public class OutboxRelay {
                                 continue;
                             }
                             ids.add(rows.getString("delivery_id"));
+                            // A replay's acceptance is long past: its lag would say nothing about the flow.
+                            acceptedAt.add(rows.getBoolean("replay") ? 0L : rows.getTimestamp("accepted_at").getTime());
                             var message = CloudEventsAmqp.message(rows);
                             sends.add(broker.sender(rows.getString("queue_name")).compose(sender -> sender.send(message)));
                         }
@@ -162,6 +168,9 @@ public class OutboxRelay {
                 for (int i = 0; i < ids.size(); i++) {
                     if (sends.get(i).succeeded()) {
                         settled.add(ids.get(i));
+                        if (acceptedAt.get(i) > 0) {
+                            stageLag.reached(StageLag.Stage.QUEUED, acceptedAt.get(i));
+                        }
                     }
                 }
                 if (!settled.isEmpty()) {

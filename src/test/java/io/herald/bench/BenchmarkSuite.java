@@ -366,19 +366,24 @@ public final class BenchmarkSuite {
     }
 
     private String[] endToEnd(WebhookSink sink, String path, MultiMap headers, int rate, int seconds, String warmed)
-            throws InterruptedException {
+            throws Exception {
         // Events still arriving from before (the warm-up, the previous rate) are neither counted nor timed.
         String run = "e2e-" + rate + "-" + System.nanoTime();
         sink.measure(run);
+        StageHistograms stagesBefore = StageHistograms.parse(api("GET", "/q/metrics", null));
         double cpuBefore = cpuSeconds(pid);
         OpenLoopLoad.Result published = load.run(path, headers,
                 sentAt -> Buffer.buffer("{\"sentAt\": " + sentAt + ", \"run\": \"" + run + "\"}"), rate, Duration.ofSeconds(seconds), 202);
         long got = sink.awaitMeasured(published.ok(), 180_000);
         double cpuMs = (cpuSeconds(pid) - cpuBefore) * 1000 / Math.max(1, got);
         Histogram latency = sink.measuredLatency();
+        // Where the time went: each stage's lag since acceptance (Herald's histograms), and the publisher's wait for its 202.
+        String stages = StageHistograms.parse(api("GET", "/q/metrics", null)).since(stagesBefore).summary();
         log(String.format(Locale.ROOT, "end to end at %,d/s: %,d accepted, %,d delivered", rate, published.ok(), got));
-        String figure = String.format(Locale.ROOT, "p50 %d ms, p99 %d ms, p99.9 %d ms (%,d of %,d delivered; Herald CPU %.2f ms per event)",
-                latency.getValueAtPercentile(50), latency.getValueAtPercentile(99), latency.getValueAtPercentile(99.9), got, published.ok(), cpuMs);
+        String figure = String.format(Locale.ROOT, "p50 %d ms, p99 %d ms, p99.9 %d ms (%,d of %,d delivered; Herald CPU %.2f ms per event)."
+                        + " Since acceptance, p50 / p99: %s; the publisher's 202: %.0f / %.0f ms",
+                latency.getValueAtPercentile(50), latency.getValueAtPercentile(99), latency.getValueAtPercentile(99.9), got, published.ok(), cpuMs,
+                stages, published.p(50), published.p(99));
         String target = rate == 1000 ? (latency.getValueAtPercentile(99) <= 50 ? "met (p99 <= 50 ms)" : "missed (p99 <= 50 ms)") : "";
         return new String[] {"End to end at " + String.format(Locale.ROOT, "%,d", rate) + " events/s (202 -> webhook received, "
                 + seconds + " s, open loop" + warmed + ")", figure, "", target};

@@ -132,6 +132,30 @@ class DeliveryTest {
     }
 
     @Test
+    void everyStageOfADeliveryIsTimedInTheMetrics() throws Exception {
+        webhook("/timed", null);
+        Map<String, Double> before = stageCounts();
+        awaitState(publish("{\"orderId\": \"o-timed\"}"), DeliveryState.DELIVERED);
+        Map<String, Double> after = stageCounts();
+        for (String stage : List.of("stored", "queued", "received", "sent")) {
+            assertTrue(after.getOrDefault(stage, 0.0) >= before.getOrDefault(stage, 0.0) + 1,
+                    "stage " + stage + " counted the delivery: " + before + " -> " + after);
+        }
+    }
+
+    /** herald_event_stage_seconds_count by stage, as a scraper reads it. */
+    private static Map<String, Double> stageCounts() {
+        String text = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
+        Map<String, Double> counts = new java.util.HashMap<>();
+        java.util.regex.Matcher line = java.util.regex.Pattern.compile(
+                "^herald_event_stage_seconds_count\\{[^}]*stage=\"(\\w+)\"[^}]*\\} (\\S+)$", java.util.regex.Pattern.MULTILINE).matcher(text);
+        while (line.find()) {
+            counts.put(line.group(1), Double.parseDouble(line.group(2)));
+        }
+        return counts;
+    }
+
+    @Test
     void cloudEventsBinaryFormat() throws Exception {
         webhook("/binary", "cloudevents-binary");
         String id = publish("{\"n\": 1}");

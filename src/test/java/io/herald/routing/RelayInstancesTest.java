@@ -5,6 +5,7 @@ import io.herald.broker.BrokerClient;
 import io.herald.broker.BrokerClients;
 import io.herald.broker.BrokerConfig;
 import io.herald.broker.BrokerTopology;
+import io.herald.flow.StageLag;
 import io.herald.routing.SubscriptionDtos.SubscriptionIn;
 import io.herald.routing.SubscriptionDtos.SubscriptionOut;
 import io.herald.routing.SubscriptionDtos.SubscriptionPatch;
@@ -74,7 +75,7 @@ class RelayInstancesTest {
         assertEquals(EVENTS, count(subscription.id(), "PENDING"), "the backlog waits in the outbox while paused");
 
         BrokerClient secondBroker = BrokerClients.open(vertx, brokerConfig, topology);
-        OutboxRelay second = new OutboxRelay(dataSource, secondBroker, new SmallBatches(), new SimpleMeterRegistry());
+        OutboxRelay second = new OutboxRelay(dataSource, secondBroker, new SmallBatches(), new SimpleMeterRegistry(), new StageLag(new SimpleMeterRegistry()));
         AtomicInteger claimedBySecond = new AtomicInteger();
         AtomicBoolean running = new AtomicBoolean(true);
         Thread secondInstance = new Thread(() -> {
