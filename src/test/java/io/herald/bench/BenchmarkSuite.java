@@ -1,6 +1,7 @@
 package io.herald.bench;
 
 import io.herald.testing.OrderFixtures;
+import io.herald.testing.StageHistograms;
 import io.vertx.amqp.AmqpClient;
 import io.vertx.amqp.AmqpClientOptions;
 import io.vertx.amqp.AmqpConnection;

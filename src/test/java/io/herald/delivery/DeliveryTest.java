@@ -24,6 +24,7 @@ import io.herald.client.model.TopicIn;
 import io.herald.client.model.WebhookIn;
 import io.herald.testing.HeraldApi;
 import io.herald.testing.JmsQueueReader;
+import io.herald.testing.StageHistograms;
 import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Answer;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -134,25 +135,18 @@ class DeliveryTest {
     @Test
     void everyStageOfADeliveryIsTimedInTheMetrics() throws Exception {
         webhook("/timed", null);
-        Map<String, Double> before = stageCounts();
+        StageHistograms before = stages();
         awaitState(publish("{\"orderId\": \"o-timed\"}"), DeliveryState.DELIVERED);
-        Map<String, Double> after = stageCounts();
+        StageHistograms after = stages();
         for (String stage : List.of("stored", "queued", "received", "sent")) {
-            assertTrue(after.getOrDefault(stage, 0.0) >= before.getOrDefault(stage, 0.0) + 1,
-                    "stage " + stage + " counted the delivery: " + before + " -> " + after);
+            assertTrue(after.count(stage) >= before.count(stage) + 1,
+                    "stage " + stage + " counted the delivery: " + before.count(stage) + " -> " + after.count(stage));
         }
     }
 
-    /** herald_event_stage_seconds_count by stage, as a scraper reads it. */
-    private static Map<String, Double> stageCounts() {
-        String text = given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString();
-        Map<String, Double> counts = new java.util.HashMap<>();
-        java.util.regex.Matcher line = java.util.regex.Pattern.compile(
-                "^herald_event_stage_seconds_count\\{[^}]*stage=\"(\\w+)\"[^}]*\\} (\\S+)$", java.util.regex.Pattern.MULTILINE).matcher(text);
-        while (line.find()) {
-            counts.put(line.group(1), Double.parseDouble(line.group(2)));
-        }
-        return counts;
+    /** The stage histograms as a scraper reads them. */
+    private static StageHistograms stages() {
+        return StageHistograms.parse(given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString());
     }
 
     @Test

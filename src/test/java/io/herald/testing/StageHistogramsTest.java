@@ -1,4 +1,4 @@
-package io.herald.bench;
+package io.herald.testing;
 
 import org.junit.jupiter.api.Test;
 

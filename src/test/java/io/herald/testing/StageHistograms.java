@@ -1,4 +1,4 @@
-package io.herald.bench;
+package io.herald.testing;
 
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -11,8 +11,9 @@ import java.util.regex.Pattern;
  * Herald's per-stage lag histograms ({@code herald_event_stage_seconds}, and {@code herald_delivery_latency_seconds}
  * as the stage "answered") read from its Prometheus page, so that a measured window's share of each stage is the
  * difference of two readings. Quantiles are interpolated within a bucket, as Prometheus's histogram_quantile does.
+ * Read by the benchmark and by the tests that check the stages are counted.
  */
-final class StageHistograms {
+public final class StageHistograms {
     private static final Pattern BUCKET = Pattern.compile(
             "^(herald_event_stage_seconds|herald_delivery_latency_seconds)_bucket\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
@@ -25,7 +26,7 @@ final class StageHistograms {
         this.stages = stages;
     }
 
-    static StageHistograms parse(String prometheusText) {
+    public static StageHistograms parse(String prometheusText) {
         Map<String, TreeMap<Double, Double>> stages = new LinkedHashMap<>();
         Matcher bucket = BUCKET.matcher(prometheusText);
         while (bucket.find()) {
@@ -47,7 +48,7 @@ final class StageHistograms {
     }
 
     /** What was recorded between {@code earlier} and this reading. */
-    StageHistograms since(StageHistograms earlier) {
+    public StageHistograms since(StageHistograms earlier) {
         Map<String, TreeMap<Double, Double>> delta = new LinkedHashMap<>();
         stages.forEach((stage, buckets) -> {
             TreeMap<Double, Double> before = earlier.stages.getOrDefault(stage, new TreeMap<>());
@@ -58,8 +59,14 @@ final class StageHistograms {
         return new StageHistograms(delta);
     }
 
+    /** How many events a stage recorded (its +Inf bucket), 0 when it has none. */
+    public double count(String stage) {
+        TreeMap<Double, Double> buckets = stages.get(stage);
+        return buckets == null || buckets.isEmpty() ? 0 : buckets.lastEntry().getValue();
+    }
+
     /** The q-quantile (0..1) of a stage in milliseconds, or NaN when it recorded nothing. */
-    double quantileMillis(String stage, double q) {
+    public double quantileMillis(String stage, double q) {
         TreeMap<Double, Double> buckets = stages.get(stage);
         if (buckets == null || buckets.isEmpty() || buckets.lastEntry().getValue() <= 0) {
             return Double.NaN;
@@ -83,7 +90,7 @@ final class StageHistograms {
     }
 
     /** "stored p50 5 / p99 62 ms, queued ..." for the stages that recorded anything. */
-    String summary() {
+    public String summary() {
         StringBuilder text = new StringBuilder();
         for (String stage : ORDER) {
             double p50 = quantileMillis(stage, 0.50);
