@@ -4,7 +4,7 @@
 # io.herald.bench.BenchmarkSuite: an open-loop load generator with HdrHistogram latencies (coordinated omission
 # corrected), a Vert.x webhook sink, raw AMQP sends, RabbitMQ's management publish API (--external only).
 # Prints one table and writes it with the machine and commit to bench/results/<date>-<commit>[-external].md.
-# Usage: bench/run.sh [--external] [phases=ingest,broker,e2e,fanout]   (default: all)
+# Usage: bench/run.sh [--external] [phases=ingest,broker,e2e,fanout]   (default: all; also steady, backlog: see the README)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The JVM settings Herald runs with (HERALD_JAVA_OPTS overrides): the heap, Netty's direct buffers, and at most two
@@ -16,10 +16,12 @@ HERALD_JAVA_OPTS="${HERALD_JAVA_OPTS:--Xmx192m -XX:MaxDirectMemorySize=64m}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 external=false
 phases="phases=all"
+suite_extra=()
 for arg in "$@"; do
   case "$arg" in
     --external) external=true ;;
     phases=*) phases="$arg" ;;
+    *=*) suite_extra+=("$arg") ;; # the suite's other arguments, e.g. e2eRates=1000 (see the README)
   esac
 done
 # clean: a file deleted from src/ stays in target/classes otherwise (a removed migration was measured that way once).
@@ -51,7 +53,7 @@ sleep 5 # at rest
 table="$(mktemp)"
 cleanup_paths+=("$table")
 java -Xmx1g -cp "target/test-classes:$(cat target/bench-classpath.txt)" io.herald.bench.BenchmarkSuite \
-  "${suite_args[@]}" "$phases" "pid=$herald" "out=$table"
+  "${suite_args[@]}" "$phases" ${suite_extra[@]+"${suite_extra[@]}"} "pid=$herald" "out=$table"
 
 mkdir -p bench/results
 base="bench/results/$(date -u +%Y-%m-%d)-$(git rev-parse --short HEAD)$($external && echo -external || true)"

@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -121,9 +122,14 @@ public final class BenchmarkSuite {
         Buffer eventBody = Buffer.buffer(event);
         MultiMap json = MultiMap.caseInsensitiveMultiMap().add("Content-Type", "application/json");
         MultiMap authed = MultiMap.caseInsensitiveMultiMap().addAll(json).add("X-API-Key", key);
-        log("warming up (JIT) on the no-op endpoint, then on ingest and webhook delivery until the JIT compilers go quiet ...");
-        load.run("/bench/noop", json, t -> eventBody, 2000, Duration.ofSeconds(10), 202);
-        String warmUp = warmUp(authed, eventBody);
+        // Not part of "all": memory, not speed, so it needs no warm-up.
+        String backlog = named("backlog") ? backlog(event) : null;
+        String warmUp = null;
+        if (!args.getOrDefault("phases", "all").equals("backlog")) {
+            log("warming up (JIT) on the no-op endpoint, then on ingest and webhook delivery until the JIT compilers go quiet ...");
+            load.run("/bench/noop", json, t -> eventBody, 2000, Duration.ofSeconds(10), 202);
+            warmUp = warmUp(authed, eventBody);
+        }
         OpenLoopLoad.Result httpCeiling = null;
         OpenLoopLoad.Result ingest = null;
         OpenLoopLoad.Result ingestHalf = null;
@@ -241,8 +247,13 @@ public final class BenchmarkSuite {
         }
         sampler.interrupt();
 
+        if (warmUp != null) {
         rows.add(new String[] {"Warm-up before measuring: ingest and webhook delivery at 500 events/s until Herald's JIT compiler"
                 + " threads use under 5 % of a core (at most 120 s)", warmUp, "", ""});
+        }
+        if (backlog != null) {
+            rows.add(new String[] {"Backlog: queue subscriptions nobody reads, each given the same 1 KB events (batches of 100)", backlog, "", ""});
+        }
         if (httpCeiling != null) {
         rows.add(new String[] {"HTTP ceiling: no-op POST of the same 1 KB on the same Quarkus stack, highest sustained",
                 rate(httpCeiling), "", ""});
@@ -303,6 +314,47 @@ public final class BenchmarkSuite {
         if (args.containsKey("out")) {
             Files.writeString(Path.of(args.get("out")), table.toString());
         }
+    }
+
+    /**
+     * Queue subscriptions whose consumers have gone away, each with a backlog far beyond the broker's memory for it:
+     * what stays on Herald's heap once every delivery is in its queue. The backlogs are dropped afterwards.
+     */
+    private String backlog(String event) throws Exception {
+        int queues = Integer.parseInt(args.getOrDefault("backlogQueues", "6"));
+        int events = Integer.parseInt(args.getOrDefault("backlogEvents", "30000"));
+        String topic = "bench.backlog-" + System.currentTimeMillis() % 100000;
+        api("POST", "/api/v1/topics", "{\"name\": \"" + topic + "\"}");
+        List<String> subscriptions = new ArrayList<>();
+        for (int i = 0; i < queues; i++) {
+            subscriptions.add(id(api("POST", "/api/v1/subscriptions", "{\"topic\": \"" + topic + "\", \"kind\": \"queue\"}")));
+        }
+        String batch = "[" + String.join(",", Collections.nCopies(100, event)) + "]";
+        double queuedBefore = StageHistograms.parse(api("GET", "/q/metrics", null)).count("queued");
+        long started = System.nanoTime();
+        String outcome;
+        try {
+            for (int i = 0; i < events / 100; i++) {
+                api("POST", "/api/v1/topics/" + topic + "/events", batch);
+            }
+            long expected = (long) queues * (events / 100) * 100;
+            double queued = 0;
+            while (queued < expected && System.nanoTime() - started < TimeUnit.MINUTES.toNanos(10)) {
+                Thread.sleep(1000);
+                queued = StageHistograms.parse(api("GET", "/q/metrics", null)).count("queued") - queuedBefore;
+            }
+            outcome = String.format(Locale.ROOT, "%d queues x %,d events: %,.0f of %,d deliveries queued in %.0f s; heap in use after a full GC %s",
+                    queues, events, queued, expected, (System.nanoTime() - started) / 1e9, heapAfterFullGc(pid));
+        } catch (Exception e) {
+            // What an operator would see: the gateway stopped answering, typically with an OutOfMemoryError in its log.
+            outcome = String.format(Locale.ROOT, "%d queues x %,d events: Herald failed after %.0f s (%s)", queues, events,
+                    (System.nanoTime() - started) / 1e9, e.getMessage());
+        }
+        log("backlog: " + outcome);
+        for (String subscription : subscriptions) {
+            api("DELETE", "/api/v1/subscriptions/" + subscription + "?force=true", null);
+        }
+        return outcome;
     }
 
     /**

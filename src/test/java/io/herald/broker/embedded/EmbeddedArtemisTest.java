@@ -3,8 +3,12 @@ package io.herald.broker.embedded;
 import io.herald.platform.embedded.StartupFailure;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
+import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.apache.activemq.artemis.api.core.SimpleString;
+import org.apache.activemq.artemis.core.server.impl.QueueImpl;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,6 +20,8 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -61,6 +67,55 @@ class EmbeddedArtemisTest {
     }
 
     @Test
+    void aPagingQueueKeepsAboutOnePageOnTheHeap(@TempDir Path data) throws Exception {
+        EmbeddedArtemis broker = EmbeddedArtemis.start(data, "127.0.0.1", freePort(), 10, EIGHT_MIB);
+        try {
+            var settings = broker.server().getAddressSettingsRepository().getMatch("herald.sub.any");
+            assertEquals(1024 * 1024, settings.getPageSizeBytes(), "pages of 1 MiB, not Artemis's 10 MiB");
+            assertEquals(1024 * 1024, settings.getPrefetchPageBytes(), "read back ahead of consumers: one page");
+            assertEquals(20 * 1024 * 1024, settings.getMaxReadPageBytes(), "read back and unacknowledged: Artemis's former 20 MiB");
+        } finally {
+            broker.stop();
+        }
+    }
+
+    @Test
+    void aQueueNobodyReadsReadsBackOnePageOfItsBacklogAndAConsumerThenDrainsItWholeAndInOrder(@TempDir Path data) throws Exception {
+        int port = freePort();
+        EmbeddedArtemis broker = EmbeddedArtemis.start(data, "127.0.0.1", port, 10, 64 * 1024);
+        int backlog = 4000; // about 4 MiB on disk: four pages
+        try (Connection connection = new JmsConnectionFactory("amqp://127.0.0.1:" + port).createConnection()) {
+            Session sending = connection.createSession(true, Session.SESSION_TRANSACTED);
+            MessageProducer producer = sending.createProducer(sending.createQueue("herald.sub.backlog"));
+            producer.setDeliveryMode(DeliveryMode.PERSISTENT);
+            String kilobyte = "x".repeat(1024);
+            for (int i = 0; i < backlog; i++) {
+                producer.send(sending.createTextMessage(i + kilobyte));
+                if (i % 500 == 499) {
+                    sending.commit();
+                }
+            }
+            sending.commit();
+            assertTrue(broker.isPaging("herald.sub.backlog"), "the backlog went to disk");
+
+            int onHeap = readBackAheadOfConsumers(broker, "herald.sub.backlog");
+            assertTrue(onHeap > 0 && onHeap < backlog / 2, "read back ahead of any consumer: about a page, not the backlog; was " + onHeap);
+
+            Session receiving = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+            connection.start();
+            MessageConsumer consumer = receiving.createConsumer(receiving.createQueue("herald.sub.backlog"));
+            for (int i = 0; i < backlog; i++) {
+                TextMessage message = (TextMessage) consumer.receive(10_000);
+                assertNotNull(message, "message " + i + " of " + backlog + " arrived");
+                assertEquals(i + kilobyte, message.getText());
+            }
+            assertNull(consumer.receiveNoWait(), "nothing more");
+        } finally {
+            broker.stop();
+        }
+    }
+
+    @Test
     void memoryShareOutsideItsRangeIsRefused(@TempDir Path data) {
         StartupFailure failure = assertThrows(StartupFailure.class, () -> EmbeddedArtemis.start(data, "127.0.0.1", 0, 95, EIGHT_MIB));
         assertEquals("HERALD_BROKER_EMBEDDED_MEMORY_PERCENT must be between 1 and 90, not 95: it is the share of the heap "
@@ -73,6 +128,21 @@ class EmbeddedArtemisTest {
         StartupFailure failure = assertThrows(StartupFailure.class, () -> EmbeddedArtemis.start(data, "127.0.0.1", 0, 20, 1000));
         assertEquals("HERALD_BROKER_EMBEDDED_QUEUE_MEMORY must be at least 64K, not 1000 bytes: it is how much of one "
                 + "queue's messages the embedded broker keeps on the heap.", failure.getMessage());
+    }
+
+    /** Asks the queue to read back from its pages, as a consumer's arrival does, and counts its messages on the heap once it has. */
+    private static int readBackAheadOfConsumers(EmbeddedArtemis broker, String queueName) throws InterruptedException {
+        QueueImpl queue = (QueueImpl) broker.server().locateQueue(SimpleString.of(queueName));
+        queue.forceDelivery();
+        int last = -1;
+        for (int unchanged = 0; unchanged < 5; ) {
+            Thread.sleep(100);
+            queue.flushExecutor();
+            int now = queue.getNumberOfReferences();
+            unchanged = now == last ? unchanged + 1 : 0;
+            last = now;
+        }
+        return last;
     }
 
     private static int freePort() throws Exception {
