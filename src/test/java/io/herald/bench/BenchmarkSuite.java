@@ -347,8 +347,11 @@ public final class BenchmarkSuite {
                     queues, events, queued, expected, (System.nanoTime() - started) / 1e9, heapAfterFullGc(pid));
         } catch (Exception e) {
             // What an operator would see: the gateway stopped answering, typically with an OutOfMemoryError in its log.
+            // Nothing more can be measured of it, so the other phases do not run.
             outcome = String.format(Locale.ROOT, "%d queues x %,d events: Herald failed after %.0f s (%s)", queues, events,
                     (System.nanoTime() - started) / 1e9, e.getMessage());
+            log("backlog: " + outcome);
+            throw new IllegalStateException("Herald failed under the backlog: " + outcome, e);
         }
         log("backlog: " + outcome);
         for (String subscription : subscriptions) {

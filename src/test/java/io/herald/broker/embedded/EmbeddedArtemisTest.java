@@ -71,8 +71,8 @@ class EmbeddedArtemisTest {
         EmbeddedArtemis broker = EmbeddedArtemis.start(data, "127.0.0.1", freePort(), 10, EIGHT_MIB);
         try {
             var settings = broker.server().getAddressSettingsRepository().getMatch("herald.sub.any");
-            assertEquals(1024 * 1024, settings.getPageSizeBytes(), "pages of 1 MiB, not Artemis's 10 MiB");
-            assertEquals(1024 * 1024, settings.getPrefetchPageBytes(), "read back ahead of consumers: one page");
+            assertEquals(256 * 1024, settings.getPageSizeBytes(), "pages of 256 KiB, not Artemis's 10 MiB");
+            assertEquals(256 * 1024, settings.getPrefetchPageBytes(), "read back ahead of consumers: one page");
             assertEquals(20 * 1024 * 1024, settings.getMaxReadPageBytes(), "read back and unacknowledged: Artemis's former 20 MiB");
         } finally {
             broker.stop();
@@ -83,7 +83,7 @@ class EmbeddedArtemisTest {
     void aQueueNobodyReadsReadsBackOnePageOfItsBacklogAndAConsumerThenDrainsItWholeAndInOrder(@TempDir Path data) throws Exception {
         int port = freePort();
         EmbeddedArtemis broker = EmbeddedArtemis.start(data, "127.0.0.1", port, 10, 64 * 1024);
-        int backlog = 4000; // about 4 MiB on disk: four pages
+        int backlog = 4000; // about 4 MiB on disk: sixteen pages
         try (Connection connection = new JmsConnectionFactory("amqp://127.0.0.1:" + port).createConnection()) {
             Session sending = connection.createSession(true, Session.SESSION_TRANSACTED);
             MessageProducer producer = sending.createProducer(sending.createQueue("herald.sub.backlog"));
