@@ -32,7 +32,8 @@ public final class EmbeddedArtemis {
      * 192 MiB heap out of memory. Bounding the read-back alone still left 34,000 messages of their 10 MiB pages on the
      * heap (137 MiB in use after a full GC); with 1 MiB pages, 50 such queues still did (49,000 messages of pages).
      * With 256 KiB pages, 50 queues of 8,000 events left 79 MiB in use, and neither ingest's CPU per event nor
-     * fan-out changed measurably.
+     * fan-out changed measurably. The cost is in raw sends to a paging queue (a page file every 256 KiB): 16,450/s
+     * against 25,907/s with 10 MiB pages, well above the 5,000/s or so the relay moves.
      */
     static final int PAGE_BYTES = 256 * 1024;
     /**
