@@ -348,10 +348,8 @@ public final class BenchmarkSuite {
         } catch (Exception e) {
             // What an operator would see: the gateway stopped answering, typically with an OutOfMemoryError in its log.
             // Nothing more can be measured of it, so the other phases do not run.
-            outcome = String.format(Locale.ROOT, "%d queues x %,d events: Herald failed after %.0f s (%s)", queues, events,
-                    (System.nanoTime() - started) / 1e9, e.getMessage());
-            log("backlog: " + outcome);
-            throw new IllegalStateException("Herald failed under the backlog: " + outcome, e);
+            throw new IllegalStateException(String.format(Locale.ROOT, "Herald failed under the backlog: %d queues x %,d events, after %.0f s",
+                    queues, events, (System.nanoTime() - started) / 1e9), e);
         }
         log("backlog: " + outcome);
         for (String subscription : subscriptions) {

@@ -67,7 +67,7 @@ class EmbeddedArtemisTest {
     }
 
     @Test
-    void aPagingQueueKeepsAboutOnePageOnTheHeap(@TempDir Path data) throws Exception {
+    void subscriptionQueuesPageIn256KiBPagesAndReadBackOnePageAhead(@TempDir Path data) throws Exception {
         EmbeddedArtemis broker = EmbeddedArtemis.start(data, "127.0.0.1", freePort(), 10, EIGHT_MIB);
         try {
             var settings = broker.server().getAddressSettingsRepository().getMatch("herald.sub.any");
