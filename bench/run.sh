@@ -42,7 +42,8 @@ if $external; then
     HERALD_BROKER_VIRTUAL_HOST=herald_bench)
   suite_args+=(amqpHost=127.0.0.1 amqpPort=5672 amqpUser=guest amqpPassword=guest amqpVhost=herald_bench
     "rabbitManagement=http://guest:guest@127.0.0.1:15672")
-  mode="external: PostgreSQL $(psql -h 127.0.0.1 -U postgres -tAc 'show server_version' | cut -d' ' -f1), RabbitMQ $(rabbitmqctl -q version 2>/dev/null || echo '?') (quorum queues)"
+  # A PostgreSQL that never vacuums slows delivery down as the run goes on (Herald warns of it at start): say so.
+  mode="external: PostgreSQL $(psql -h 127.0.0.1 -U postgres -tAc 'show server_version' | cut -d' ' -f1) with autovacuum $(psql -h 127.0.0.1 -U postgres -tAc 'show autovacuum'), RabbitMQ $(rabbitmqctl -q version 2>/dev/null || echo '?') (quorum queues)"
 else
   env_args+=(HERALD_BROKER_EMBEDDED_PORT=15673)
   suite_args+=(amqpHost=127.0.0.1 amqpPort=15673)
