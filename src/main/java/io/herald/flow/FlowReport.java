@@ -184,7 +184,7 @@ public class FlowReport {
         List<SubscriptionHealth> result = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("select s.id, s.name, s.topic_pattern, s.kind, s.state, "
                 + "s.queue_name, s.consecutive_failures, s.disabled_reason, (select count(*) from deliveries d where "
-                + "d.subscription_id = s.id and d.state in ('PENDING', 'QUEUED', 'RETRYING') and s.kind = 'WEBHOOK') "
+                + "d.subscription_id = s.id and (d.pending or d.next_attempt_at is not null) and s.kind = 'WEBHOOK') "
                 + "from subscriptions s" + (subscriptionId == null ? "" : " where s.id = ?") + " order by s.name, s.id")) {
             if (subscriptionId != null) {
                 statement.setString(1, subscriptionId);
@@ -194,7 +194,10 @@ public class FlowReport {
                     String id = rows.getString(1);
                     long[] f = figures.getOrDefault(id, new long[2]);
                     Double rate = f[0] + f[1] == 0 ? null : 100.0 * f[0] / (f[0] + f[1]);
-                    Long backlog = "QUEUE".equals(rows.getString(4)) ? queueDepth(rows.getString(6)) : rows.getLong(9);
+                    // A webhook delivery still owed is in the outbox or scheduled for a retry (both indexed), or in
+                    // its queue (which the broker counts, rather than a scan of every delivery the subscription had).
+                    Long depth = queueDepth(rows.getString(6));
+                    Long backlog = "QUEUE".equals(rows.getString(4)) || depth == null ? depth : depth + rows.getLong(9);
                     result.add(new SubscriptionHealth(id, rows.getString(2), rows.getString(3), lower(rows.getString(4)), lower(rows.getString(5)),
                             backlog, f[0], f[1], rate, lastFailure.get(id), rows.getInt(7), rows.getString(8)));
                 }
@@ -208,7 +211,7 @@ public class FlowReport {
         return value.toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Messages waiting in a queue subscription's queue; unknown (null) when the broker cannot say quickly. */
+    /** Messages waiting in a subscription's queue; unknown (null) when the broker cannot say quickly. */
     private Long queueDepth(String queue) {
         try {
             return broker.messageCount(queue).toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);

@@ -47,7 +47,7 @@ public class OutboxRelay {
             with claimed as (
                 select d.id, d.event_id, d.event_accepted_at, d.subscription_id, d.replay, d.created_at
                 from deliveries d
-                where d.state = 'PENDING'
+                where d.pending
                   and d.subscription_id <> all(array(select id from subscriptions where state <> 'ACTIVE'))
                 order by d.created_at
                 limit %d

@@ -65,12 +65,12 @@ public class Subscriptions {
     }
 
     long pendingDeliveries(String id) {
-        return db.count("select count(*) from deliveries where subscription_id = ? and state = 'PENDING'", id);
+        return db.count("select count(*) from deliveries where subscription_id = ? and pending", id);
     }
 
     /** Deletes the subscription; the deliveries it still owed are recorded DISCARDED. */
     void delete(String id) {
-        db.update("update deliveries set state = 'DISCARDED', finished_at = now() where subscription_id = ? and state = 'PENDING'", id);
+        db.update("update deliveries set state = 'DISCARDED', finished_at = now() where subscription_id = ? and pending", id);
         db.update("delete from subscriptions where id = ?", id);
     }
 
