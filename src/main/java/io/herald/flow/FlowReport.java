@@ -18,7 +18,9 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /** What the dashboard and the subscription list show: per-minute flow, latency percentiles, backlog and health. */
 @ApplicationScoped
@@ -26,6 +28,8 @@ public class FlowReport {
     static final int MINUTES = 60;
     static final Duration LATENCY_WINDOW = Duration.ofMinutes(15);
     static final Duration HEALTH_WINDOW = Duration.ofHours(24);
+    /** How long the dashboard waits for the broker to count the subscriptions' queues. */
+    static final Duration QUEUE_DEPTH_WAIT = Duration.ofSeconds(2);
 
     private final AgroalDataSource dataSource;
     private final BrokerClient broker;
@@ -182,6 +186,8 @@ public class FlowReport {
             }
         }
         List<SubscriptionHealth> result = new ArrayList<>();
+        List<CompletableFuture<Long>> depths = new ArrayList<>();
+        List<Function<Long, SubscriptionHealth>> withBacklog = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement("select s.id, s.name, s.topic_pattern, s.kind, s.state, "
                 + "s.queue_name, s.consecutive_failures, s.disabled_reason, (select count(*) from deliveries d where "
                 + "d.subscription_id = s.id and (d.pending or d.next_attempt_at is not null) and s.kind = 'WEBHOOK') "
@@ -196,12 +202,21 @@ public class FlowReport {
                     Double rate = f[0] + f[1] == 0 ? null : 100.0 * f[0] / (f[0] + f[1]);
                     // A webhook delivery still owed is in the outbox or scheduled for a retry (both indexed), or in
                     // its queue (which the broker counts, rather than a scan of every delivery the subscription had).
-                    Long depth = queueDepth(rows.getString(6));
-                    Long backlog = "QUEUE".equals(rows.getString(4)) || depth == null ? depth : depth + rows.getLong(9);
-                    result.add(new SubscriptionHealth(id, rows.getString(2), rows.getString(3), lower(rows.getString(4)), lower(rows.getString(5)),
-                            backlog, f[0], f[1], rate, lastFailure.get(id), rows.getInt(7), rows.getString(8)));
+                    long owedInDatabase = "QUEUE".equals(rows.getString(4)) ? 0 : rows.getLong(9);
+                    depths.add(broker.messageCount(rows.getString(6)).map(depth -> depth + owedInDatabase)
+                            .toCompletionStage().toCompletableFuture());
+                    String name = rows.getString(2), topic = rows.getString(3), kind = lower(rows.getString(4));
+                    String state = lower(rows.getString(5)), disabledReason = rows.getString(8);
+                    int consecutiveFailures = rows.getInt(7);
+                    withBacklog.add(backlog -> new SubscriptionHealth(id, name, topic, kind, state, backlog, f[0], f[1], rate,
+                            lastFailure.get(id), consecutiveFailures, disabledReason));
                 }
             }
+        }
+        // The broker answers every queue's count at once; one deadline for all of them.
+        long deadline = System.nanoTime() + QUEUE_DEPTH_WAIT.toNanos();
+        for (int i = 0; i < withBacklog.size(); i++) {
+            result.add(withBacklog.get(i).apply(backlog(depths.get(i), deadline)));
         }
         return result;
     }
@@ -211,10 +226,10 @@ public class FlowReport {
         return value.toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Messages waiting in a subscription's queue; unknown (null) when the broker cannot say quickly. */
-    private Long queueDepth(String queue) {
+    /** A subscription's backlog; unknown (null) when the broker cannot say its queue's depth by the deadline. */
+    private static Long backlog(CompletableFuture<Long> depth, long deadline) {
         try {
-            return broker.messageCount(queue).toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
+            return depth.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
         } catch (Exception e) {
             return null;
         }
