@@ -30,6 +30,7 @@ import io.herald.testing.WebhookReceiver.Answer;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.agroal.api.AgroalDataSource;
+import io.herald.flow.FlowReport;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,6 +67,8 @@ class DeliveryTest {
     BrokerConfig broker;
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    FlowReport flow;
 
     WebhookReceiver receiver;
     SubscriptionsApi subscriptions;
@@ -152,6 +155,24 @@ class DeliveryTest {
         // PostgreSQL publishes each connection's table statistics within seconds of its last transaction.
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(hotUpdatesOfDeliveries() - before >= ids.size(),
                 "heap-only updates of deliveries since the events were published: " + (hotUpdatesOfDeliveries() - before)));
+    }
+
+    /**
+     * A webhook subscription's backlog on the dashboard: what it still owes, here three events held in the outbox while
+     * it is paused (counted through the outbox index, plus its queue's depth from the broker, which is zero).
+     */
+    @Test
+    void aPausedWebhookSubscriptionsBacklogCountsWhatItStillOwes() throws Exception {
+        SubscriptionOut subscription = webhook("/paused", null);
+        subscriptions.updateSubscription(subscription.getId(), new SubscriptionPatch().state(SubscriptionPatch.StateEnum.PAUSED));
+        for (int i = 0; i < 3; i++) {
+            publish("{\"n\": " + i + "}");
+        }
+        FlowReport.SubscriptionHealth health = flow.health().stream().filter(h -> h.id().equals(subscription.getId()))
+                .findFirst().orElseThrow();
+        assertEquals(3L, health.backlog());
+        assertEquals("paused", health.state());
+        assertTrue(receiver.requests("/paused").isEmpty());
     }
 
     private long hotUpdatesOfDeliveries() throws java.sql.SQLException {
