@@ -12,6 +12,7 @@ import jakarta.inject.Singleton;
 
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
+import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -279,7 +280,8 @@ public class EventParser {
             return null;
         }
         try {
-            return OffsetDateTime.parse(value);
+            // PostgreSQL keeps microseconds: cut here, so the time stored and the one sent from memory are the same.
+            return OffsetDateTime.parse(value).truncatedTo(ChronoUnit.MICROS);
         } catch (DateTimeParseException e) {
             violations.add(pointer, "must be an RFC 3339 timestamp such as 2026-11-26T10:15:30Z, not '" + value + "'");
             return null;

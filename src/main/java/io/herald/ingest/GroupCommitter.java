@@ -3,6 +3,7 @@ package io.herald.ingest;
 import io.herald.flow.FlowStats;
 import io.herald.flow.StageLag;
 import io.agroal.api.AgroalDataSource;
+import io.herald.routing.HandOff;
 import io.herald.routing.OutboxRelay;
 import io.herald.routing.Router;
 import io.herald.store.EventRows;
@@ -148,9 +149,12 @@ public class GroupCommitter {
     private void commit(List<Request> group) {
         for (int attempt = 1; ; attempt++) {
             try {
-                Map<Request, List<Outcome>> outcomes = store(group);
-                outcomes.forEach((request, result) -> request.result.complete(result));
-                relay.wake();
+                Stored stored = store(group);
+                stored.outcomes.forEach((request, result) -> request.result.complete(result));
+                relay.handOff(stored.handOffs);
+                if (stored.unleased > 0) {
+                    relay.wake();
+                }
                 return;
             } catch (KeyRaceException race) {
                 // Another instance stored one of these (source, id) pairs between our check and our insert: the
@@ -171,7 +175,11 @@ public class GroupCommitter {
         group.forEach(request -> request.result.completeExceptionally(error));
     }
 
-    private Map<Request, List<Outcome>> store(List<Request> group) throws SQLException {
+    /** A committed group: each request's outcomes, the deliveries leased to this instance's relay, and how many were not. */
+    private record Stored(Map<Request, List<Outcome>> outcomes, List<HandOff> handOffs, int unleased) {
+    }
+
+    private Stored store(List<Request> group) throws SQLException {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
         Instant dedupFrom = now.minus(config.dedupWindow());
         try (Connection connection = dataSource.getConnection()) {
@@ -181,6 +189,8 @@ public class GroupCommitter {
                 Map<Request, List<Outcome>> outcomes = new java.util.IdentityHashMap<>();
                 List<NewEvent> fresh = new ArrayList<>();
                 List<int[]> freshSlots = new ArrayList<>();
+                List<HandOff> handOffs = List.of();
+                int unleased = 0;
                 Map<String, NewEvent> claimedInGroup = new HashMap<>();
                 for (int r = 0; r < group.size(); r++) {
                     Request request = group.get(r);
@@ -204,11 +214,15 @@ public class GroupCommitter {
                         insertKeys(connection, named, now, dedupFrom);
                     }
                     EventRows.insert(connection, fresh, now);
-                    int[] deliveries = router.route(connection, fresh, now);
+                    Router.Routed routed = router.route(connection, fresh, now, relay.handOffLease(now));
+                    int[] deliveries = routed.counts();
                     for (int i = 0; i < fresh.size(); i++) {
                         int[] slot = freshSlots.get(i);
                         outcomes.get(group.get(slot[0])).set(slot[1], new Outcome(Status.ACCEPTED, fresh.get(i).id(), deliveries[i]));
+                        unleased += deliveries[i];
                     }
+                    handOffs = routed.handOffs();
+                    unleased -= handOffs.size();
                 }
                 connection.commit();
                 stageLag.reached(StageLag.Stage.STORED, now.toEpochMilli(), fresh.size());
@@ -216,7 +230,7 @@ public class GroupCommitter {
                 accepted.increment(fresh.size());
                 fresh.stream().collect(Collectors.groupingBy(NewEvent::topic, Collectors.counting()))
                         .forEach((topic, count) -> flow.accepted(topic, count.intValue()));
-                return outcomes;
+                return new Stored(outcomes, handOffs, unleased);
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
                 throw e;

@@ -1,5 +1,6 @@
 package io.herald.routing;
 
+import io.herald.store.NewEvent;
 import io.vertx.amqp.AmqpMessage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
@@ -8,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Instant;
 
 /**
  * The message format on subscription queues: the CloudEvents AMQP protocol binding, binary content mode. Attributes
@@ -24,38 +26,57 @@ final class CloudEventsAmqp {
 
     /** Builds the message from a relay row: delivery id, event id, then the event's columns (see OutboxRelay). */
     static AmqpMessage message(ResultSet row) throws SQLException {
+        Timestamp time = row.getTimestamp("time");
+        String extensions = row.getString("extensions");
+        Object version = row.getObject("schema_version");
+        return message(row.getString("delivery_id"), row.getString("event_id"), row.getString("topic"), row.getString("ce_id"),
+                row.getString("source"), row.getString("type"), row.getString("subject"), time == null ? null : time.toInstant(),
+                row.getString("data_content_type"), row.getString("data"), version == null ? null : ((Number) version).intValue(),
+                extensions == null ? null : new JsonObject(extensions), row.getBoolean("replay"),
+                row.getTimestamp("accepted_at").getTime());
+    }
+
+    /** The same message from the event as accepted, for a delivery handed off by its commit (no replay). */
+    static AmqpMessage message(HandOff handOff) {
+        NewEvent event = handOff.event();
+        return message(handOff.deliveryId(), event.id(), event.topic(), event.ceId(), event.source(), event.type(), event.subject(),
+                event.time() == null ? null : event.time().toInstant(), event.dataContentType(), event.data(), event.schemaVersion(),
+                event.extensions() == null ? null : new JsonObject(event.extensions().toString()), false,
+                handOff.acceptedAt().toEpochMilli());
+    }
+
+    private static AmqpMessage message(String deliveryId, String eventId, String topic, String ceId, String source, String type,
+            String subject, Instant time, String dataContentType, String data, Integer schemaVersion, JsonObject extensions,
+            boolean replay, long acceptedAtMillis) {
         JsonObject properties = new JsonObject()
                 .put(PREFIX + "specversion", "1.0")
-                .put(PREFIX + "id", row.getString("ce_id"))
-                .put(PREFIX + "source", row.getString("source"))
-                .put(PREFIX + "type", row.getString("type"))
-                .put(PREFIX + "datacontenttype", row.getString("data_content_type"));
-        putIfPresent(properties, PREFIX + "subject", row.getString("subject"));
-        Timestamp time = row.getTimestamp("time");
+                .put(PREFIX + "id", ceId)
+                .put(PREFIX + "source", source)
+                .put(PREFIX + "type", type)
+                .put(PREFIX + "datacontenttype", dataContentType);
+        putIfPresent(properties, PREFIX + "subject", subject);
         if (time != null) {
-            properties.put(PREFIX + "time", time.toInstant().toString());
+            properties.put(PREFIX + "time", time.toString());
         }
-        String extensions = row.getString("extensions");
         if (extensions != null) {
-            new JsonObject(extensions).forEach(entry -> properties.put(PREFIX + entry.getKey(), entry.getValue()));
+            extensions.forEach(entry -> properties.put(PREFIX + entry.getKey(), entry.getValue()));
         }
-        properties.put("herald_event_id", row.getString("event_id"))
-                .put("herald_delivery_id", row.getString("delivery_id"))
-                .put("herald_topic", row.getString("topic"));
-        if (row.getBoolean("replay")) {
+        properties.put("herald_event_id", eventId)
+                .put("herald_delivery_id", deliveryId)
+                .put("herald_topic", topic);
+        if (replay) {
             properties.put("herald_replay", true);
         }
-        Object version = row.getObject("schema_version");
-        if (version != null) {
-            properties.put("herald_schema_version", ((Number) version).intValue());
+        if (schemaVersion != null) {
+            properties.put("herald_schema_version", schemaVersion.intValue());
         }
         return AmqpMessage.create()
                 .durable(true)
-                .id(row.getString("event_id"))
-                .contentType(row.getString("data_content_type"))
-                .creationTime(row.getTimestamp("accepted_at").getTime())
+                .id(eventId)
+                .contentType(dataContentType)
+                .creationTime(acceptedAtMillis)
                 .applicationProperties(properties)
-                .withBufferAsBody(Buffer.buffer(row.getString("data").getBytes(StandardCharsets.UTF_8)))
+                .withBufferAsBody(Buffer.buffer(data.getBytes(StandardCharsets.UTF_8)))
                 .build();
     }
 

@@ -18,23 +18,39 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Moves committed deliveries into their subscriptions' queues. Each round claims up to a batch of PENDING deliveries
- * with {@code FOR UPDATE SKIP LOCKED} (so instances sharing the database never claim the same row), sends them all
- * at once, waits for the broker to settle each, and marks QUEUED exactly those it settled, in the same transaction.
- * A delivery whose send failed stays PENDING for the next round; if the instance dies mid-round the transaction rolls
- * back and another instance sends the delivery again (at least once: consumers deduplicate on the event id).
- * Deliveries of paused subscriptions wait in the outbox until they are resumed; one whose subscription or event no
- * longer exists is recorded DISCARDED rather than claimed again every round.
+ * Moves committed deliveries into their subscriptions' queues, in two ways.
+ *
+ * <p><b>Hand-off</b> (the common path): the group commit leases the deliveries it writes to this instance
+ * ({@code relay_lease_until}) and, once committed, hands them over in memory with their events. A worker sends them,
+ * waits for the broker to settle each, and marks QUEUED those settled, if still PENDING (the dispatcher may already
+ * have recorded an outcome). No read of the outbox, no row lock held while the broker settles. A send that failed gives
+ * its lease back, so the poller takes the delivery at once.
+ *
+ * <p><b>Poll</b> (everything else: deliveries of other instances' commits, of resumed subscriptions, of redrives and
+ * replays, and leases that expired because their instance died): each round claims up to a batch of PENDING deliveries
+ * not under a live lease with {@code FOR UPDATE SKIP LOCKED} (so instances sharing the database never claim the same
+ * row), sends them all at once, waits for the broker to settle each, and marks QUEUED exactly those it settled, in the
+ * same transaction. A delivery whose send failed stays PENDING for the next round; if the instance dies mid-round the
+ * transaction rolls back and another instance sends the delivery again (at least once: consumers deduplicate on the
+ * event id). Deliveries of paused subscriptions wait in the outbox until they are resumed; one whose subscription or
+ * event no longer exists is recorded DISCARDED rather than claimed again every round.
  */
 @Singleton
 public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
+    /** Hand-offs waiting beyond this many rounds' worth go through the outbox instead (the broker is slower than ingest). */
+    private static final int HAND_OFF_ROUNDS = 10;
     /**
      * Locks the oldest PENDING deliveries, except those of subscriptions not active (a list computed once per statement,
      * not a join), then reads their events. Only {@code deliveries_pending} gives this order, and the statement leaves
@@ -48,6 +64,7 @@ public class OutboxRelay {
                 select d.id, d.event_id, d.event_accepted_at, d.subscription_id, d.replay, d.created_at
                 from deliveries d
                 where d.pending
+                  and (d.relay_lease_until is null or d.relay_lease_until < now())
                   and d.subscription_id <> all(array(select id from subscriptions where state <> 'ACTIVE'))
                 order by d.created_at
                 limit %d
@@ -58,7 +75,9 @@ public class OutboxRelay {
             left join subscriptions s on s.id = c.subscription_id
             left join events e on e.id = c.event_id and e.accepted_at = c.event_accepted_at
             order by c.created_at""";
-    private static final String MARK_QUEUED = "update deliveries set state = 'QUEUED', queued_at = now() where id = any(?::text[])";
+    /** Only a PENDING delivery: a handed-off one may already have reached its webhook and have an outcome recorded. */
+    private static final String MARK_QUEUED = "update deliveries set state = 'QUEUED', queued_at = now() where id = any(?::text[]) and pending";
+    private static final String RELEASE_LEASES = "update deliveries set relay_lease_until = null where id = any(?::text[]) and pending";
     /** A delivery routed by a transaction that read its subscription just before the subscription was deleted. */
     private static final String DISCARD_ORPHANS = "update deliveries set state = 'DISCARDED', finished_at = now() where id = any(?::text[])";
 
@@ -67,6 +86,11 @@ public class OutboxRelay {
     private final RelayConfig config;
     private final String claimSql;
     private final Semaphore wake = new Semaphore(0);
+    /** Handed-off deliveries not yet taken by a worker, and how many (the queue's size is not constant-time). */
+    private final Queue<HandOff> handOffs = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger handOffsWaiting = new AtomicInteger();
+    /** Set when deliveries were committed unleased, so a worker polls the outbox now instead of at the next interval. */
+    private final AtomicBoolean outboxChanged = new AtomicBoolean();
     private final Counter queued;
     private final StageLag stageLag;
     private final List<Thread> threads = new ArrayList<>();
@@ -95,25 +119,62 @@ public class OutboxRelay {
         threads.forEach(Thread::interrupt);
     }
 
-    /** New deliveries were committed: relay them now rather than at the next poll. */
+    /** New unleased deliveries were committed: poll the outbox now rather than at the next interval. */
     public void wake() {
+        outboxChanged.set(true);
+        signal();
+    }
+
+    private void signal() {
         if (wake.availablePermits() < config.workers()) {
             wake.release();
         }
     }
 
+    /**
+     * Until when deliveries committed now may be leased to this instance for a hand-off, or null when they should go
+     * through the outbox: the broker is down, or the hand-offs waiting already fill several rounds. The lease outlasts
+     * a send's timeout twice over, so no other relay sends a delivery this instance is still sending.
+     */
+    public Instant handOffLease(Instant now) {
+        if (!broker.isConnected() || handOffsWaiting.get() >= HAND_OFF_ROUNDS * config.batchSize()) {
+            return null;
+        }
+        return now.plus(config.sendTimeout().multipliedBy(2));
+    }
+
+    /** Deliveries leased by {@link #handOffLease} whose transaction has committed: send them now. */
+    public void handOff(List<HandOff> committed) {
+        if (committed.isEmpty()) {
+            return;
+        }
+        handOffs.addAll(committed);
+        handOffsWaiting.addAndGet(committed.size());
+        signal();
+    }
+
     private void loop() {
         boolean outageLogged = false;
+        boolean outboxFull = false;
+        long lastPoll = 0;
+        long pollEvery = config.pollInterval().toNanos();
         while (running) {
             try {
                 int relayed = 0;
                 if (broker.isConnected()) {
-                    relayed = relayOnce();
+                    relayed = sendHandOffs();
+                    if (outboxChanged.getAndSet(false) || outboxFull || System.nanoTime() - lastPoll >= pollEvery) {
+                        lastPoll = System.nanoTime();
+                        int claimed = relayOnce();
+                        outboxFull = claimed >= config.batchSize();
+                        relayed += claimed;
+                    }
                     outageLogged = false;
                 }
-                if (relayed < config.batchSize()) {
-                    // One permit per wake: with several workers, each commit wakes one idle worker.
-                    wake.tryAcquire(config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+                if (relayed == 0 && !outboxFull && handOffsWaiting.get() == 0 && !outboxChanged.get()) {
+                    // Until the next poll is due, or a signal: one permit per signal, so each commit wakes one idle worker.
+                    long untilPoll = pollEvery - (System.nanoTime() - lastPoll);
+                    wake.tryAcquire(Math.max(1, TimeUnit.NANOSECONDS.toMillis(untilPoll)), TimeUnit.MILLISECONDS);
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -153,10 +214,7 @@ public class OutboxRelay {
                     }
                 }
                 if (!orphans.isEmpty()) {
-                    try (PreparedStatement discard = connection.prepareStatement(DISCARD_ORPHANS)) {
-                        SqlArrays.bindText(connection, discard, 1, orphans, id -> id);
-                        discard.executeUpdate();
-                    }
+                    update(connection, DISCARD_ORPHANS, orphans);
                     LOG.infof("Discarded %d deliveries whose subscription or event no longer exists", orphans.size());
                 }
                 if (ids.isEmpty()) {
@@ -173,12 +231,7 @@ public class OutboxRelay {
                         }
                     }
                 }
-                if (!settled.isEmpty()) {
-                    try (PreparedStatement mark = connection.prepareStatement(MARK_QUEUED)) {
-                        mark.setArray(1, connection.createArrayOf("text", settled.toArray()));
-                        mark.executeUpdate();
-                    }
-                }
+                update(connection, MARK_QUEUED, settled);
                 connection.commit();
                 queued.increment(settled.size());
                 if (settled.size() < ids.size()) {
@@ -189,6 +242,64 @@ public class OutboxRelay {
             } catch (SQLException | RuntimeException | InterruptedException e) {
                 connection.rollback();
                 throw e;
+            }
+        }
+    }
+
+    /**
+     * Sends up to a batch of handed-off deliveries and marks those settled QUEUED; returns how many were taken. One whose
+     * lease is about to run out is left to the poller, which takes it once expired (a lease must never be outlived by
+     * its own send).
+     */
+    int sendHandOffs() throws SQLException, InterruptedException {
+        List<HandOff> batch = new ArrayList<>();
+        HandOff next;
+        while (batch.size() < config.batchSize() && (next = handOffs.poll()) != null) {
+            batch.add(next);
+        }
+        if (batch.isEmpty()) {
+            return 0;
+        }
+        handOffsWaiting.addAndGet(-batch.size());
+        Instant sendableUntil = Instant.now().plus(config.sendTimeout());
+        List<HandOff> sent = new ArrayList<>();
+        List<Future<Void>> sends = new ArrayList<>();
+        for (HandOff handOff : batch) {
+            if (handOff.leaseUntil().isAfter(sendableUntil)) {
+                var message = CloudEventsAmqp.message(handOff);
+                sent.add(handOff);
+                sends.add(broker.sender(handOff.queueName()).compose(sender -> sender.send(message)));
+            }
+        }
+        awaitSettled(sends);
+        List<String> settled = new ArrayList<>();
+        List<String> failed = new ArrayList<>();
+        for (int i = 0; i < sent.size(); i++) {
+            if (sends.get(i).succeeded()) {
+                settled.add(sent.get(i).deliveryId());
+                stageLag.reached(StageLag.Stage.QUEUED, sent.get(i).acceptedAt().toEpochMilli());
+            } else {
+                failed.add(sent.get(i).deliveryId());
+            }
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            update(connection, MARK_QUEUED, settled);
+            update(connection, RELEASE_LEASES, failed);
+        }
+        queued.increment(settled.size());
+        if (!failed.isEmpty()) {
+            wake();
+            Throwable cause = sends.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(null);
+            LOG.debugf("%d of %d handed-off deliveries not settled; left to the outbox: %s", failed.size(), sent.size(), cause);
+        }
+        return batch.size();
+    }
+
+    private static void update(Connection connection, String sql, List<String> ids) throws SQLException {
+        if (!ids.isEmpty()) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                SqlArrays.bindText(connection, statement, 1, ids, id -> id);
+                statement.executeUpdate();
             }
         }
     }

@@ -24,37 +24,61 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Singleton
 public class Router {
-    private static final String SUBSCRIPTIONS = "select id, topic_pattern, filter, version from subscriptions";
+    private static final String SUBSCRIPTIONS = "select id, topic_pattern, filter, version, queue_name, state = 'ACTIVE' from subscriptions";
     private static final String INSERT = """
-            insert into deliveries (id, event_id, event_accepted_at, subscription_id, state, created_at)
-            select id, event_id, ?::timestamptz, subscription_id, 'PENDING', ?::timestamptz
-            from unnest(?::text[], ?::text[], ?::text[]) as t(id, event_id, subscription_id)""";
+            insert into deliveries (id, event_id, event_accepted_at, subscription_id, state, created_at, relay_lease_until)
+            select id, event_id, ?::timestamptz, subscription_id, 'PENDING', ?::timestamptz, case when leased then ?::timestamptz end
+            from unnest(?::text[], ?::text[], ?::text[], ?::bool[]) as t(id, event_id, subscription_id, leased)""";
 
     private final ObjectMapper json;
     /** Compiled patterns and filters, by subscription id; replaced when the subscription's version changes. */
-    private final Map<String, Route> compiled = new ConcurrentHashMap<>();
+    private final Map<String, Compiled> compiled = new ConcurrentHashMap<>();
 
     Router(ObjectMapper json) {
         this.json = json;
     }
 
-    private record Route(String subscriptionId, long version, TopicPattern pattern, EventFilter filter) {
+    private record Compiled(long version, TopicPattern pattern, EventFilter filter) {
     }
 
-    private record DeliveryRow(String id, String eventId, String subscriptionId) {
+    private record Route(String subscriptionId, String queueName, boolean active, TopicPattern pattern, EventFilter filter) {
     }
 
-    /** Writes the deliveries the events are owed; returns how many each event got, in order. */
+    private record DeliveryRow(String id, String eventId, String subscriptionId, boolean leased) {
+    }
+
+    /**
+     * The deliveries written for a group of events: how many each event got, in order, and those leased to this
+     * instance's relay to send from memory once the transaction has committed.
+     */
+    public record Routed(int[] counts, List<HandOff> handOffs) {
+    }
+
+    /** Writes the deliveries the events are owed, none leased: the outbox poller sends them. */
     public int[] route(Connection connection, List<NewEvent> events, Instant acceptedAt) throws SQLException {
+        return route(connection, events, acceptedAt, null).counts();
+    }
+
+    /**
+     * Writes the deliveries the events are owed. With a {@code leaseUntil}, those of active subscriptions are leased
+     * to this instance until then and returned as hand-offs; a paused subscription's wait in the outbox unleased.
+     */
+    public Routed route(Connection connection, List<NewEvent> events, Instant acceptedAt, Instant leaseUntil) throws SQLException {
         List<Route> routes = routes(connection);
         List<DeliveryRow> rows = new ArrayList<>();
+        List<HandOff> handOffs = new ArrayList<>();
         int[] counts = new int[events.size()];
         for (int i = 0; i < events.size(); i++) {
             NewEvent event = events.get(i);
             EventFilter.Event view = new EventFilter.Event(event.type(), event.subject(), event.source(), event.dataNode());
             for (Route route : routes) {
                 if (route.pattern.matches(event.topic()) && route.filter.matches(view)) {
-                    rows.add(new DeliveryRow(Ids.next("dlv"), event.id(), route.subscriptionId));
+                    boolean leased = leaseUntil != null && route.active;
+                    DeliveryRow row = new DeliveryRow(Ids.next("dlv"), event.id(), route.subscriptionId, leased);
+                    rows.add(row);
+                    if (leased) {
+                        handOffs.add(new HandOff(row.id, route.queueName, event, acceptedAt, leaseUntil));
+                    }
                     counts[i]++;
                 }
             }
@@ -63,13 +87,15 @@ public class Router {
             try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
                 statement.setString(1, acceptedAt.toString());
                 statement.setString(2, acceptedAt.toString());
-                SqlArrays.bindText(connection, statement, 3, rows, DeliveryRow::id);
-                SqlArrays.bindText(connection, statement, 4, rows, DeliveryRow::eventId);
-                SqlArrays.bindText(connection, statement, 5, rows, DeliveryRow::subscriptionId);
+                statement.setString(3, leaseUntil == null ? null : leaseUntil.toString());
+                SqlArrays.bindText(connection, statement, 4, rows, DeliveryRow::id);
+                SqlArrays.bindText(connection, statement, 5, rows, DeliveryRow::eventId);
+                SqlArrays.bindText(connection, statement, 6, rows, DeliveryRow::subscriptionId);
+                statement.setArray(7, connection.createArrayOf("bool", rows.stream().map(DeliveryRow::leased).toArray()));
                 statement.executeUpdate();
             }
         }
-        return counts;
+        return new Routed(counts, handOffs);
     }
 
     private List<Route> routes(Connection connection) throws SQLException {
@@ -78,12 +104,12 @@ public class Router {
             while (rs.next()) {
                 String id = rs.getString(1);
                 long version = rs.getLong(4);
-                Route route = compiled.get(id);
-                if (route == null || route.version != version) {
-                    route = compile(id, version, rs.getString(2), rs.getString(3));
-                    compiled.put(id, route);
+                Compiled matcher = compiled.get(id);
+                if (matcher == null || matcher.version != version) {
+                    matcher = compile(id, version, rs.getString(2), rs.getString(3));
+                    compiled.put(id, matcher);
                 }
-                routes.add(route);
+                routes.add(new Route(id, rs.getString(5), rs.getBoolean(6), matcher.pattern, matcher.filter));
             }
         }
         if (compiled.size() > routes.size() * 2 + 100) {
@@ -92,7 +118,7 @@ public class Router {
         return routes;
     }
 
-    private Route compile(String id, long version, String pattern, String filter) {
+    private Compiled compile(String id, long version, String pattern, String filter) {
         EventFilter parsed = EventFilter.MATCH_ALL;
         if (filter != null) {
             try {
@@ -101,6 +127,6 @@ public class Router {
                 throw new IllegalStateException("Stored filter of " + id + " is not JSON", e);
             }
         }
-        return new Route(id, version, TopicPattern.of(pattern), parsed);
+        return new Compiled(version, TopicPattern.of(pattern), parsed);
     }
 }

@@ -140,8 +140,10 @@ public final class BenchmarkSuite {
             // Not part of "all": a fixed rate for comparing builds by Herald's CPU per event, which a noisy (stolen)
             // CPU changes less than it changes throughput.
             int rate = Integer.parseInt(args.getOrDefault("steadyRate", "800"));
+            int seconds = Integer.parseInt(args.getOrDefault("steadySeconds", "20"));
             double cpuBefore = cpuSeconds(pid);
-            OpenLoopLoad.Result steady = load.run("/api/v1/topics/" + topic + "/events", authed, t -> eventBody, rate, Duration.ofSeconds(20), 202);
+            OpenLoopLoad.Result steady = load.run("/api/v1/topics/" + topic + "/events", authed, t -> eventBody, rate,
+                    Duration.ofSeconds(seconds), 202);
             log(String.format(Locale.ROOT, "steady ingest at %,d/s: p50 %.1f ms, p99 %.1f ms, Herald CPU %.3f ms per event", rate, steady.p(50),
                     steady.p(99), (cpuSeconds(pid) - cpuBefore) * 1000 / Math.max(1, steady.ok())));
         }

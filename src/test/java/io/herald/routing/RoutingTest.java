@@ -15,6 +15,7 @@ import io.herald.client.model.SubscriptionPatch;
 import io.herald.client.model.TopicIn;
 import io.herald.client.model.WebhookIn;
 import io.herald.testing.HeraldApi;
+import io.herald.store.NewEvent;
 import io.herald.testing.JmsQueueReader;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Test;
 
 import java.net.URL;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -52,6 +54,8 @@ class RoutingTest {
     BrokerConfig broker;
     @Inject
     AgroalDataSource dataSource;
+    @Inject
+    OutboxRelay relay;
 
     SubscriptionsApi subscriptions;
     EventsApi events;
@@ -184,6 +188,69 @@ class RoutingTest {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
                 assertEquals(DeliveryState.QUEUED, events.getEvent(id).getDeliveries().get(0).getState()));
         assertEquals(1, JmsQueueReader.read(broker, subscription.getQueue().getAddress(), 1, Duration.ofSeconds(10)).size());
+    }
+
+    /**
+     * A delivery leased to the instance that committed it (which sends it from memory) is not sent by any relay's
+     * outbox poll while the lease lasts, and is sent once the lease has expired, as when that instance died.
+     */
+    @Test
+    void aDeliveryLeasedToAnotherInstanceIsSentOnlyOnceItsLeaseExpires() throws Exception {
+        String topic = topic("leased");
+        SubscriptionOut subscription = queueSubscription(topic, null);
+        setState(subscription, SubscriptionPatch.StateEnum.PAUSED); // commits it unleased, into the outbox
+        String id = publish(topic, "{\"n\": 1}", "t");
+        String delivery = events.getEvent(id).getDeliveries().get(0).getId();
+        execute("update deliveries set relay_lease_until = now() + interval '1 hour' where id = ?", delivery);
+        setState(subscription, SubscriptionPatch.StateEnum.ACTIVE);
+        Thread.sleep(1500); // several outbox polls
+        assertEquals(DeliveryState.PENDING, events.getEvent(id).getDeliveries().get(0).getState());
+        assertEquals(0, JmsQueueReader.read(broker, subscription.getQueue().getAddress(), 1, Duration.ofMillis(500)).size());
+
+        execute("update deliveries set relay_lease_until = now() - interval '1 second' where id = ?", delivery);
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                assertEquals(DeliveryState.QUEUED, events.getEvent(id).getDeliveries().get(0).getState()));
+        assertEquals(1, JmsQueueReader.read(broker, subscription.getQueue().getAddress(), 2, Duration.ofSeconds(2)).size());
+    }
+
+    /**
+     * A handed-off delivery is marked QUEUED after the broker settles it, without a row lock in between: if its
+     * webhook answered and the outcome was recorded first, the outcome stands.
+     */
+    @Test
+    void aHandOffDoesNotOverwriteAnOutcomeRecordedBeforeItsQueuedMark() throws Exception {
+        String topic = topic("raced");
+        SubscriptionOut subscription = queueSubscription(topic, null);
+        setState(subscription, SubscriptionPatch.StateEnum.PAUSED);
+        String id = publish(topic, "{\"n\": 1}", "t");
+        String delivery = events.getEvent(id).getDeliveries().get(0).getId();
+        execute("update deliveries set state = 'DELIVERED', finished_at = now() where id = ?", delivery);
+        Instant now = Instant.now();
+        NewEvent event = new NewEvent(id, topic, id, "test", "t", null, null, "application/json", "{\"n\": 1}", null, null, null, "");
+        relay.handOff(List.of(new HandOff(delivery, queueName(subscription.getId()), event, now, now.plusSeconds(60))));
+
+        assertEquals(1, JmsQueueReader.read(broker, subscription.getQueue().getAddress(), 1, Duration.ofSeconds(10)).size(),
+                "the hand-off was sent");
+        Thread.sleep(500); // the relay marks after the broker's settlement
+        assertEquals(DeliveryState.DELIVERED, events.getEvent(id).getDeliveries().get(0).getState());
+    }
+
+    private String queueName(String subscriptionId) throws Exception {
+        try (var connection = dataSource.getConnection();
+                var read = connection.prepareStatement("select queue_name from subscriptions where id = ?")) {
+            read.setString(1, subscriptionId);
+            try (var row = read.executeQuery()) {
+                assertTrue(row.next());
+                return row.getString(1);
+            }
+        }
+    }
+
+    private void execute(String sql, String parameter) throws Exception {
+        try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(sql)) {
+            statement.setString(1, parameter);
+            assertEquals(1, statement.executeUpdate());
+        }
     }
 
     @Test
