@@ -75,9 +75,18 @@ public class OutboxRelay {
             left join subscriptions s on s.id = c.subscription_id
             left join events e on e.id = c.event_id and e.accepted_at = c.event_accepted_at
             order by c.created_at""";
-    /** Only a PENDING delivery: a handed-off one may already have reached its webhook and have an outcome recorded. */
-    private static final String MARK_QUEUED = "update deliveries set state = 'QUEUED', queued_at = now() where id = any(?::text[]) and pending";
-    private static final String RELEASE_LEASES = "update deliveries set relay_lease_until = null where id = any(?::text[]) and pending";
+    /**
+     * Only a PENDING delivery: a handed-off one may already have reached its webhook and have an outcome recorded. A
+     * row the delivery ledger is recording just then is skipped, never waited for: its outcome is about to replace
+     * PENDING anyway, and a relay that waited on the ledger's row locks while the ledger waited on its own would
+     * deadlock (both lock several rows, in orders of their own).
+     */
+    private static final String MARK_QUEUED = """
+            update deliveries set state = 'QUEUED', queued_at = now()
+            where id in (select id from deliveries where id = any(?::text[]) and pending for update skip locked)""";
+    private static final String RELEASE_LEASES = """
+            update deliveries set relay_lease_until = null
+            where id in (select id from deliveries where id = any(?::text[]) and pending for update skip locked)""";
     /** A delivery routed by a transaction that read its subscription just before the subscription was deleted. */
     private static final String DISCARD_ORPHANS = "update deliveries set state = 'DISCARDED', finished_at = now() where id = any(?::text[])";
 
