@@ -214,7 +214,7 @@ public class GroupCommitter {
                         insertKeys(connection, named, now, dedupFrom);
                     }
                     EventRows.insert(connection, fresh, now);
-                    Router.Routed routed = router.route(connection, fresh, now, relay.handOffLease(now));
+                    Router.Routed routed = router.route(connection, fresh, now, relay.handOffLease());
                     int[] deliveries = routed.counts();
                     for (int i = 0; i < fresh.size(); i++) {
                         int[] slot = freshSlots.get(i);

@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -126,6 +127,14 @@ public class OutboxRelay {
     void stop(@Observes @Priority(5) ShutdownEvent event) {
         running = false;
         threads.forEach(Thread::interrupt);
+        // Hand-offs not yet sent: give their leases back, so a restart or another instance sends them at once rather
+        // than when the leases run out.
+        List<String> waiting = new ArrayList<>();
+        HandOff handOff;
+        while ((handOff = handOffs.poll()) != null) {
+            waiting.add(handOff.deliveryId());
+        }
+        releaseLeases(waiting);
     }
 
     /** New unleased deliveries were committed: poll the outbox now rather than at the next interval. */
@@ -141,15 +150,15 @@ public class OutboxRelay {
     }
 
     /**
-     * Until when deliveries committed now may be leased to this instance for a hand-off, or null when they should go
+     * How long deliveries committed now may be leased to this instance for a hand-off, or null when they should go
      * through the outbox: the broker is down, or the hand-offs waiting already fill several rounds. The lease outlasts
      * a send's timeout twice over, so no other relay sends a delivery this instance is still sending.
      */
-    public Instant handOffLease(Instant now) {
+    public Duration handOffLease() {
         if (!broker.isConnected() || handOffsWaiting.get() >= HAND_OFF_ROUNDS * config.batchSize()) {
             return null;
         }
-        return now.plus(config.sendTimeout().multipliedBy(2));
+        return config.sendTimeout().multipliedBy(2);
     }
 
     /** Deliveries leased by {@link #handOffLease} whose transaction has committed: send them now. */
@@ -280,7 +289,12 @@ public class OutboxRelay {
                 sends.add(broker.sender(handOff.queueName()).compose(sender -> sender.send(message)));
             }
         }
-        awaitSettled(sends);
+        try {
+            awaitSettled(sends);
+        } catch (InterruptedException e) {
+            releaseLeases(sent.stream().map(HandOff::deliveryId).toList()); // shutting down: sent or not, the outbox takes them
+            throw e;
+        }
         List<String> settled = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (int i = 0; i < sent.size(); i++) {
@@ -302,6 +316,17 @@ public class OutboxRelay {
             LOG.debugf("%d of %d handed-off deliveries not settled; left to the outbox: %s", failed.size(), sent.size(), cause);
         }
         return batch.size();
+    }
+
+    private void releaseLeases(List<String> deliveryIds) {
+        if (deliveryIds.isEmpty()) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection()) {
+            update(connection, RELEASE_LEASES, deliveryIds);
+        } catch (SQLException | RuntimeException e) {
+            LOG.debugf("Could not give back %d hand-off leases (%s); they run out by themselves", deliveryIds.size(), e.getMessage());
+        }
     }
 
     private static void update(Connection connection, String sql, List<String> ids) throws SQLException {

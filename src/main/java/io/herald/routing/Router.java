@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,8 @@ public class Router {
     private static final String SUBSCRIPTIONS = "select id, topic_pattern, filter, version, queue_name, state = 'ACTIVE' from subscriptions";
     private static final String INSERT = """
             insert into deliveries (id, event_id, event_accepted_at, subscription_id, state, created_at, relay_lease_until)
-            select id, event_id, ?::timestamptz, subscription_id, 'PENDING', ?::timestamptz, case when leased then ?::timestamptz end
+            select id, event_id, ?::timestamptz, subscription_id, 'PENDING', ?::timestamptz,
+                   case when leased then now() + make_interval(secs => ?) end
             from unnest(?::text[], ?::text[], ?::text[], ?::bool[]) as t(id, event_id, subscription_id, leased)""";
 
     private final ObjectMapper json;
@@ -60,10 +62,12 @@ public class Router {
     }
 
     /**
-     * Writes the deliveries the events are owed. With a {@code leaseUntil}, those of active subscriptions are leased
-     * to this instance until then and returned as hand-offs; a paused subscription's wait in the outbox unleased.
+     * Writes the deliveries the events are owed. With a {@code lease}, those of active subscriptions are leased to this
+     * instance for that long and returned as hand-offs; a paused subscription's wait in the outbox unleased. The
+     * database's clock times the lease for other instances' relays, this instance's clock for its own.
      */
-    public Routed route(Connection connection, List<NewEvent> events, Instant acceptedAt, Instant leaseUntil) throws SQLException {
+    public Routed route(Connection connection, List<NewEvent> events, Instant acceptedAt, Duration lease) throws SQLException {
+        Instant leaseUntil = lease == null ? null : Instant.now().plus(lease);
         List<Route> routes = routes(connection);
         List<DeliveryRow> rows = new ArrayList<>();
         List<HandOff> handOffs = new ArrayList<>();
@@ -73,7 +77,7 @@ public class Router {
             EventFilter.Event view = new EventFilter.Event(event.type(), event.subject(), event.source(), event.dataNode());
             for (Route route : routes) {
                 if (route.pattern.matches(event.topic()) && route.filter.matches(view)) {
-                    boolean leased = leaseUntil != null && route.active;
+                    boolean leased = lease != null && route.active;
                     DeliveryRow row = new DeliveryRow(Ids.next("dlv"), event.id(), route.subscriptionId, leased);
                     rows.add(row);
                     if (leased) {
@@ -87,7 +91,7 @@ public class Router {
             try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
                 statement.setString(1, acceptedAt.toString());
                 statement.setString(2, acceptedAt.toString());
-                statement.setString(3, leaseUntil == null ? null : leaseUntil.toString());
+                statement.setDouble(3, lease == null ? 0 : lease.toMillis() / 1000.0);
                 SqlArrays.bindText(connection, statement, 4, rows, DeliveryRow::id);
                 SqlArrays.bindText(connection, statement, 5, rows, DeliveryRow::eventId);
                 SqlArrays.bindText(connection, statement, 6, rows, DeliveryRow::subscriptionId);
