@@ -1,7 +1,10 @@
 package io.herald.routing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.broker.BrokerClient;
 import io.herald.broker.BrokerConfig;
+import io.herald.flow.StageLag;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.herald.client.ApiException;
 import io.herald.client.api.EventsApi;
 import io.herald.client.api.SubscriptionsApi;
@@ -56,6 +59,10 @@ class RoutingTest {
     AgroalDataSource dataSource;
     @Inject
     OutboxRelay relay;
+    @Inject
+    BrokerClient brokerClient;
+    @Inject
+    RelayConfig relayConfig;
 
     SubscriptionsApi subscriptions;
     EventsApi events;
@@ -190,27 +197,59 @@ class RoutingTest {
         assertEquals(1, JmsQueueReader.read(broker, subscription.getQueue().getAddress(), 1, Duration.ofSeconds(10)).size());
     }
 
+    /** An event of a paused queue subscription: its delivery waits in the outbox, unleased. */
+    private record Outboxed(SubscriptionOut subscription, String topic, String eventId, String deliveryId) {
+    }
+
+    private Outboxed outboxed(String name) throws Exception {
+        String topic = topic(name);
+        SubscriptionOut subscription = queueSubscription(topic, null);
+        setState(subscription, SubscriptionPatch.StateEnum.PAUSED);
+        String id = publish(topic, "{\"n\": 1}", "t");
+        return new Outboxed(subscription, topic, id, events.getEvent(id).getDeliveries().get(0).getId());
+    }
+
+    private void assertQueuedOnce(Outboxed outboxed, Duration within) throws Exception {
+        await().atMost(within).untilAsserted(() ->
+                assertEquals(DeliveryState.QUEUED, events.getEvent(outboxed.eventId()).getDeliveries().get(0).getState()));
+        assertEquals(1, JmsQueueReader.read(broker, outboxed.subscription().getQueue().getAddress(), 2, Duration.ofSeconds(2)).size());
+    }
+
     /**
      * A delivery leased to the instance that committed it (which sends it from memory) is not sent by any relay's
      * outbox poll while the lease lasts, and is sent once the lease has expired, as when that instance died.
      */
     @Test
     void aDeliveryLeasedToAnotherInstanceIsSentOnlyOnceItsLeaseExpires() throws Exception {
-        String topic = topic("leased");
-        SubscriptionOut subscription = queueSubscription(topic, null);
-        setState(subscription, SubscriptionPatch.StateEnum.PAUSED); // commits it unleased, into the outbox
-        String id = publish(topic, "{\"n\": 1}", "t");
-        String delivery = events.getEvent(id).getDeliveries().get(0).getId();
-        execute("update deliveries set relay_lease_until = now() + interval '1 hour' where id = ?", delivery);
-        setState(subscription, SubscriptionPatch.StateEnum.ACTIVE);
+        Outboxed leased = outboxed("leased");
+        execute("update deliveries set relay_lease_until = now() + interval '1 hour' where id = ?", leased.deliveryId());
+        setState(leased.subscription(), SubscriptionPatch.StateEnum.ACTIVE);
         Thread.sleep(1500); // several outbox polls
-        assertEquals(DeliveryState.PENDING, events.getEvent(id).getDeliveries().get(0).getState());
-        assertEquals(0, JmsQueueReader.read(broker, subscription.getQueue().getAddress(), 1, Duration.ofMillis(500)).size());
+        assertEquals(DeliveryState.PENDING, events.getEvent(leased.eventId()).getDeliveries().get(0).getState());
+        assertEquals(0, JmsQueueReader.read(broker, leased.subscription().getQueue().getAddress(), 1, Duration.ofMillis(500)).size());
 
-        execute("update deliveries set relay_lease_until = now() - interval '1 second' where id = ?", delivery);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertEquals(DeliveryState.QUEUED, events.getEvent(id).getDeliveries().get(0).getState()));
-        assertEquals(1, JmsQueueReader.read(broker, subscription.getQueue().getAddress(), 2, Duration.ofSeconds(2)).size());
+        execute("update deliveries set relay_lease_until = now() - interval '1 second' where id = ?", leased.deliveryId());
+        assertQueuedOnce(leased, Duration.ofSeconds(20));
+    }
+
+    /**
+     * An instance that shuts down gives back the leases of the hand-offs it has not sent, so another instance sends
+     * them at once rather than when the leases run out. The other instance here is a second relay, never started.
+     */
+    @Test
+    void aStoppingInstanceGivesBackTheLeasesOfWhatItHasNotSent() throws Exception {
+        Outboxed handed = outboxed("handed");
+        execute("update deliveries set relay_lease_until = now() + interval '1 hour' where id = ?", handed.deliveryId());
+        OutboxRelay stopping = new OutboxRelay(dataSource, brokerClient, relayConfig, new SimpleMeterRegistry(),
+                new StageLag(new SimpleMeterRegistry()));
+        Instant now = Instant.now();
+        NewEvent event = new NewEvent(handed.eventId(), handed.topic(), handed.eventId(), "test", "t", null, null, "application/json",
+                "{\"n\": 1}", null, null, null, "");
+        stopping.handOff(List.of(new HandOff(handed.deliveryId(), queueName(handed.subscription().getId()), event, now, now.plusSeconds(3600))));
+        setState(handed.subscription(), SubscriptionPatch.StateEnum.ACTIVE);
+
+        stopping.stop(null);
+        assertQueuedOnce(handed, Duration.ofSeconds(10));
     }
 
     /**
