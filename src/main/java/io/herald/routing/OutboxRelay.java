@@ -28,6 +28,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
 
 /**
  * Moves committed deliveries into their subscriptions' queues, in two ways.
@@ -244,22 +245,10 @@ public class OutboxRelay {
                     return orphans.size();
                 }
                 awaitSettled(sends);
-                List<String> settled = new ArrayList<>();
-                for (int i = 0; i < ids.size(); i++) {
-                    if (sends.get(i).succeeded()) {
-                        settled.add(ids.get(i));
-                        if (acceptedAt.get(i) > 0) {
-                            stageLag.reached(StageLag.Stage.QUEUED, acceptedAt.get(i));
-                        }
-                    }
-                }
+                List<String> settled = settled(ids, acceptedAt, sends);
                 update(connection, MARK_CLAIMED_QUEUED, settled);
                 connection.commit();
                 queued.increment(settled.size());
-                if (settled.size() < ids.size()) {
-                    Throwable cause = sends.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(null);
-                    LOG.debugf("%d of %d deliveries not settled this round: %s", ids.size() - settled.size(), ids.size(), cause);
-                }
                 return ids.size() + orphans.size();
             } catch (SQLException | RuntimeException | InterruptedException e) {
                 connection.rollback();
@@ -299,27 +288,39 @@ public class OutboxRelay {
             releaseLeases(sent.stream().map(HandOff::deliveryId).toList()); // shutting down: sent or not, the outbox takes them
             throw e;
         }
-        List<String> settled = new ArrayList<>();
-        List<String> failed = new ArrayList<>();
-        for (int i = 0; i < sent.size(); i++) {
-            if (sends.get(i).succeeded()) {
-                settled.add(sent.get(i).deliveryId());
-                stageLag.reached(StageLag.Stage.QUEUED, sent.get(i).acceptedAt().toEpochMilli());
-            } else {
-                failed.add(sent.get(i).deliveryId());
-            }
-        }
+        List<String> ids = sent.stream().map(HandOff::deliveryId).toList();
+        List<String> settled = settled(ids, sent.stream().map(handOff -> handOff.acceptedAt().toEpochMilli()).toList(), sends);
+        List<String> failed = IntStream.range(0, ids.size()).filter(i -> !sends.get(i).succeeded()).mapToObj(ids::get).toList();
         try (Connection connection = dataSource.getConnection()) {
             update(connection, MARK_QUEUED, settled);
-            update(connection, RELEASE_LEASES, failed);
+            update(connection, RELEASE_LEASES, failed); // left to the outbox poll, at once
         }
         queued.increment(settled.size());
         if (!failed.isEmpty()) {
             wake();
-            Throwable cause = sends.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(null);
-            LOG.debugf("%d of %d handed-off deliveries not settled; left to the outbox: %s", failed.size(), sent.size(), cause);
         }
         return batch.size();
+    }
+
+    /**
+     * The deliveries whose send the broker settled, in order, each one's lag recorded ({@code acceptedAt} 0: a replay,
+     * whose lag would say nothing about the flow).
+     */
+    private List<String> settled(List<String> ids, List<Long> acceptedAt, List<Future<Void>> sends) {
+        List<String> settled = new ArrayList<>();
+        for (int i = 0; i < ids.size(); i++) {
+            if (sends.get(i).succeeded()) {
+                settled.add(ids.get(i));
+                if (acceptedAt.get(i) > 0) {
+                    stageLag.reached(StageLag.Stage.QUEUED, acceptedAt.get(i));
+                }
+            }
+        }
+        if (settled.size() < ids.size()) {
+            Throwable cause = sends.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(null);
+            LOG.debugf("%d of %d deliveries not settled this round: %s", ids.size() - settled.size(), ids.size(), cause);
+        }
+        return settled;
     }
 
     private void releaseLeases(List<String> deliveryIds) {

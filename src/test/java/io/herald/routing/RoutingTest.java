@@ -245,7 +245,8 @@ class RoutingTest {
         Instant now = Instant.now();
         NewEvent event = new NewEvent(handed.eventId(), handed.topic(), handed.eventId(), "test", "t", null, null, "application/json",
                 "{\"n\": 1}", null, null, null, "");
-        stopping.handOff(List.of(new HandOff(handed.deliveryId(), queueName(handed.subscription().getId()), event, now, now.plusSeconds(3600))));
+        String queue = Subscription.queueFor(handed.subscription().getId());
+        stopping.handOff(List.of(new HandOff(handed.deliveryId(), queue, event, now, now.plusSeconds(3600))));
         setState(handed.subscription(), SubscriptionPatch.StateEnum.ACTIVE);
 
         stopping.stop(null);
@@ -271,7 +272,7 @@ class RoutingTest {
             }
         }).toList();
         execute("update deliveries set state = 'DELIVERED', finished_at = now() where id = ?", deliveries.get(0)); // recorded
-        String queue = queueName(subscription.getId());
+        String queue = Subscription.queueFor(subscription.getId());
         Instant now = Instant.now();
         List<HandOff> handOffs = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -294,17 +295,6 @@ class RoutingTest {
         assertEquals(DeliveryState.DELIVERED, events.getEvent(ids.get(1)).getDeliveries().get(0).getState());
         assertEquals(3, JmsQueueReader.read(broker, subscription.getQueue().getAddress(), 4, Duration.ofSeconds(2)).size(),
                 "all three were sent");
-    }
-
-    private String queueName(String subscriptionId) throws Exception {
-        try (var connection = dataSource.getConnection();
-                var read = connection.prepareStatement("select queue_name from subscriptions where id = ?")) {
-            read.setString(1, subscriptionId);
-            try (var row = read.executeQuery()) {
-                assertTrue(row.next());
-                return row.getString(1);
-            }
-        }
     }
 
     private void execute(String sql, String parameter) throws Exception {
