@@ -23,7 +23,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
-import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -129,12 +128,15 @@ public class IngestResource {
         }
         if (!accepted.batch()) {
             EventReceipt receipt = receipts.get(0);
-            URI location = uri.getBaseUriBuilder().path("api/v1/events").path(receipt.id()).build();
+            // Written as text: building it with getBaseUriBuilder() took 4.5 % of ingest's event-loop samples in a JFR
+            // profile, half of it encoding and parsing the URI once more. The base URI (scheme, host and root path, proxy
+            // headers applied) ends in '/'; event ids are URL-safe.
+            String location = uri.getBaseUri() + "api/v1/events/" + receipt.id();
             if (!anyAccepted) {
                 // A re-post: the original event, as stored.
-                return Response.ok(store.get(receipt.id()).orElseThrow()).location(location).build();
+                return Response.ok(store.get(receipt.id()).orElseThrow()).header(HttpHeaders.LOCATION, location).build();
             }
-            return Response.accepted(receipt).location(location).build();
+            return Response.accepted(receipt).header(HttpHeaders.LOCATION, location).build();
         }
         return Response.status(anyAccepted ? 202 : 200).entity(new BatchReceipt(receipts)).build();
     }

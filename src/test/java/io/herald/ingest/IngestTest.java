@@ -66,14 +66,17 @@ class IngestTest {
 
     @Test
     void plainJsonWithHeaders() throws ApiException {
-        String id = post("application/json", "{\"orderId\": \"o-1\", \"amount\": 12.5}",
+        var accepted = post("application/json", "{\"orderId\": \"o-1\", \"amount\": 12.5}",
                 "Herald-Event-Type", "order.placed.v1", "Herald-Event-Subject", "customers/42", "Herald-Event-Id", "client-1")
                 .statusCode(202)
-                .header("Location", containsString("/api/v1/events/evt_"))
                 .body("status", equalTo("accepted"))
                 .body("schemaVersion", equalTo(1))
                 .body("ceId", equalTo("client-1"))
-                .extract().path("id");
+                .extract();
+        String id = accepted.path("id");
+        // An absolute URL a client can follow to the stored event.
+        assertEquals(base + "api/v1/events/" + id, accepted.header("Location"));
+        given().get(accepted.header("Location")).then().statusCode(200).body("id", equalTo(id));
         EventOut stored = events.getEvent(id);
         assertEquals(topic, stored.getTopic());
         assertEquals("order.placed.v1", stored.getType());
@@ -178,6 +181,7 @@ class IngestTest {
                 .statusCode(202).extract().path("id");
         post("application/json", "{\"orderId\": \"o-9\", \"amount\": 9}", "Herald-Event-Id", "same-id")
                 .statusCode(200)
+                .header("Location", equalTo(base + "api/v1/events/" + original))
                 .body("id", equalTo(original))
                 .body("data.orderId", equalTo("o-9"));
         post("application/json", "{\"orderId\": \"o-9\", \"amount\": 10}", "Herald-Event-Id", "same-id")
