@@ -185,8 +185,8 @@ public final class BenchmarkSuite {
         try (WebhookSink sink = new WebhookSink(vertx)) {
             String e2eTopic = "bench.e2e-" + System.currentTimeMillis() % 100000;
             api("POST", "/api/v1/topics", "{\"name\": \"" + e2eTopic + "\"}");
-            api("POST", "/api/v1/subscriptions", "{\"topic\": \"" + e2eTopic + "\", \"kind\": \"webhook\", \"webhook\": {\"url\": \""
-                    + sink.url("/e2e") + "\", \"maxInFlight\": 100}}");
+            String e2eSubscription = id(api("POST", "/api/v1/subscriptions", "{\"topic\": \"" + e2eTopic + "\", \"kind\": \"webhook\","
+                    + " \"webhook\": {\"url\": \"" + sink.url("/e2e") + "\", \"maxInFlight\": 100}}"));
             Thread.sleep(1500); // the lane attaches within a second
             String path = "/api/v1/topics/" + e2eTopic + "/events";
             // Steady state at the first measured rate (at most 1,000/s, which Herald sustains here) before measuring: the
@@ -204,6 +204,14 @@ public final class BenchmarkSuite {
                     e2e5000 = row;
                 }
             }
+            // What a rate Herald did not keep up with left behind would otherwise be retried against the closed sink
+            // through the next phase (an external run's fan-out measured 8/s with 54,000 of them left).
+            try {
+                api("DELETE", "/api/v1/subscriptions/" + e2eSubscription + "?force=true", null);
+            } catch (IllegalStateException refused) {
+                log("the end-to-end subscription stays (" + refused.getMessage() + "): the fan-out shares the machine with its backlog");
+            }
+            settle();
         }
         }
 
@@ -363,13 +371,19 @@ public final class BenchmarkSuite {
     /**
      * Steps the offered rate up by half each time (8 s a step) until it is no longer sustained, then halves the gap
      * between the last rate that held and the first that did not, twice (so the figure is within an eighth of the
-     * ceiling, not up to half below it). When the first step already fails, steps down by a third until one holds.
+     * ceiling, not up to half below it). When the first step fails twice, steps down by a third until one holds.
      */
     private OpenLoopLoad.Result highestSustained(String path, MultiMap headers, Buffer body, int from) throws InterruptedException {
         OpenLoopLoad.Result best = null;
         int failedAt = 0;
         for (int rate = from; rate <= 64_000; rate = rate * 3 / 2) {
             OpenLoopLoad.Result step = step(path, headers, body, rate);
+            if (!step.sustained() && best == null) {
+                // A first step that fails runs once more: one stall of the shared machine (10 s, while an external
+                // RabbitMQ logged a crash of its AMQP 1.0 session) once put the HTTP ceiling at a tenth of the usual.
+                settle();
+                step = step(path, headers, body, rate);
+            }
             if (!step.sustained()) {
                 failedAt = rate;
                 break;
