@@ -85,14 +85,13 @@ public class OutboxRelay {
      * {@code id in (...)}: the join that form plans read the whole table per mark once the statistics lagged behind
      * a growing table (the most CPU of any statement in a fan-out, measured).
      */
-    private static final String MARK_QUEUED = """
-            update deliveries set state = 'QUEUED', queued_at = now()
-            where id = any(array(select id from deliveries where id = any(?::text[]) and pending for update skip locked))""";
+    private static final String PENDING_NOT_LOCKED =
+            "id = any(array(select id from deliveries where id = any(?::text[]) and pending for update skip locked))";
+    private static final String MARK_QUEUED = "update deliveries set state = 'QUEUED', queued_at = now() where " + PENDING_NOT_LOCKED;
     /** The poll's mark: its claim holds the rows' locks already. */
     private static final String MARK_CLAIMED_QUEUED = "update deliveries set state = 'QUEUED', queued_at = now() where id = any(?::text[])";
-    private static final String RELEASE_LEASES = """
-            update deliveries set relay_lease_until = null
-            where id = any(array(select id from deliveries where id = any(?::text[]) and pending for update skip locked))""";
+    /** A lease given back: only while the delivery is still PENDING, by the same rule as {@link #MARK_QUEUED}. */
+    private static final String RELEASE_LEASES = "update deliveries set relay_lease_until = null where " + PENDING_NOT_LOCKED;
     /** A delivery routed by a transaction that read its subscription just before the subscription was deleted. */
     private static final String DISCARD_ORPHANS = "update deliveries set state = 'DISCARDED', finished_at = now() where id = any(?::text[])";
 
@@ -282,13 +281,13 @@ public class OutboxRelay {
                 sends.add(broker.sender(handOff.queueName()).compose(sender -> sender.send(message)));
             }
         }
+        List<String> ids = sent.stream().map(HandOff::deliveryId).toList();
         try {
             awaitSettled(sends);
         } catch (InterruptedException e) {
-            releaseLeases(sent.stream().map(HandOff::deliveryId).toList()); // shutting down: sent or not, the outbox takes them
+            releaseLeases(ids); // shutting down: sent or not, the outbox takes them
             throw e;
         }
-        List<String> ids = sent.stream().map(HandOff::deliveryId).toList();
         List<String> settled = settled(ids, sent.stream().map(handOff -> handOff.acceptedAt().toEpochMilli()).toList(), sends);
         List<String> failed = IntStream.range(0, ids.size()).filter(i -> !sends.get(i).succeeded()).mapToObj(ids::get).toList();
         try (Connection connection = dataSource.getConnection()) {
