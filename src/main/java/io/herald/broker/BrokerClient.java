@@ -15,6 +15,8 @@ import jakarta.inject.Singleton;
 import org.jboss.logging.Logger;
 
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -35,6 +37,12 @@ public class BrokerClient {
     private final BrokerConfig config;
     private final BrokerTopology topology;
     private final Map<String, Future<QueueSender>> senders = new ConcurrentHashMap<>();
+    /**
+     * Queues being (or having been) deleted: no sender or receiver declares them again, which would leave a queue no
+     * subscription owns (a late hand-off of the relay, say). Queue names are never reused, so a deleted one stays here;
+     * a failed deletion leaves the set.
+     */
+    private final Set<String> deleted = ConcurrentHashMap.newKeySet();
 
     private AmqpClient client;
     private volatile AmqpConnection connection;
@@ -99,6 +107,9 @@ public class BrokerClient {
     }
 
     private Future<QueueSender> sender(String declared, String target) {
+        if (deleted.contains(declared)) {
+            return Future.failedFuture(deletedQueue(declared));
+        }
         AmqpConnection current = connection;
         if (current == null || current.isDisconnected()) {
             return Future.failedFuture(new BrokerUnavailableException("Broker is not connected: " + lastFailure));
@@ -121,14 +132,27 @@ public class BrokerClient {
         return withConnection("declare " + queue, connection -> topology.declareQueue(connection, queue));
     }
 
+    /** Messages ready in {@code queue}; none when it does not exist. */
     public Future<Long> messageCount(String queue) {
-        return withConnection("count the messages in " + queue, connection -> topology.messageCount(connection, queue));
+        return inspect(queue).map(state -> state.map(BrokerTopology.QueueState::messages).orElse(0L));
     }
 
-    /** Deletes {@code queue} and its dead-letter queue with their messages. */
+    /** What {@code queue} holds and how many consumers read it; empty when it does not exist. */
+    public Future<Optional<BrokerTopology.QueueState>> inspect(String queue) {
+        return withConnection("inspect " + queue, connection -> topology.inspect(connection, queue));
+    }
+
+    /** Deletes {@code queue} and its dead-letter queue with their messages; done when they are already gone. */
     public Future<Void> delete(String queue) {
+        deleted.add(queue);
         senders.remove(queue);
-        return withConnection("delete " + queue, connection -> topology.deleteQueue(connection, queue));
+        senders.remove(BrokerTopology.deadLetterQueue(queue));
+        return withConnection("delete " + queue, connection -> topology.deleteQueue(connection, queue))
+                .onFailure(e -> deleted.remove(queue));
+    }
+
+    private static BrokerUnavailableException deletedQueue(String queue) {
+        return new BrokerUnavailableException("Queue " + queue + " is deleted");
     }
 
     private <T> Future<T> withConnection(String what, java.util.function.Function<AmqpConnection, Future<T>> action) {
@@ -141,6 +165,9 @@ public class BrokerClient {
 
     /** Declares the queue if needed and attaches a receiver to it. */
     public Future<AmqpReceiver> receiver(String queue, AmqpReceiverOptions options) {
+        if (deleted.contains(queue)) {
+            return Future.failedFuture(deletedQueue(queue));
+        }
         AmqpConnection current = connection;
         if (current == null || current.isDisconnected()) {
             return Future.failedFuture(new BrokerUnavailableException("Broker is not connected: " + lastFailure));

@@ -9,6 +9,7 @@ import io.agroal.api.AgroalDataSource;
 import io.herald.broker.BrokerClient;
 import io.herald.routing.OutboxRelay;
 import io.herald.routing.Subscription;
+import io.herald.routing.SubscriptionDeleting;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -17,6 +18,7 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.amqp.AmqpMessage;
 import io.vertx.amqp.AmqpReceiver;
 import io.vertx.amqp.AmqpReceiverOptions;
+import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -39,10 +41,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Delivers webhook subscriptions' events. Each active webhook subscription has a lane on every instance: a receiver on
@@ -54,6 +59,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 @Singleton
 public class Dispatcher {
     private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+    /** Bounds the wait for a lane's attach in flight when its subscription is deleted (attaches time out on their own). */
+    private static final Duration ATTACH_WAIT = Duration.ofSeconds(15);
 
     private final BrokerClient broker;
     private final AgroalDataSource dataSource;
@@ -63,6 +70,13 @@ public class Dispatcher {
     private final OutboxRelay relay;
     private final ObjectMapper json;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
+    /** Deletions announced so far: numbers them, so a reconcile can tell whether its read began after one. */
+    private final AtomicLong deletions = new AtomicLong();
+    /**
+     * Subscriptions being deleted, by the number of their announcement. A reconcile whose read began before that may
+     * still see one active, and must not attach a lane to a queue about to be deleted.
+     */
+    private final Map<String, Long> beingDeleted = new ConcurrentHashMap<>();
     /**
      * First attempts start here, off the one thread that answers the batched first-attempt checks: starting one resolves
      * the webhook host for the SSRF check (blocking DNS), and a slow resolver must not hold up other subscriptions.
@@ -105,6 +119,8 @@ public class Dispatcher {
         final String subscriptionId;
         volatile Target target;
         volatile AmqpReceiver receiver;
+        /** The latest attach: its receiver is the one to close. */
+        volatile Future<AmqpReceiver> attaching;
         volatile long generation = -1;
         private int requests;
         private int held;
@@ -213,18 +229,48 @@ public class Dispatcher {
     }
 
     void reconcile() throws SQLException {
+        long deletionsBeforeRead = deletions.get();
         Map<String, Target> active = activeWebhookTargets();
-        for (Map.Entry<String, Target> entry : active.entrySet()) {
-            Lane lane = lanes.computeIfAbsent(entry.getKey(), Lane::new);
-            lane.target = entry.getValue();
-            if (broker.isConnected() && (lane.receiver == null || lane.generation != broker.generation())) {
-                attach(lane);
+        synchronized (lanes) {
+            // Announced before this read began: the subscription was paused then, and the read knows it.
+            beingDeleted.values().removeIf(number -> number <= deletionsBeforeRead);
+            for (Map.Entry<String, Target> entry : active.entrySet()) {
+                if (beingDeleted.containsKey(entry.getKey())) {
+                    continue;
+                }
+                Lane lane = lanes.computeIfAbsent(entry.getKey(), Lane::new);
+                lane.target = entry.getValue();
+                boolean current = lane.generation == broker.generation();
+                boolean attachingNow = current && lane.attaching != null && !lane.attaching.isComplete();
+                if (broker.isConnected() && !attachingNow && (lane.receiver == null || !current)) {
+                    attach(lane);
+                }
+            }
+            for (String id : new HashSet<>(lanes.keySet())) {
+                if (!active.containsKey(id)) {
+                    close(lanes.remove(id));
+                }
             }
         }
-        for (String id : new HashSet<>(lanes.keySet())) {
-            if (!active.containsKey(id)) {
-                close(lanes.remove(id));
-            }
+    }
+
+    /**
+     * A subscription's queue is about to be deleted: its lane detaches now, and no new one attaches. Returns once the
+     * detach is sent (an attach in flight is waited for first); the deletion then asks the broker until the queue has
+     * no consumers left.
+     */
+    void onDeleting(@Observes SubscriptionDeleting deleting) {
+        Lane lane;
+        synchronized (lanes) {
+            beingDeleted.put(deleting.subscriptionId(), deletions.incrementAndGet());
+            lane = lanes.remove(deleting.subscriptionId());
+        }
+        try {
+            close(lane).toCompletionStage().toCompletableFuture().get(ATTACH_WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            LOG.warnf("The lane of subscription %s was still attaching to %s (%s)", deleting.subscriptionId(), deleting.queue(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -232,9 +278,20 @@ public class Dispatcher {
         long generation = broker.generation();
         lane.generation = generation;
         String queue = Subscription.queueFor(lane.subscriptionId);
-        broker.receiver(queue, new AmqpReceiverOptions().setAutoAcknowledgement(false).setMaxBufferedMessages(lane.target.maxInFlight()))
+        lane.attaching = broker.receiver(queue, new AmqpReceiverOptions().setAutoAcknowledgement(false)
+                        .setMaxBufferedMessages(lane.target.maxInFlight()))
                 .onSuccess(receiver -> {
+                    if (lanes.get(lane.subscriptionId) != lane) {
+                        return; // closed while attaching: close(lane) closes this receiver
+                    }
                     lane.attached(receiver);
+                    receiver.exceptionHandler(e -> {
+                        // The broker closed the link (an operator deleted the queue, say): the next reconcile attaches again.
+                        LOG.warnf("The broker closed the lane of subscription %s on %s: %s", lane.subscriptionId, queue, e.getMessage());
+                        if (lane.receiver == receiver) {
+                            lane.receiver = null;
+                        }
+                    });
                     receiver.handler(message -> onMessage(lane, message));
                 })
                 .onFailure(e -> {
@@ -243,11 +300,23 @@ public class Dispatcher {
                 });
     }
 
-    private void close(Lane lane) {
-        if (lane != null && lane.receiver != null) {
-            lane.receiver.close();
-            lane.receiver = null;
+    /**
+     * Closes the lane's receiver, or the one still being attached once it is. Completes when the detach is sent, not
+     * answered: RabbitMQ 3.10 answers a closing detach with a non-closing one, which the client does not take for the
+     * answer, so that future may never complete. Whoever needs the link gone asks the broker for the queue's consumers.
+     */
+    private Future<Void> close(Lane lane) {
+        Future<AmqpReceiver> attaching = lane == null ? null : lane.attaching;
+        if (attaching == null) {
+            return Future.succeededFuture();
         }
+        lane.receiver = null;
+        return attaching.transform(attached -> {
+            if (attached.succeeded()) {
+                attached.result().close();
+            }
+            return Future.succeededFuture();
+        });
     }
 
     // --- first attempts, from the queue -----------------------------------------------------------------------

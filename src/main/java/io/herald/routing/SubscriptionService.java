@@ -23,6 +23,8 @@ import io.herald.routing.SubscriptionDtos.WebhookOut;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import org.jboss.logging.Logger;
 
 import java.net.URI;
 import java.time.Duration;
@@ -55,18 +57,23 @@ public class SubscriptionService {
     /** Headers Herald sets itself on every webhook request. */
     static final Set<String> RESERVED_HEADERS = Set.of("host", "content-type", "content-length", "user-agent", "traceparent",
             "tracestate", "webhook-id", "webhook-timestamp", "webhook-signature", "connection", "transfer-encoding");
+    /** Other instances close a paused subscription's lane within their reconcile interval (a second); this is ample. */
+    private static final Duration LANES_RELEASED_WITHIN = Duration.ofSeconds(5);
+    private static final Logger LOG = Logger.getLogger(SubscriptionService.class);
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
 
     private final ObjectMapper json;
     private final BrokerClient broker;
     private final SsrfGuard ssrf;
     private final Subscriptions subscriptions;
+    private final Event<SubscriptionDeleting> deleting;
 
-    SubscriptionService(ObjectMapper json, BrokerClient broker, SsrfGuard ssrf, Subscriptions subscriptions) {
+    SubscriptionService(ObjectMapper json, BrokerClient broker, SsrfGuard ssrf, Subscriptions subscriptions, Event<SubscriptionDeleting> deleting) {
         this.json = json;
         this.broker = broker;
         this.ssrf = ssrf;
         this.subscriptions = subscriptions;
+        this.deleting = deleting;
     }
 
     public SubscriptionOut create(SubscriptionIn in) {
@@ -199,6 +206,11 @@ public class SubscriptionService {
     /**
      * Deletes a subscription with its queue. Refused while the queue or the outbox still hold its messages, unless
      * {@code force}: then they are discarded with it.
+     * <p>
+     * The queue goes first and the row after it, so a queue the broker does not delete (a timeout over a large backlog)
+     * is never left behind by a subscription that is gone: the subscription stays, paused, and deleting it again
+     * finishes the job. Before the queue is deleted, every Herald lane reading it is detached (see
+     * {@link SubscriptionDeleting}).
      */
     public void delete(String id, boolean force) {
         Subscription subscription = find(id);
@@ -209,8 +221,38 @@ public class SubscriptionService {
                     + " message(s) in its queue and " + pending + " waiting to be queued; delete it when they are drained, "
                     + "or pass force=true to discard them");
         }
+        try {
+            releaseQueue(subscription);
+            await(broker.delete(subscription.queueName), "delete the subscription's queue");
+        } catch (BrokerUnavailableException e) {
+            String state = subscription.state == Subscription.State.DISABLED ? "disabled" : "paused";
+            throw new BrokerUnavailableException("Subscription '" + id + "' is " + state + " but not deleted: " + e.getMessage()
+                    + "; deleting it again finishes the deletion", e);
+        }
         QuarkusTransaction.requiringNew().run(() -> subscriptions.delete(id));
-        await(broker.delete(subscription.queueName), "delete the subscription's queue");
+    }
+
+    /**
+     * Pauses the subscription, so that routing keeps its new deliveries in the outbox (they are discarded with it) and
+     * every instance closes its lane at its next reconcile; has this instance's lane detached at once; and, for a
+     * webhook subscription, waits a bounded time for the other instances' lanes to leave the queue. A queue
+     * subscription's consumers are the user's own programs and are not waited for.
+     */
+    private void releaseQueue(Subscription subscription) {
+        QuarkusTransaction.requiringNew().run(() -> subscriptions.pauseIfActive(subscription.id));
+        deleting.fire(new SubscriptionDeleting(subscription.id, subscription.queueName));
+        if (subscription.kind != Subscription.Kind.WEBHOOK) {
+            return;
+        }
+        long deadline = System.nanoTime() + LANES_RELEASED_WITHIN.toNanos();
+        int consumers;
+        while ((consumers = await(broker.inspect(subscription.queueName), "inspect the subscription's queue")
+                .map(BrokerTopology.QueueState::consumers).orElse(0)) > 0 && System.nanoTime() < deadline) {
+            sleep(Duration.ofMillis(100));
+        }
+        if (consumers > 0) {
+            LOG.warnf("Deleting the queue of subscription %s with %d consumer(s) still attached", subscription.id, consumers);
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -417,6 +459,15 @@ public class SubscriptionService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BrokerUnavailableException("Interrupted while trying to " + what, e);
+        }
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BrokerUnavailableException("Interrupted while waiting for the subscription's lanes to close", e);
         }
     }
 

@@ -68,6 +68,11 @@ public class Subscriptions {
         return db.count("select count(*) from deliveries where subscription_id = ? and pending", id);
     }
 
+    /** Pauses an active subscription (on its way to deletion); one in another state is left as it is. */
+    void pauseIfActive(String id) {
+        db.update("update subscriptions set state = 'PAUSED', updated_at = now(), version = version + 1 where id = ? and state = 'ACTIVE'", id);
+    }
+
     /** Deletes the subscription; the deliveries it still owed are recorded DISCARDED. */
     void delete(String id) {
         db.update("update deliveries set state = 'DISCARDED', finished_at = now() where subscription_id = ? and pending", id);

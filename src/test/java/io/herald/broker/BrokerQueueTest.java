@@ -17,6 +17,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Herald declares a subscription queue, sends through its sender and an independent AMQP 1.0 consumer reads it; a
@@ -67,6 +68,29 @@ class BrokerQueueTest {
             assertNotNull(deadLetter, "the rejected message is in " + BrokerTopology.deadLetterQueue(queue));
             assertEquals("poison", deadLetter.bodyAsString());
         }
+    }
+
+    /** What a deletion relies on: the broker tells messages and consumers, or that the queue is gone; a second deletion succeeds. */
+    @Test
+    void inspectTellsMessagesConsumersAndAbsence() {
+        String queue = queue();
+        QueueSender sender = join(broker.sender(queue));
+        for (int i = 0; i < 2; i++) {
+            join(sender.send(AmqpMessage.create().durable(true).id("evt_" + i).withBody("{}").build()));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> join(broker.inspect(queue)).orElseThrow().messages() == 2);
+        assertEquals(0, join(broker.inspect(queue)).orElseThrow().consumers());
+
+        try (TestAmqpConsumer consumer = TestAmqpConsumer.connect(vertx, config)) {
+            consumer.attach(broker.topology().address(queue));
+            await().atMost(Duration.ofSeconds(10)).until(() -> join(broker.inspect(queue)).orElseThrow().consumers() == 1);
+        }
+
+        join(broker.delete(queue));
+        assertTrue(join(broker.inspect(queue)).isEmpty(), "a deleted queue is reported absent");
+        assertTrue(join(broker.inspect(BrokerTopology.deadLetterQueue(queue))).isEmpty(), "its dead-letter queue went with it");
+        assertEquals(0L, join(broker.messageCount(queue)));
+        join(broker.delete(queue)); // already gone: done
     }
 
     @Test

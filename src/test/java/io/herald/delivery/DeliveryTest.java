@@ -1,6 +1,7 @@
 package io.herald.delivery;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.broker.BrokerClient;
 import io.herald.broker.BrokerConfig;
 import io.herald.broker.BrokerFlavour;
 import io.herald.client.ApiException;
@@ -25,6 +26,7 @@ import io.herald.client.model.WebhookIn;
 import io.herald.testing.HeraldApi;
 import io.herald.testing.JmsQueueReader;
 import io.herald.testing.StageHistograms;
+import io.herald.testing.TestAmqpConsumer;
 import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Answer;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -45,6 +47,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import static io.herald.testing.HeraldApi.assertProblem;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -65,6 +68,10 @@ class DeliveryTest {
     URL base;
     @Inject
     BrokerConfig broker;
+    @Inject
+    BrokerClient brokerClient;
+    @Inject
+    io.vertx.core.Vertx vertx;
     @Inject
     AgroalDataSource dataSource;
     @Inject
@@ -198,6 +205,69 @@ class DeliveryTest {
     /** The stage histograms as a scraper reads them. */
     private static StageHistograms stages() {
         return StageHistograms.parse(given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString());
+    }
+
+    /**
+     * A subscription deleted while its lane reads its queue: the lane lets go before the queue goes (RabbitMQ 3.x's AMQP
+     * 1.0 plugin fails the whole session, and Herald's connection with it, when a queue is deleted under a receiver),
+     * so the other subscriptions keep their lanes and Herald keeps its connection.
+     */
+    @Test
+    void deletingAWebhookSubscriptionLeavesTheOthersDelivering() throws Exception {
+        SubscriptionOut doomed = webhook("/doomed", null);
+        webhook("/kept", null);
+        publish("{\"n\": 1}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests("/doomed").size() == 1 && receiver.requests("/kept").size() == 1);
+        long connection = brokerClient.generation();
+
+        subscriptions.deleteSubscription(doomed.getId(), true);
+        assertProblem(404, "urn:herald:problem:not-found", () -> subscriptions.getSubscription(doomed.getId()));
+
+        publish("{\"n\": 2}");
+        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests("/kept").size() == 2);
+        assertEquals(connection, brokerClient.generation(), "Herald's broker connection was not lost and made again");
+        assertEquals(1, receiver.requests("/doomed").size());
+    }
+
+    /**
+     * Another instance's lane (here a consumer of the test's own) still reads the queue of a webhook subscription being
+     * deleted: the deletion pauses the subscription and waits for that lane to leave before it deletes the queue.
+     */
+    @Test
+    void deletionWaitsForOtherInstancesLanesToLeaveTheQueue() throws Exception {
+        SubscriptionOut doomed = webhook("/doomed", null);
+        String queue = io.herald.routing.Subscription.queueFor(doomed.getId());
+        TestAmqpConsumer otherInstance = TestAmqpConsumer.connect(vertx, broker);
+        try {
+            otherInstance.attach(brokerClient.topology().address(queue));
+            await().atMost(Duration.ofSeconds(10)).until(() -> consumersOf(queue) >= 2); // this instance's lane and the other
+            var deletion = java.util.concurrent.CompletableFuture.runAsync(() -> {
+                try {
+                    subscriptions.deleteSubscription(doomed.getId(), true);
+                } catch (ApiException e) {
+                    throw new IllegalStateException(e.getResponseBody(), e);
+                }
+            });
+            await().atMost(Duration.ofSeconds(10)).until(() -> consumersOf(queue) == 1); // this instance's lane has left
+            assertEquals(SubscriptionOut.StateEnum.PAUSED, subscriptions.getSubscription(doomed.getId()).getState());
+            Thread.sleep(300);
+            assertFalse(deletion.isDone(), "the queue is not deleted while another lane reads it");
+
+            otherInstance.close(); // the other instance's reconcile closes its lane
+            otherInstance = null;
+            deletion.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        } finally {
+            if (otherInstance != null) {
+                otherInstance.close();
+            }
+        }
+        assertProblem(404, "urn:herald:problem:not-found", () -> subscriptions.getSubscription(doomed.getId()));
+        assertTrue(brokerClient.inspect(queue).toCompletionStage().toCompletableFuture().get().isEmpty(), "the queue is gone");
+    }
+
+    private int consumersOf(String queue) throws Exception {
+        return brokerClient.inspect(queue).toCompletionStage().toCompletableFuture().get()
+                .map(io.herald.broker.BrokerTopology.QueueState::consumers).orElse(0);
     }
 
     @Test

@@ -340,6 +340,21 @@ class RoutingTest {
         assertProblem(404, "urn:herald:problem:not-found", () -> subscriptions.getSubscription(subscription.getId()));
     }
 
+    /**
+     * A deletion the broker finished after Herald stopped waiting for it (a timeout over a large backlog) left the
+     * subscription paused without its queue: deleting it again finishes the job.
+     */
+    @Test
+    void subscriptionWhoseQueueIsAlreadyGoneIsDeleted() throws Exception {
+        SubscriptionOut subscription = queueSubscription(topic("half"), null);
+        String queue = Subscription.queueFor(subscription.getId());
+        brokerClient.delete(queue).toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+
+        subscriptions.deleteSubscription(subscription.getId(), null);
+        assertProblem(404, "urn:herald:problem:not-found", () -> subscriptions.getSubscription(subscription.getId()));
+        assertTrue(brokerClient.inspect(queue).toCompletionStage().toCompletableFuture().get().isEmpty());
+    }
+
     @Test
     void drainedSubscriptionIsDeletedWithoutForce() throws Exception {
         SubscriptionOut subscription = queueSubscription(topic("quiet"), null);

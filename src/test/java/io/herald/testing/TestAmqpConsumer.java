@@ -63,6 +63,13 @@ public final class TestAmqpConsumer implements AutoCloseable {
         }
     }
 
+    /** Attaches a receiver that only sits on the queue: a consumer the broker counts, standing for another instance's lane. */
+    public void attach(String address) {
+        var receiver = await(connection.createReceiver(address,
+                new AmqpReceiverOptions().setAutoAcknowledgement(false).setMaxBufferedMessages(1)).toCompletionStage());
+        receiver.pause();
+    }
+
     @Override
     public void close() {
         await(connection.close().toCompletionStage());

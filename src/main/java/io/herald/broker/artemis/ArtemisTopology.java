@@ -13,6 +13,7 @@ import io.vertx.core.json.JsonObject;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * ActiveMQ Artemis, embedded or external. Queues are declared through Artemis' management API, spoken over the same
@@ -23,6 +24,8 @@ import java.util.List;
  */
 public class ArtemisTopology implements BrokerTopology {
     static final String MANAGEMENT_ADDRESS = "activemq.management";
+    /** Artemis' code for "no such queue" (ActiveMQNonExistentQueueException). */
+    private static final String NO_SUCH_QUEUE = "AMQ229017:";
 
     @Override
     public BrokerFlavour flavour() {
@@ -48,21 +51,35 @@ public class ArtemisTopology implements BrokerTopology {
                 .mapEmpty();
     }
 
+    /** One broker call tells whether the queue exists (its attributes cannot: a missing queue is a generic failure). */
     @Override
-    public Future<Long> messageCount(AmqpConnection connection, String queue) {
-        return call(connection, List.of(ManagementCall.attribute("queue." + queue, "messageCount")))
-                .map(replies -> new JsonArray(replies.get(0)).getLong(0));
+    public Future<Optional<QueueState>> inspect(AmqpConnection connection, String queue) {
+        JsonObject byName = new JsonObject().put("field", "name").put("operation", "EQUALS").put("value", queue);
+        return call(connection, List.of(ManagementCall.operation("broker", "listQueues", new JsonArray().add(byName.encode()).add(1).add(1))))
+                .map(replies -> {
+                    JsonArray found = new JsonObject(new JsonArray(replies.get(0)).getString(0)).getJsonArray("data");
+                    if (found == null || found.isEmpty()) {
+                        return Optional.empty();
+                    }
+                    JsonObject state = found.getJsonObject(0);
+                    return Optional.of(new QueueState(Long.parseLong(String.valueOf(state.getValue("messageCount"))),
+                            Integer.parseInt(String.valueOf(state.getValue("consumerCount")))));
+                });
     }
 
     @Override
     public Future<Void> deleteQueue(AmqpConnection connection, String queue) {
-        List<ManagementCall> calls = new ArrayList<>();
-        for (String name : List.of(queue, BrokerTopology.deadLetterQueue(queue))) {
-            // destroyQueue(name, removeConsumers, autoDeleteAddress)
-            calls.add(ManagementCall.operation("broker", "destroyQueue", new JsonArray().add(name).add(true).add(true)));
-        }
-        calls.add(ManagementCall.operation("broker", "removeAddressSettings", new JsonArray().add(queue)));
-        return call(connection, calls).mapEmpty();
+        // destroyQueue(name, removeConsumers, autoDeleteAddress), one call each: either may be gone already.
+        return destroyIfPresent(connection, queue)
+                .compose(done -> destroyIfPresent(connection, BrokerTopology.deadLetterQueue(queue)))
+                .compose(done -> call(connection, List.of(ManagementCall.operation("broker", "removeAddressSettings", new JsonArray().add(queue)))))
+                .mapEmpty();
+    }
+
+    private Future<Void> destroyIfPresent(AmqpConnection connection, String queue) {
+        return call(connection, List.of(ManagementCall.operation("broker", "destroyQueue", new JsonArray().add(queue).add(true).add(true))))
+                .<Void>mapEmpty()
+                .recover(e -> Refused.isMissing(e) ? Future.succeededFuture() : Future.failedFuture(e));
     }
 
     private static JsonObject queueConfiguration(String queue) {
@@ -89,7 +106,7 @@ public class ArtemisTopology implements BrokerTopology {
             Boolean succeeded = reply.applicationProperties() == null ? null
                     : reply.applicationProperties().getBoolean("_AMQ_OperationSucceeded");
             if (!Boolean.TRUE.equals(succeeded)) {
-                done.tryFail(new IllegalStateException("Artemis refused " + call.describe() + ": " + reply.bodyAsString()));
+                done.tryFail(new Refused(call, reply.bodyAsString()));
                 return;
             }
             bodies.add(reply.bodyAsString());
@@ -104,12 +121,7 @@ public class ArtemisTopology implements BrokerTopology {
     }
 
     private void send(AmqpSender requests, AmqpReceiver replies, ManagementCall call) {
-        JsonObject properties = new JsonObject().put("_AMQ_ResourceName", call.resource());
-        if (call.attribute() != null) {
-            properties.put("_AMQ_Attribute", call.attribute());
-        } else {
-            properties.put("_AMQ_OperationName", call.operation());
-        }
+        JsonObject properties = new JsonObject().put("_AMQ_ResourceName", call.resource()).put("_AMQ_OperationName", call.operation());
         requests.send(AmqpMessage.create()
                 .replyTo(replies.address())
                 .applicationProperties(properties)
@@ -117,17 +129,27 @@ public class ArtemisTopology implements BrokerTopology {
                 .build());
     }
 
-    private record ManagementCall(String resource, String operation, String attribute, JsonArray arguments) {
-        static ManagementCall operation(String resource, String operation, JsonArray arguments) {
-            return new ManagementCall(resource, operation, null, arguments);
+    /** A management call Artemis answered with a failure; its answer is the exception's message, with its AMQ code. */
+    static final class Refused extends IllegalStateException {
+        private final String answer;
+
+        Refused(ManagementCall call, String answer) {
+            super("Artemis refused " + call.describe() + ": " + answer);
+            this.answer = answer;
         }
 
-        static ManagementCall attribute(String resource, String attribute) {
-            return new ManagementCall(resource, null, attribute, new JsonArray());
+        static boolean isMissing(Throwable e) {
+            return e instanceof Refused refused && refused.answer != null && refused.answer.contains(NO_SUCH_QUEUE);
+        }
+    }
+
+    private record ManagementCall(String resource, String operation, JsonArray arguments) {
+        static ManagementCall operation(String resource, String operation, JsonArray arguments) {
+            return new ManagementCall(resource, operation, arguments);
         }
 
         String describe() {
-            return (operation != null ? operation : "reading " + attribute) + " on " + resource;
+            return operation + " on " + resource;
         }
     }
 }

@@ -1,8 +1,10 @@
 package io.herald.broker.rabbitmq;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.ShutdownSignalException;
 import io.herald.broker.BrokerConfig;
 import io.herald.broker.BrokerFlavour;
 import io.herald.broker.BrokerTopology;
@@ -12,6 +14,7 @@ import io.vertx.core.Vertx;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -49,14 +52,24 @@ public class RabbitMqTopology implements BrokerTopology {
     }
 
     @Override
-    public Future<Long> messageCount(AmqpConnection ignored, String queue) {
+    public Future<Optional<QueueState>> inspect(AmqpConnection ignored, String queue) {
         return vertx.executeBlocking(() -> {
-            try (Channel channel = connection().createChannel()) {
-                return (long) channel.queueDeclarePassive(queue).getMessageCount();
+            Channel channel = connection().createChannel();
+            try {
+                AMQP.Queue.DeclareOk declared = channel.queueDeclarePassive(queue);
+                return Optional.of(new QueueState(declared.getMessageCount(), declared.getConsumerCount()));
+            } catch (IOException e) {
+                if (notFound(e)) {
+                    return Optional.<QueueState>empty();
+                }
+                throw e;
+            } finally {
+                closeQuietly(channel); // a 404 has closed it already
             }
         }, false);
     }
 
+    /** Deleting a queue that does not exist succeeds in RabbitMQ (queue.delete is idempotent there). */
     @Override
     public Future<Void> deleteQueue(AmqpConnection ignored, String queue) {
         return vertx.executeBlocking(() -> {
@@ -66,6 +79,21 @@ public class RabbitMqTopology implements BrokerTopology {
             }
             return null;
         }, false);
+    }
+
+    private static boolean notFound(IOException e) {
+        return e.getCause() instanceof ShutdownSignalException signal
+                && signal.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.NOT_FOUND;
+    }
+
+    private static void closeQuietly(Channel channel) {
+        if (channel.isOpen()) {
+            try {
+                channel.close();
+            } catch (IOException | TimeoutException | RuntimeException ignored) {
+                // The channel goes with its connection anyway.
+            }
+        }
     }
 
     private void declare(String queue) throws IOException, TimeoutException {
