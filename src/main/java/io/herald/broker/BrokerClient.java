@@ -5,9 +5,9 @@ import io.quarkus.runtime.StartupEvent;
 import io.vertx.amqp.AmqpClient;
 import io.vertx.amqp.AmqpClientOptions;
 import io.vertx.amqp.AmqpConnection;
-import io.vertx.amqp.AmqpReceiver;
-import io.vertx.amqp.AmqpReceiverOptions;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -46,6 +46,8 @@ public class BrokerClient {
 
     private AmqpClient client;
     private volatile AmqpConnection connection;
+    /** The event loop the connection's AMQP work runs on: proton is touched from there only. */
+    private volatile Context connectionContext;
     /** Counts connections opened: receivers made on an older one are gone and must be made again. */
     private volatile long generation;
     private volatile String lastFailure = "not connected yet";
@@ -163,17 +165,22 @@ public class BrokerClient {
         return withTimeout(action.apply(current), what);
     }
 
-    /** Declares the queue if needed and attaches a receiver to it. */
-    public Future<AmqpReceiver> receiver(String queue, AmqpReceiverOptions options) {
+    /**
+     * Declares the queue if needed and attaches a receiver to it that is granted {@code window} messages at a time
+     * (see {@link CreditedReceiver}); {@code handler} runs on the connection's event loop.
+     */
+    public Future<CreditedReceiver> receiver(String queue, int window, Handler<CreditedReceiver.Delivered> handler) {
         if (deleted.contains(queue)) {
             return Future.failedFuture(deletedQueue(queue));
         }
         AmqpConnection current = connection;
+        Context context = connectionContext;
         if (current == null || current.isDisconnected()) {
             return Future.failedFuture(new BrokerUnavailableException("Broker is not connected: " + lastFailure));
         }
         return withTimeout(topology.declareQueue(current, queue)
-                .compose(declared -> current.createReceiver(topology.address(queue), options)), "attach a receiver to " + queue);
+                .compose(declared -> CreditedReceiver.open(current.unwrap(), context, topology.address(queue), window, handler)),
+                "attach a receiver to " + queue);
     }
 
     private void connect() {
@@ -188,6 +195,7 @@ public class BrokerClient {
                     return;
                 }
                 opened.exceptionHandler(e -> onConnectionLost(opened, e));
+                connectionContext = Vertx.currentContext(); // the connection's own: its result is delivered there
                 generation++;
                 connection = opened;
                 lastFailure = null;

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import io.herald.broker.BrokerClient;
+import io.herald.broker.CreditedReceiver;
 import io.herald.routing.OutboxRelay;
 import io.herald.routing.Subscription;
 import io.herald.routing.SubscriptionDeleting;
@@ -16,8 +17,6 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.amqp.AmqpMessage;
-import io.vertx.amqp.AmqpReceiver;
-import io.vertx.amqp.AmqpReceiverOptions;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import jakarta.annotation.Priority;
@@ -118,9 +117,9 @@ public class Dispatcher {
     private final class Lane {
         final String subscriptionId;
         volatile Target target;
-        volatile AmqpReceiver receiver;
+        volatile CreditedReceiver receiver;
         /** The latest attach: its receiver is the one to close. */
-        volatile Future<AmqpReceiver> attaching;
+        volatile Future<CreditedReceiver> attaching;
         volatile long generation = -1;
         private int requests;
         private int held;
@@ -173,7 +172,7 @@ public class Dispatcher {
         }
 
         /** A new receiver starts flowing; apply the lane's state to it. */
-        synchronized void attached(AmqpReceiver attached) {
+        synchronized void attached(CreditedReceiver attached) {
             receiver = attached;
             paused = false;
             adjustReceiver();
@@ -185,11 +184,7 @@ public class Dispatcher {
             boolean full = requests >= maxInFlight || held >= 2 * maxInFlight + 100;
             if (full != paused && receiver != null) {
                 paused = full;
-                if (full) {
-                    receiver.pause();
-                } else {
-                    receiver.resume();
-                }
+                receiver.demand(!full);
             }
         }
     }
@@ -278,21 +273,19 @@ public class Dispatcher {
         long generation = broker.generation();
         lane.generation = generation;
         String queue = Subscription.queueFor(lane.subscriptionId);
-        lane.attaching = broker.receiver(queue, new AmqpReceiverOptions().setAutoAcknowledgement(false)
-                        .setMaxBufferedMessages(lane.target.maxInFlight()))
+        lane.attaching = broker.receiver(queue, lane.target.maxInFlight(), message -> onMessage(lane, message))
                 .onSuccess(receiver -> {
                     if (lanes.get(lane.subscriptionId) != lane) {
                         return; // closed while attaching: close(lane) closes this receiver
                     }
                     lane.attached(receiver);
-                    receiver.exceptionHandler(e -> {
+                    receiver.closedRemotelyHandler(e -> {
                         // The broker closed the link (an operator deleted the queue, say): the next reconcile attaches again.
                         LOG.warnf("The broker closed the lane of subscription %s on %s: %s", lane.subscriptionId, queue, e.getMessage());
                         if (lane.receiver == receiver) {
                             lane.receiver = null;
                         }
                     });
-                    receiver.handler(message -> onMessage(lane, message));
                 })
                 .onFailure(e -> {
                     lane.generation = -1;
@@ -302,33 +295,29 @@ public class Dispatcher {
 
     /**
      * Closes the lane's receiver, or the one still being attached once it is. Completes when the detach is sent, not
-     * answered: RabbitMQ 3.10 answers a closing detach with a non-closing one, which the client does not take for the
-     * answer, so that future may never complete. Whoever needs the link gone asks the broker for the queue's consumers.
+     * answered (RabbitMQ 3.10 answers a closing detach with a non-closing one); whoever needs the link gone asks the
+     * broker for the queue's consumers.
      */
     private Future<Void> close(Lane lane) {
-        Future<AmqpReceiver> attaching = lane == null ? null : lane.attaching;
+        Future<CreditedReceiver> attaching = lane == null ? null : lane.attaching;
         if (attaching == null) {
             return Future.succeededFuture();
         }
         lane.receiver = null;
-        return attaching.transform(attached -> {
-            if (attached.succeeded()) {
-                attached.result().close();
-            }
-            return Future.succeededFuture();
-        });
+        return attaching.transform(attached -> attached.succeeded() ? attached.result().close() : Future.succeededFuture());
     }
 
     // --- first attempts, from the queue -----------------------------------------------------------------------
 
-    private void onMessage(Lane lane, AmqpMessage message) {
+    private void onMessage(Lane lane, CreditedReceiver.Delivered delivered) {
+        AmqpMessage message = delivered.message();
         lane.messageTaken();
         Runnable requestDone = once(lane::requestDone);
         Target target = lane.target;
         JsonObject properties = message.applicationProperties();
         String deliveryId = properties == null ? null : properties.getString("herald_delivery_id");
         if (deliveryId == null) {
-            message.rejected(); // not Herald's: to the dead-letter queue
+            delivered.reject(); // not Herald's: to the dead-letter queue
             requestDone.run();
             lane.messageSettled();
             return;
@@ -349,9 +338,9 @@ public class Dispatcher {
             if (error != null) {
                 // Not recorded: let the broker deliver it again.
                 LOG.warnf("Delivery %s not recorded (%s); the broker will redeliver it", deliveryId, error.getMessage());
-                message.modified(true, false);
+                delivered.redeliver();
             } else {
-                message.accepted();
+                delivered.accept();
             }
             lane.messageSettled();
         });

@@ -251,7 +251,10 @@ public class SubscriptionService {
             sleep(Duration.ofMillis(100));
         }
         if (consumers > 0) {
-            LOG.warnf("Deleting the queue of subscription %s with %d consumer(s) still attached", subscription.id, consumers);
+            // Another instance's lane, or (RabbitMQ quorum queues) a closed lane whose unsettled messages the broker
+            // still counts as a consumer until the session returns them.
+            LOG.warnf("The broker still counts %d consumer(s) on the queue of subscription %s after %d s; deleting it anyway",
+                    consumers, subscription.id, LANES_RELEASED_WITHIN.toSeconds());
         }
     }
 

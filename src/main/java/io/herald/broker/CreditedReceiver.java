@@ -1,0 +1,178 @@
+package io.herald.broker;
+
+import io.vertx.amqp.AmqpMessage;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.proton.ProtonConnection;
+import io.vertx.proton.ProtonDelivery;
+import io.vertx.proton.ProtonLinkOptions;
+import io.vertx.proton.ProtonReceiver;
+import org.apache.qpid.proton.amqp.messaging.Accepted;
+import org.apache.qpid.proton.amqp.messaging.Modified;
+import org.apache.qpid.proton.amqp.messaging.Rejected;
+import org.apache.qpid.proton.amqp.messaging.Released;
+import org.apache.qpid.proton.message.Message;
+import org.jboss.logging.Logger;
+
+/**
+ * A queue receiver whose link credit Herald grants itself: a whole window at a time, and only once the last window is
+ * used up and the reader wants more.
+ * <p>
+ * Why not vertx-amqp's {@code AmqpReceiver}: it sends a flow frame for every message it hands over. RabbitMQ 3.x's
+ * AMQP 1.0 plugin computes a flow's credit against its own count of deliveries, which lags behind the deliveries still
+ * on their way to the client, so each flow grants those again; at thousands of messages a second the surplus feeds
+ * itself. Measured with {@code bench/run.sh --external} (end to end at 5,000/s): 17,133 unacknowledged messages at a
+ * lane given 100 credits, and Herald's heap exhausted. With a flow only at zero credit, nothing is in transit when
+ * the broker computes it. Should a broker still send past the credit, messages beyond a second window are released
+ * back to the queue, not held.
+ * <p>
+ * Proton is single-threaded: everything touching the link runs on the connection's context; the methods here may be
+ * called from any thread.
+ */
+public final class CreditedReceiver {
+    private static final Logger LOG = Logger.getLogger(CreditedReceiver.class);
+
+    private final Context context;
+    private final ProtonReceiver link;
+    private final int window;
+    private final String address;
+    private Handler<Delivered> handler;
+    private Handler<Throwable> closedRemotely;
+    /** Credit granted and not yet used; negative when the broker sent past it. Context only. */
+    private int credit;
+    private volatile boolean wanted = true;
+    private boolean closing;
+    private boolean overshootLogged;
+
+    private CreditedReceiver(Context context, ProtonReceiver link, int window, String address) {
+        this.context = context;
+        this.link = link;
+        this.window = window;
+        this.address = address;
+    }
+
+    /** Opens a receiver on {@code address}; runs on the connection's context. */
+    static Future<CreditedReceiver> open(ProtonConnection connection, Context context, String address, int window, Handler<Delivered> handler) {
+        Promise<CreditedReceiver> opened = Promise.promise();
+        context.runOnContext(v -> {
+            ProtonReceiver link = connection.createReceiver(address, new ProtonLinkOptions());
+            CreditedReceiver receiver = new CreditedReceiver(context, link, window, address);
+            receiver.handler = handler;
+            link.setPrefetch(0).setAutoAccept(false);
+            link.handler(receiver::onTransfer);
+            link.openHandler(result -> {
+                if (result.succeeded()) {
+                    opened.tryComplete(receiver);
+                    receiver.topUp();
+                } else {
+                    opened.tryFail(result.cause());
+                }
+            });
+            link.closeHandler(result -> receiver.onClosed(result.cause()));
+            link.detachHandler(result -> receiver.onClosed(result.cause()));
+            link.open();
+        });
+        return opened.future();
+    }
+
+    /** Called when the broker closes the link without being asked (the queue deleted, say). */
+    public CreditedReceiver closedRemotelyHandler(Handler<Throwable> handler) {
+        this.closedRemotely = handler;
+        return this;
+    }
+
+    /** Whether the reader wants more messages: while it does not, no credit is granted. Any thread. */
+    public void demand(boolean more) {
+        wanted = more;
+        if (more) {
+            context.runOnContext(v -> topUp());
+        }
+    }
+
+    /** Detaches the link; unsettled messages go back to the queue. Completes when the detach is sent. */
+    public Future<Void> close() {
+        Promise<Void> sent = Promise.promise();
+        context.runOnContext(v -> {
+            if (!closing) {
+                closing = true;
+                if (link.isOpen()) {
+                    link.close();
+                }
+            }
+            sent.complete();
+        });
+        return sent.future();
+    }
+
+    private void topUp() {
+        if (wanted && credit <= 0 && !closing && link.isOpen()) {
+            int grant = window - credit; // proton counts as we do: after this flow the link's credit is one window
+            credit = window;
+            link.flow(grant);
+        }
+    }
+
+    private void onTransfer(ProtonDelivery delivery, Message message) {
+        credit--;
+        if (credit < -window) {
+            if (!overshootLogged) {
+                overshootLogged = true;
+                LOG.warnf("The broker sends %s past the link credit Herald granted; messages beyond a window are released back", address);
+            }
+            delivery.disposition(Released.getInstance(), true);
+            return;
+        }
+        handler.handle(new Delivered(delivery, message));
+        topUp();
+    }
+
+    private void onClosed(Throwable cause) {
+        if (!closing) {
+            closing = true;
+            if (link.isOpen()) {
+                link.close();
+            }
+            if (closedRemotely != null) {
+                closedRemotely.handle(cause != null ? cause : new IllegalStateException("The broker closed the link to " + address));
+            }
+        }
+    }
+
+    /** One message taken from the queue; settled exactly once, from any thread. */
+    public final class Delivered {
+        private final ProtonDelivery delivery;
+        private final AmqpMessage message;
+
+        private Delivered(ProtonDelivery delivery, Message message) {
+            this.delivery = delivery;
+            this.message = AmqpMessage.create(message).build();
+        }
+
+        public AmqpMessage message() {
+            return message;
+        }
+
+        /** Done with: removed from the queue. */
+        public void accept() {
+            settle(Accepted.getInstance());
+        }
+
+        /** Not Herald's to deliver: the broker dead-letters it. */
+        public void reject() {
+            settle(new Rejected());
+        }
+
+        /** Not handled this time: the broker delivers it again (counting the failed delivery). */
+        public void redeliver() {
+            Modified modified = new Modified();
+            modified.setDeliveryFailed(true);
+            settle(modified);
+        }
+
+        private void settle(org.apache.qpid.proton.amqp.transport.DeliveryState outcome) {
+            context.runOnContext(v -> delivery.disposition(outcome, true));
+        }
+    }
+}
