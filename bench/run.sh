@@ -66,7 +66,7 @@ while [ -e "$result" ]; do result="$base-$n.md"; n=$((n + 1)); done # another ru
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB,"
   echo "$(java -version 2>&1 | head -1). Herald with $HERALD_JAVA_OPTS and MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX, $mode. The load generator, the webhook sink and the"
-  echo "database and broker share the machine with Herald. Command: \`bench/run.sh$($external && echo ' --external' || true)\`."
+  echo "database and broker share the machine with Herald. Command: \`bench/run.sh$($external && echo ' --external' || true)$([ "$phases" = phases=all ] || echo " $phases")${suite_extra[@]+ ${suite_extra[*]}}\`."
   echo
   cat "$table"
 } > "$result"
