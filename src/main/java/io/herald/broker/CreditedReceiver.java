@@ -17,16 +17,16 @@ import org.apache.qpid.proton.message.Message;
 import org.jboss.logging.Logger;
 
 /**
- * A queue receiver whose link credit Herald grants itself: a whole window at a time, and only once the last window is
- * used up and the reader wants more.
+ * A queue receiver whose link credit Herald grants itself: as many messages as the reader has room for, and only
+ * once the credit granted before is used up.
  * <p>
  * Why not vertx-amqp's {@code AmqpReceiver}: it sends a flow frame for every message it hands over. RabbitMQ 3.x's
  * AMQP 1.0 plugin computes a flow's credit against its own count of deliveries, which lags behind the deliveries still
  * on their way to the client, so each flow grants those again; at thousands of messages a second the surplus feeds
  * itself. Measured with {@code bench/run.sh --external} (end to end at 5,000/s): 17,133 unacknowledged messages at a
  * lane given 100 credits, and Herald's heap exhausted. With a flow only at zero credit, nothing is in transit when
- * the broker computes it. Should a broker still send past the credit, messages beyond a second window are released
- * back to the queue, not held.
+ * the broker computes it. Should a broker still send past the credit, messages beyond {@code window} more are
+ * released back to the queue, not held.
  * <p>
  * Proton is single-threaded: everything touching the link runs on the connection's context; the methods here may be
  * called from any thread.
@@ -36,13 +36,15 @@ public final class CreditedReceiver {
 
     private final Context context;
     private final ProtonReceiver link;
+    /** The most the reader ever has room for; the bound on what a broker may send past the credit. */
     private final int window;
     private final String address;
     private Handler<Delivered> handler;
     private Handler<Throwable> closedRemotely;
     /** Credit granted and not yet used; negative when the broker sent past it. Context only. */
     private int credit;
-    private volatile boolean wanted = true;
+    /** Messages the reader has room for now (set from any thread). */
+    private volatile int room;
     private boolean closing;
     private boolean overshootLogged;
 
@@ -64,8 +66,7 @@ public final class CreditedReceiver {
             link.handler(receiver::onTransfer);
             link.openHandler(result -> {
                 if (result.succeeded()) {
-                    opened.tryComplete(receiver);
-                    receiver.topUp();
+                    opened.tryComplete(receiver); // no credit until the reader says how much room it has
                 } else {
                     opened.tryFail(result.cause());
                 }
@@ -83,11 +84,15 @@ public final class CreditedReceiver {
         return this;
     }
 
-    /** Whether the reader wants more messages: while it does not, no credit is granted. Any thread. */
-    public void demand(boolean more) {
-        wanted = more;
-        if (more) {
-            context.runOnContext(v -> topUp());
+    /**
+     * How many messages the reader has room for now; credit for them is granted once the credit granted before is used
+     * up. Calls must not overlap (the reader serialises them). Any thread.
+     */
+    public void room(int messages) {
+        int before = room;
+        room = messages;
+        if (messages > 0 && before <= 0) {
+            context.runOnContext(v -> topUp()); // while there was room, a transfer at zero credit topped up itself
         }
     }
 
@@ -107,9 +112,10 @@ public final class CreditedReceiver {
     }
 
     private void topUp() {
-        if (wanted && credit <= 0 && !closing && link.isOpen()) {
-            int grant = window - credit; // proton counts as we do: after this flow the link's credit is one window
-            credit = window;
+        int wanted = room;
+        if (wanted > 0 && credit <= 0 && !closing && link.isOpen()) {
+            int grant = wanted - credit; // proton counts as we do: after this flow the link's credit is what was wanted
+            credit = wanted;
             link.flow(grant);
         }
     }

@@ -112,7 +112,8 @@ public class Dispatcher {
      * subscription's {@code maxInFlight}, which protects the endpoint) and queue messages taken but not yet settled
      * (answered, waiting for their attempt to be recorded). A request's slot is freed when the endpoint answers, not
      * when the answer is recorded: holding it through the ledger's group commit capped a lane at maxInFlight / (HTTP +
-     * recording) and turned every pause of the database into a backlog. The receiver is paused while either is full.
+     * recording) and turned every pause of the database into a backlog. The receiver is granted credit only for the room
+     * left in both.
      */
     private final class Lane {
         final String subscriptionId;
@@ -123,7 +124,7 @@ public class Dispatcher {
         volatile long generation = -1;
         private int requests;
         private int held;
-        private boolean paused;
+        private int room = -1;
 
         Lane(String subscriptionId) {
             this.subscriptionId = subscriptionId;
@@ -174,17 +175,18 @@ public class Dispatcher {
         /** A new receiver starts flowing; apply the lane's state to it. */
         synchronized void attached(CreditedReceiver attached) {
             receiver = attached;
-            paused = false;
+            room = -1;
             adjustReceiver();
         }
 
+        /** Tells the receiver how many more messages the lane can start on now. */
         private void adjustReceiver() {
             int maxInFlight = target.maxInFlight();
             // Answered messages wait for the ledger's next group commit; room for those beside the requests.
-            boolean full = requests >= maxInFlight || held >= 2 * maxInFlight + 100;
-            if (full != paused && receiver != null) {
-                paused = full;
-                receiver.demand(!full);
+            int now = Math.max(0, Math.min(maxInFlight - requests, 2 * maxInFlight + 100 - held));
+            if (now != room && receiver != null) {
+                room = now;
+                receiver.room(now);
             }
         }
     }

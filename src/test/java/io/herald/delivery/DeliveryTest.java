@@ -288,6 +288,7 @@ class DeliveryTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> readyIn(queue) >= slowBacklog - 10);
         Thread.sleep(1000);
         assertTrue(readyIn(queue) >= slowBacklog - 10, "ready in the queue: " + readyIn(queue));
+        assertTrue(receiver.mostConcurrent("/slow") <= 2, "requests at once: " + receiver.mostConcurrent("/slow"));
         subscriptions.deleteSubscription(slow.getId(), true);
     }
 
