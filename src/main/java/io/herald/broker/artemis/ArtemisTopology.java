@@ -69,17 +69,13 @@ public class ArtemisTopology implements BrokerTopology {
 
     @Override
     public Future<Void> deleteQueue(AmqpConnection connection, String queue) {
-        // destroyQueue(name, removeConsumers, autoDeleteAddress), one call each: either may be gone already.
-        return destroyIfPresent(connection, queue)
-                .compose(done -> destroyIfPresent(connection, BrokerTopology.deadLetterQueue(queue)))
-                .compose(done -> call(connection, List.of(ManagementCall.operation("broker", "removeAddressSettings", new JsonArray().add(queue)))))
-                .mapEmpty();
-    }
-
-    private Future<Void> destroyIfPresent(AmqpConnection connection, String queue) {
-        return call(connection, List.of(ManagementCall.operation("broker", "destroyQueue", new JsonArray().add(queue).add(true).add(true))))
-                .<Void>mapEmpty()
-                .recover(e -> Refused.isMissing(e) ? Future.succeededFuture() : Future.failedFuture(e));
+        List<ManagementCall> calls = new ArrayList<>();
+        for (String name : List.of(queue, BrokerTopology.deadLetterQueue(queue))) {
+            // destroyQueue(name, removeConsumers, autoDeleteAddress); either may be gone already.
+            calls.add(ManagementCall.operation("broker", "destroyQueue", new JsonArray().add(name).add(true).add(true)).doneIfMissing());
+        }
+        calls.add(ManagementCall.operation("broker", "removeAddressSettings", new JsonArray().add(queue)));
+        return call(connection, calls).mapEmpty();
     }
 
     private static JsonObject queueConfiguration(String queue) {
@@ -90,7 +86,10 @@ public class ArtemisTopology implements BrokerTopology {
                 .put("durable", true);
     }
 
-    /** Runs the calls one after another on a temporary reply queue; fails on the first the broker refuses. */
+    /**
+     * Runs the calls one after another on a temporary reply queue; fails on the first the broker refuses, except a call
+     * on a queue that does not exist when that call says so is done.
+     */
     private Future<List<String>> call(AmqpConnection connection, List<ManagementCall> calls) {
         return connection.createDynamicReceiver().compose(replies -> connection.createSender(MANAGEMENT_ADDRESS)
                 .compose(requests -> invokeAll(requests, replies, calls)
@@ -105,11 +104,13 @@ public class ArtemisTopology implements BrokerTopology {
             ManagementCall call = calls.get(bodies.size());
             Boolean succeeded = reply.applicationProperties() == null ? null
                     : reply.applicationProperties().getBoolean("_AMQ_OperationSucceeded");
-            if (!Boolean.TRUE.equals(succeeded)) {
-                done.tryFail(new Refused(call, reply.bodyAsString()));
+            String answer = reply.bodyAsString();
+            boolean missingAndDone = call.missingIsDone() && answer != null && answer.contains(NO_SUCH_QUEUE);
+            if (!Boolean.TRUE.equals(succeeded) && !missingAndDone) {
+                done.tryFail(new IllegalStateException("Artemis refused " + call.describe() + ": " + answer));
                 return;
             }
-            bodies.add(reply.bodyAsString());
+            bodies.add(answer);
             if (bodies.size() == calls.size()) {
                 done.tryComplete(bodies);
             } else {
@@ -129,23 +130,14 @@ public class ArtemisTopology implements BrokerTopology {
                 .build());
     }
 
-    /** A management call Artemis answered with a failure; its answer is the exception's message, with its AMQ code. */
-    static final class Refused extends IllegalStateException {
-        private final String answer;
-
-        Refused(ManagementCall call, String answer) {
-            super("Artemis refused " + call.describe() + ": " + answer);
-            this.answer = answer;
-        }
-
-        static boolean isMissing(Throwable e) {
-            return e instanceof Refused refused && refused.answer != null && refused.answer.contains(NO_SUCH_QUEUE);
-        }
-    }
-
-    private record ManagementCall(String resource, String operation, JsonArray arguments) {
+    /** @param missingIsDone a refusal because the queue does not exist counts as done (deleting it, say) */
+    private record ManagementCall(String resource, String operation, JsonArray arguments, boolean missingIsDone) {
         static ManagementCall operation(String resource, String operation, JsonArray arguments) {
-            return new ManagementCall(resource, operation, arguments);
+            return new ManagementCall(resource, operation, arguments, false);
+        }
+
+        ManagementCall doneIfMissing() {
+            return new ManagementCall(resource, operation, arguments, true);
         }
 
         String describe() {
