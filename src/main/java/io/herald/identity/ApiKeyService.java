@@ -35,6 +35,11 @@ import java.util.regex.Pattern;
  */
 @ApplicationScoped
 public class ApiKeyService {
+    /** The column that keeps a key's topic patterns, comma-separated. */
+    private static final int MAX_PATTERNS_LENGTH = 2000;
+    /** RFC 3339 (and so the API's date-time) has four-digit years. */
+    private static final Instant LATEST_EXPIRY = Instant.parse("9999-12-31T23:59:59Z");
+
     private final AgroalDataSource dataSource;
     private final Map<String, Long> lastUseWritten = new ConcurrentHashMap<>();
 
@@ -77,11 +82,17 @@ public class ApiKeyService {
                 }
             }
         }
+        if (patterns != null && String.join(",", patterns).length() > MAX_PATTERNS_LENGTH) {
+            violations.add("/topicPatterns", "must be at most " + MAX_PATTERNS_LENGTH + " characters together (give the key a "
+                    + "wider pattern such as orders.** instead of listing many)");
+        }
         if (role == null && patterns == null) {
             violations.add("/role", "give a role, topic patterns to publish to, or both");
         }
         if (in.expiresAt() != null && !in.expiresAt().isAfter(Instant.now())) {
             violations.add("/expiresAt", "must be in the future");
+        } else if (in.expiresAt() != null && in.expiresAt().isAfter(LATEST_EXPIRY)) {
+            violations.add("/expiresAt", "must be before year 10000 (RFC 3339 date-time); omit it for a key that does not expire");
         }
         violations.throwIfAny();
         String key = generate();

@@ -1,6 +1,9 @@
 package io.herald.ingest;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -46,14 +49,25 @@ public class EventParser {
     static final String HEADER_SCHEMA_VERSION = "Herald-Schema-Version";
     private static final Set<String> CORE_ATTRIBUTES = Set.of("specversion", "id", "source", "type", "subject", "time",
             "datacontenttype", "data", "data_base64", "schemaversion");
+    /** Binary-mode headers read as core attributes; every other {@code ce-*} header is an extension attribute. */
+    private static final Set<String> CORE_HEADERS = Set.of("ce-specversion", "ce-id", "ce-source", "ce-type", "ce-subject", "ce-time",
+            "ce-schemaversion");
+    /** RFC 3339 date-time: four-digit year, 'T', seconds, optional fraction, 'Z' or an offset. */
+    private static final Pattern RFC_3339 = Pattern.compile(
+            "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})");
     private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
 
     private final ObjectMapper json;
+    /** Reads request bodies with the data depth bound (plus the envelope and batch levels around the data). */
+    private final ObjectMapper bodyJson;
     private final IngestConfig config;
 
     EventParser(ObjectMapper json, IngestConfig config) {
         this.json = json;
         this.config = config;
+        JsonFactory bounded = json.getFactory().copy();
+        bounded.setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(config.maxDataDepth() + 2).build());
+        this.bodyJson = json.copyWith(bounded);
     }
 
     /** One event as read from the request, before validation. {@code pointer} locates it in the request body. */
@@ -65,10 +79,12 @@ public class EventParser {
     public record Parsed(List<Draft> drafts, boolean batch) {
     }
 
-    public Parsed parse(String topic, String contentType, Function<String, String> header, byte[] body) {
+    public Parsed parse(String topic, String contentType, Function<String, String> header, Iterable<String> headerNames, byte[] body) {
         String mediaType = mediaType(contentType);
+        checkCharset(contentType);
+        body = utf8(body);
         if (header.apply("ce-specversion") != null) {
-            return new Parsed(List.of(binary(topic, mediaType, header, body)), false);
+            return new Parsed(List.of(binary(topic, mediaType, header, headerNames, body)), false);
         }
         if (mediaType == null) {
             throw unsupported("no Content-Type");
@@ -90,12 +106,12 @@ public class EventParser {
                     return new Parsed(batch(data, false, topic, header), true);
                 }
                 checkSize(body.length, config.maxEventBytes(), "The event data");
-                return new Parsed(List.of(plain(topic, header, data, new String(body, StandardCharsets.UTF_8))), false);
+                return new Parsed(List.of(plain(topic, header, data, new String(body, StandardCharsets.UTF_8), "")), false);
             }
         }
     }
 
-    private Draft plain(String topic, Function<String, String> header, JsonNode data, String dataText) {
+    private Draft plain(String topic, Function<String, String> header, JsonNode data, String dataText, String at) {
         Violations violations = new Violations();
         String id = optional(header.apply(HEADER_ID), 255, "header " + HEADER_ID, violations);
         String type = optional(header.apply(HEADER_TYPE), 255, "header " + HEADER_TYPE, violations);
@@ -103,6 +119,7 @@ public class EventParser {
         String source = optional(header.apply(HEADER_SOURCE), 1024, "header " + HEADER_SOURCE, violations);
         Integer version = schemaVersion(header.apply(HEADER_SCHEMA_VERSION), "header " + HEADER_SCHEMA_VERSION, violations);
         violations.throwIfAny();
+        checkData(data, at, 0);
         return new Draft(id, source == null ? defaultSource(topic) : source, type == null ? topic : type, subject, null,
                 "application/json", data, dataText, version, null, "", "");
     }
@@ -136,7 +153,7 @@ public class EventParser {
                     Draft draft = structured(item, "/" + i);
                     drafts.add(draft);
                 } else {
-                    Draft single = plain(topic, header, item, text);
+                    Draft single = plain(topic, header, item, text, "/" + i);
                     drafts.add(new Draft(single.ceId(), single.source(), single.type(), single.subject(), null, single.dataContentType(),
                             item, text, single.schemaVersion(), null, "/" + i, "/" + i));
                 }
@@ -157,7 +174,9 @@ public class EventParser {
         }
         Violations violations = new Violations();
         String specversion = text(event, "specversion", at, violations);
-        if (specversion != null && !specversion.equals("1.0")) {
+        if (specversion == null && !event.has("specversion")) {
+            violations.add(at + "/specversion", "is required: \"1.0\"");
+        } else if (specversion != null && !specversion.equals("1.0")) {
             violations.add(at + "/specversion", "must be \"1.0\"");
         }
         String id = required(text(event, "id", at, violations), at + "/id", 255, violations);
@@ -180,21 +199,31 @@ public class EventParser {
             if (CORE_ATTRIBUTES.contains(field.getKey())) {
                 continue;
             }
+            JsonNode value = field.getValue();
+            String pointer = at + "/" + FieldError.token(field.getKey());
             if (!EXTENSION_NAME.matcher(field.getKey()).matches()) {
-                violations.add(at + "/" + FieldError.token(field.getKey()), "is not a valid CloudEvents attribute name (lowercase letters and digits, at most 20)");
-            } else if (!field.getValue().isValueNode() || field.getValue().isNull()) {
-                violations.add(at + "/" + field.getKey(), "an extension attribute must be a string, number or boolean");
+                violations.add(pointer, "is not a valid CloudEvents attribute name (lowercase letters and digits, at most 20)");
+            } else if (value.isTextual()) {
+                if (checkText(value.asText(), pointer, violations)) {
+                    extensions.set(field.getKey(), value);
+                }
+            } else if (value.isBoolean() || value.isIntegralNumber() && value.canConvertToInt()) {
+                extensions.set(field.getKey(), value);
+            } else if (value.isNumber()) {
+                violations.add(pointer, "a numeric extension attribute must be a CloudEvents Integer (a whole number from "
+                        + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + "); send other numbers as strings");
             } else {
-                extensions.set(field.getKey(), field.getValue());
+                violations.add(pointer, "an extension attribute must be a string, an integer or a boolean");
             }
         }
         violations.throwIfAny();
         JsonNode data = event.has("data") ? event.get("data") : json.nullNode();
+        checkData(data, at + "/data", 0);
         return new Draft(id, source, type, subject, time, contentType == null ? "application/json" : contentType, data, write(data),
                 version, extensions.isEmpty() ? null : extensions, at, at + "/data");
     }
 
-    private Draft binary(String topic, String mediaType, Function<String, String> header, byte[] body) {
+    private Draft binary(String topic, String mediaType, Function<String, String> header, Iterable<String> headerNames, byte[] body) {
         Violations violations = new Violations();
         if (!"1.0".equals(header.apply("ce-specversion"))) {
             violations.add("/ce-specversion", "header must be 1.0");
@@ -209,9 +238,25 @@ public class EventParser {
         String subject = optional(header.apply("ce-subject"), 1024, "/ce-subject", violations);
         OffsetDateTime time = time(header.apply("ce-time"), "/ce-time", violations);
         Integer version = schemaVersion(header.apply("ce-schemaversion"), "/ce-schemaversion", violations);
+        ObjectNode extensions = json.createObjectNode();
+        for (String name : headerNames) {
+            String lower = name.toLowerCase(Locale.ROOT);
+            if (!lower.startsWith("ce-") || CORE_HEADERS.contains(lower) || extensions.has(lower.substring(3))) {
+                continue;
+            }
+            String attribute = lower.substring(3);
+            String value = header.apply(name);
+            if (!EXTENSION_NAME.matcher(attribute).matches()) {
+                violations.add("/" + FieldError.token(lower), "header does not name a valid CloudEvents attribute (lowercase letters and digits, at most 20)");
+            } else if (value != null && checkText(value, "/" + lower, violations)) {
+                extensions.put(attribute, value);
+            }
+        }
         violations.throwIfAny();
         JsonNode data = read(body);
-        return new Draft(id, source, type, subject, time, mediaType, data, new String(body, StandardCharsets.UTF_8), version, null, "", "");
+        checkData(data, "", 0);
+        return new Draft(id, source, type, subject, time, mediaType, data, new String(body, StandardCharsets.UTF_8), version,
+                extensions.isEmpty() ? null : extensions, "", "");
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -221,7 +266,10 @@ public class EventParser {
             throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "The request body is empty; send the event as JSON");
         }
         try {
-            return json.readTree(body);
+            return bodyJson.readTree(body);
+        } catch (StreamConstraintsException e) {
+            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "The event data is nested deeper than " + config.maxDataDepth()
+                    + " levels of arrays and objects (herald.ingest.max-data-depth)");
         } catch (JsonProcessingException e) {
             throw new MalformedJsonException(e);
         } catch (java.io.IOException e) {
@@ -260,6 +308,78 @@ public class EventParser {
         return value.asText();
     }
 
+    /**
+     * A CloudEvents String: Unicode text without control characters, surrogates or noncharacters (CloudEvents 1.0,
+     * type system). False, with a violation, otherwise.
+     */
+    static boolean checkText(String value, String pointer, Violations violations) {
+        for (int i = 0; i < value.length(); ) {
+            int c = value.codePointAt(i);
+            boolean control = c < 0x20 || c >= 0x7f && c <= 0x9f;
+            boolean nonCharacter = c >= 0xfdd0 && c <= 0xfdef || (c & 0xfffe) == 0xfffe;
+            if (control || nonCharacter || Character.isSurrogate((char) c) && Character.charCount(c) == 1) {
+                violations.add(pointer.startsWith("header") ? "/" + pointer.substring(7) : pointer, "must not contain U+"
+                        + String.format("%04X", c) + " (a CloudEvents String holds no control characters, surrogates or noncharacters)");
+                return false;
+            }
+            i += Character.charCount(c);
+        }
+        return true;
+    }
+
+    /**
+     * Data Herald could store but not serve back as the same JSON, or only at a cost that grows without bound: nesting
+     * beyond the configured depth, numbers beyond a double's range.
+     */
+    private void checkData(JsonNode data, String pointer, int depth) {
+        if (data.isContainerNode()) {
+            if (depth == config.maxDataDepth()) {
+                throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "The event data is nested deeper than " + config.maxDataDepth()
+                        + " levels of arrays and objects (herald.ingest.max-data-depth)", List.of(new FieldError(pointer, "nested too deep")));
+            }
+            if (data.isArray()) {
+                for (int i = 0; i < data.size(); i++) {
+                    checkData(data.get(i), pointer + "/" + i, depth + 1);
+                }
+            } else {
+                data.fields().forEachRemaining(field -> checkData(field.getValue(), pointer + "/" + FieldError.token(field.getKey()), depth + 1));
+            }
+        } else if (data.isFloatingPointNumber() && !Double.isFinite(data.doubleValue())) {
+            throw ApiProblem.invalid(List.of(new FieldError(pointer, "is a number beyond the range of a 64-bit floating-point "
+                    + "number; send it as a string")));
+        }
+    }
+
+    /** JSON travels as UTF-8 (RFC 8259); a UTF-8 byte-order mark is dropped, UTF-16 and UTF-32 are refused. */
+    private static byte[] utf8(byte[] body) {
+        if (body.length >= 3 && (body[0] & 0xff) == 0xef && (body[1] & 0xff) == 0xbb && (body[2] & 0xff) == 0xbf) {
+            return java.util.Arrays.copyOfRange(body, 3, body.length);
+        }
+        boolean wideBom = body.length >= 2 && ((body[0] & 0xff) == 0xfe && (body[1] & 0xff) == 0xff
+                || (body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xfe);
+        if (wideBom || body.length >= 2 && (body[0] == 0 || body[1] == 0)) {
+            throw new ApiProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE, "The body is not UTF-8 (it looks like UTF-16 or UTF-32); "
+                    + "JSON is exchanged as UTF-8 (RFC 8259)");
+        }
+        return body;
+    }
+
+    private static void checkCharset(String contentType) {
+        if (contentType == null) {
+            return;
+        }
+        for (String parameter : contentType.split(";")) {
+            String[] pair = parameter.trim().split("=", 2);
+            if (pair.length == 2 && pair[0].trim().equalsIgnoreCase("charset")) {
+                String charset = pair[1].trim().replace("\"", "");
+                if (!charset.equalsIgnoreCase("utf-8") && !charset.equalsIgnoreCase("utf8")) {
+                    throw new ApiProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE, "charset '" + charset + "' is not accepted; JSON is "
+                            + "exchanged as UTF-8 (RFC 8259)");
+                }
+            }
+        }
+    }
+
     private static String required(String value, String pointer, int max, Violations violations) {
         if (value == null || value.isEmpty()) {
             violations.add(pointer, "is required and must not be empty");
@@ -271,6 +391,8 @@ public class EventParser {
     private static String optional(String value, int max, String where, Violations violations) {
         if (value != null && value.length() > max) {
             violations.add(where.startsWith("header") ? "/" + where.substring(7) : where, "must be at most " + max + " characters");
+        } else if (value != null && !checkText(value, where, violations)) {
+            return null;
         }
         return value == null || value.isEmpty() ? null : value;
     }
@@ -279,9 +401,14 @@ public class EventParser {
         if (value == null) {
             return null;
         }
+        if (!RFC_3339.matcher(value).matches() || value.startsWith("0000")) {
+            violations.add(pointer, "must be an RFC 3339 timestamp from year 0001 to 9999 such as 2026-11-26T10:15:30Z, not '"
+                    + value + "'");
+            return null;
+        }
         try {
             // PostgreSQL keeps microseconds: cut here, so the time stored and the one sent from memory are the same.
-            return OffsetDateTime.parse(value).truncatedTo(ChronoUnit.MICROS);
+            return OffsetDateTime.parse(value.toUpperCase(Locale.ROOT)).truncatedTo(ChronoUnit.MICROS);
         } catch (DateTimeParseException e) {
             violations.add(pointer, "must be an RFC 3339 timestamp such as 2026-11-26T10:15:30Z, not '" + value + "'");
             return null;

@@ -2,6 +2,8 @@ package io.herald.ingest;
 
 import io.herald.flow.FlowStats;
 import io.herald.flow.StageLag;
+import io.herald.platform.problem.ApiProblem;
+import io.herald.platform.problem.ProblemType;
 import io.agroal.api.AgroalDataSource;
 import io.herald.routing.HandOff;
 import io.herald.routing.OutboxRelay;
@@ -164,11 +166,39 @@ public class GroupCommitter {
                     return;
                 }
             } catch (SQLException e) {
+                if (refusedForItsData(e)) {
+                    isolate(group, e);
+                    return;
+                }
                 LOG.warnf("Could not store %d request(s): %s", group.size(), e.getMessage());
                 fail(group, new StoreUnavailableException("The event store is unavailable; nothing was stored", e));
                 return;
             }
         }
+    }
+
+    /**
+     * The database refused a row for what it holds (a data exception, a constraint, a program limit such as an index
+     * entry's size), which validation should have caught and retrying cannot cure. One request's input must not fail
+     * the others of its group: each is committed alone, so only the request that holds the row is refused, as the
+     * client's error.
+     */
+    private void isolate(List<Request> group, SQLException refusal) {
+        if (group.size() > 1) {
+            for (Request request : group) {
+                commit(List.of(request));
+            }
+            return;
+        }
+        LOG.warnf("The database refused an event that passed validation: %s", refusal.getMessage());
+        fail(group, new ApiProblem(ProblemType.VALIDATION_FAILED, "The event store refused the event: "
+                + refusal.getMessage().lines().findFirst().orElse("") + "; nothing was stored"));
+    }
+
+    /** SQLSTATE classes 22 (data exception), 23 (integrity constraint) and 54 (program limit exceeded). */
+    private static boolean refusedForItsData(SQLException e) {
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("22") || state.startsWith("23") || state.startsWith("54"));
     }
 
     private static void fail(List<Request> group, RuntimeException error) {

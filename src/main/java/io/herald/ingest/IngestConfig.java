@@ -21,6 +21,13 @@ public interface IngestConfig {
     @WithDefault("5242880")
     int maxBatchBytes();
 
+    /**
+     * Deepest nesting of arrays and objects in an event's data (400 beyond). It bounds the work of validating and
+     * serving an event, and keeps every stored event readable inside a page of events.
+     */
+    @WithDefault("64")
+    int maxDataDepth();
+
     /** How long a (source, id) pair is remembered: a re-post within it is answered with the original event. */
     @WithDefault("PT24H")
     Duration dedupWindow();

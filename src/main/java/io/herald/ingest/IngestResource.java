@@ -76,16 +76,17 @@ public class IngestResource {
         io.vertx.core.Context request = Vertx.currentContext();
         String contentType = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
         byte[] bytes = body == null ? new byte[0] : body;
+        Iterable<String> headerNames = headers.getRequestHeaders().keySet();
         CompletionStage<IngestService.Accepted> stored = null;
         if (bytes.length <= EVENT_LOOP_MAX_BODY) {
             try {
-                stored = ingest.ingest(topic, contentType, headers::getHeaderString, bytes, false);
+                stored = ingest.ingest(topic, contentType, headers::getHeaderString, headerNames, bytes, false);
             } catch (WouldBlock cold) {
                 // loaded on a worker, below
             }
         }
         if (stored == null) {
-            stored = request.executeBlocking(() -> ingest.ingest(topic, contentType, headers::getHeaderString, bytes, true), false)
+            stored = request.executeBlocking(() -> ingest.ingest(topic, contentType, headers::getHeaderString, headerNames, bytes, true), false)
                     .toCompletionStage().thenCompose(queued -> queued);
         }
         return stored.thenCompose(accepted -> answer(request, topic, accepted, uri));

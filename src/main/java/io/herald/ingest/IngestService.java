@@ -14,6 +14,7 @@ import io.herald.schema.SchemaConfig;
 import io.herald.schema.SchemaService;
 import io.herald.store.NewEvent;
 import io.herald.topic.TopicService;
+import io.herald.topic.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.time.Duration;
@@ -54,12 +55,14 @@ public class IngestService {
      * Parses, validates and queues a request for the group commit. With {@code mayBlock} false (on an event loop) the
      * topic and its schemas come only from the caches, and a miss throws {@link WouldBlock} before anything is queued.
      */
-    public CompletableFuture<Accepted> ingest(String topic, String contentType, Function<String, String> header, byte[] body,
+    public CompletableFuture<Accepted> ingest(String topic, String contentType, Function<String, String> header,
+            Iterable<String> headerNames, byte[] body,
             boolean mayBlock) {
         if (!WouldBlock.cached(topicExists, topic, topics::exists, mayBlock)) {
             throw ApiProblem.notFound("Topic", topic);
         }
-        EventParser.Parsed parsed = parser.parse(topic, contentType, header, body);
+        Topics.requireWritable(topic);
+        EventParser.Parsed parsed = parser.parse(topic, contentType, header, headerNames, body);
         List<NewEvent> events = new ArrayList<>();
         List<FieldError> violations = new ArrayList<>();
         int total = 0;

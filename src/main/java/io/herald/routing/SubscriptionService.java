@@ -317,6 +317,9 @@ public class SubscriptionService {
             }
         }
         // An empty list means "not given" (generated clients send one by default): the global schedule applies.
+        if (webhook.retrySchedule() != null && webhook.retrySchedule().isEmpty()) {
+            violations.add("/webhook/retrySchedule", "must list 1 to 20 delays (the first is the first attempt); omit it for the default");
+        }
         if (webhook.retrySchedule() != null && !webhook.retrySchedule().isEmpty()) {
             if (webhook.retrySchedule().size() > 20) {
                 violations.add("/webhook/retrySchedule", "must list at most 20 delays (the first is the first attempt)");
@@ -370,6 +373,13 @@ public class SubscriptionService {
             }
             if (uri.getHost() == null || uri.getHost().isEmpty()) {
                 return "must name a host";
+            }
+            if (uri.getRawUserInfo() != null) {
+                return "must not carry credentials (user:password@): a URL is shown wherever the subscription is; the "
+                        + "signature authenticates Herald to the receiver, and custom headers carry anything else";
+            }
+            if (uri.getPort() == 0 || uri.getPort() > 65535) {
+                return "port must be between 1 and 65535";
             }
             if (url.length() > 2048) {
                 return "must be at most 2048 characters";

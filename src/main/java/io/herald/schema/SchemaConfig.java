@@ -20,6 +20,14 @@ public interface SchemaConfig {
     @WithDefault("5s")
     Duration latestVersionCacheTtl();
 
+    /**
+     * Pattern-matching units one event's validation may use: each match of a schema pattern costs the pattern's expanded
+     * size times the string's length (a 1,000-state pattern against a 20,000-character string is the default's worth,
+     * a fraction of a second). Beyond it the event is refused (422).
+     */
+    @WithDefault("20000000")
+    long patternBudget();
+
     /** How many compiled schemas are kept in memory. */
     @WithDefault("10000")
     long compiledCacheSize();

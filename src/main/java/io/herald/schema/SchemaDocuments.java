@@ -12,6 +12,7 @@ import com.networknt.schema.SchemaRegistryConfig;
 import com.networknt.schema.path.PathType;
 import io.herald.platform.problem.FieldError;
 import io.herald.platform.problem.Violations;
+import io.herald.schema.regex.LinearRegex;
 import jakarta.inject.Singleton;
 
 import java.util.ArrayList;
@@ -26,6 +27,8 @@ import java.util.TreeMap;
  */
 @Singleton
 public class SchemaDocuments {
+    /** Deepest nesting of a schema document (objects and arrays): enough for event data at the ingest depth limit. */
+    static final int MAX_SCHEMA_DEPTH = 160;
     /** Meta-schema errors reported for an invalid schema; the rest are counted, not listed. */
     static final int MAX_REPORTED_SCHEMA_ERRORS = 50;
 
@@ -40,6 +43,7 @@ public class SchemaDocuments {
                 // "format" is asserted, not only annotated: an event that is not an email where the schema says so is
                 // refused.
                 .formatAssertionsEnabled(true)
+                .regularExpressionFactory(LinearRegex.FACTORY)
                 .build();
         for (SchemaDialect dialect : SchemaDialect.values()) {
             SchemaRegistry registry = SchemaRegistry.withDefaultDialect(dialect.specification(),
@@ -79,6 +83,14 @@ public class SchemaDocuments {
             violations.add("/schema", "must be a JSON Schema: a JSON object (or true/false)");
             return;
         }
+        if (depth(schema, 0) > MAX_SCHEMA_DEPTH) {
+            violations.add("/schema", "is nested deeper than " + MAX_SCHEMA_DEPTH + " levels of objects and arrays");
+            return;
+        }
+        checkPatterns(schema, "/schema", violations);
+        if (!violations.isEmpty()) {
+            return;
+        }
         List<Error> errors = metaSchemas.get(dialect).validate(schema);
         errors.stream().limit(MAX_REPORTED_SCHEMA_ERRORS).forEach(error ->
                 violations.add("/schema" + error.getInstanceLocation().toString(), "violates the " + dialectName(dialect)
@@ -105,6 +117,50 @@ public class SchemaDocuments {
         } else if (node.isArray()) {
             for (int i = 0; i < node.size(); i++) {
                 checkReferences(node.get(i), pointer + "/" + i, violations);
+            }
+        }
+    }
+
+    private static int depth(JsonNode node, int depth) {
+        if (depth > MAX_SCHEMA_DEPTH || !node.isContainerNode()) {
+            return depth;
+        }
+        int deepest = depth + 1;
+        for (JsonNode child : node) {
+            deepest = Math.max(deepest, depth(child, depth + 1));
+            if (deepest > MAX_SCHEMA_DEPTH) {
+                break;
+            }
+        }
+        return deepest;
+    }
+
+    /** Every {@code pattern} and {@code patternProperties} name must be a pattern Herald runs (see {@link LinearRegex}). */
+    private static void checkPatterns(JsonNode node, String pointer, Violations violations) {
+        if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
+                Map.Entry<String, JsonNode> field = fields.next();
+                String child = pointer + "/" + FieldError.token(field.getKey());
+                if (field.getKey().equals("pattern") && field.getValue().isTextual()) {
+                    String refusal = LinearRegex.refusal(field.getValue().asText());
+                    if (refusal != null) {
+                        violations.add(child, "pattern " + refusal);
+                    }
+                } else if (field.getKey().equals("patternProperties") && field.getValue().isObject()) {
+                    field.getValue().fieldNames().forEachRemaining(name -> {
+                        String refusal = LinearRegex.refusal(name);
+                        if (refusal != null) {
+                            violations.add(child + "/" + FieldError.token(name), "pattern " + refusal);
+                        }
+                    });
+                }
+                if (!isLiteralValue(field.getKey())) {
+                    checkPatterns(field.getValue(), child, violations);
+                }
+            }
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                checkPatterns(node.get(i), pointer + "/" + i, violations);
             }
         }
     }

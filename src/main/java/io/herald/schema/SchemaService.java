@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
+import io.herald.schema.regex.LinearRegex;
 import io.herald.platform.Paging;
 import io.herald.platform.WouldBlock;
 import io.herald.platform.problem.ApiProblem;
@@ -33,6 +34,11 @@ import java.util.Optional;
  */
 @ApplicationScoped
 public class SchemaService {
+    /**
+     * Pattern-matching units (pattern size x string length) one event may use on an event loop, about a millisecond;
+     * beyond it the event is checked again on a worker thread with the whole budget.
+     */
+    private static final long EVENT_LOOP_PATTERN_BUDGET = 100_000;
     static final int DEFAULT_PAGE_SIZE = 100;
     static final int MAX_PAGE_SIZE = 1000;
 
@@ -68,6 +74,7 @@ public class SchemaService {
         if (topic == null) {
             throw ApiProblem.notFound("Topic", topicName);
         }
+        Topics.requireWritable(topicName);
         Candidate candidate = candidate(in);
         List<SchemaVersion> active = versions.active(topicName);
         for (SchemaVersion existing : active) {
@@ -126,6 +133,7 @@ public class SchemaService {
     @Transactional
     public void delete(String topicName, String version) {
         requireTopic(topicName);
+        Topics.requireWritable(topicName);
         SchemaVersion found = versions.find(topicName, parseVersion(version, "/version"));
         if (found == null || found.isDeleted()) {
             throw new ApiProblem(ProblemType.NOT_FOUND, "Topic '" + topicName + "' has no schema version " + version);
@@ -164,7 +172,18 @@ public class SchemaService {
                     + (schema == null ? "" : "usable (deleted) ") + "schema version " + effective,
                     List.of(new FieldError(pointerPrefix.isEmpty() ? "/schemaVersion" : pointerPrefix, "unknown schema version " + effective)));
         }
-        List<Error> errors = schema.schema.validate(payload);
+        List<Error> errors;
+        try {
+            errors = LinearRegex.withBudget(mayBlock ? config.patternBudget() : EVENT_LOOP_PATTERN_BUDGET, () -> schema.schema.validate(payload));
+        } catch (LinearRegex.BudgetExceeded spent) {
+            if (!mayBlock) {
+                throw WouldBlock.INSTANCE; // checked again on a worker, with the whole budget
+            }
+            throw new ApiProblem(ProblemType.VALIDATION_FAILED, "Checking this event against the patterns of schema version " + effective
+                    + " of topic '" + topicName + "' takes more than Herald's budget (herald.schema.pattern-budget); shorten its"
+                    + " strings or simplify the schema's patterns. Nothing was stored",
+                    List.of(new FieldError(pointerPrefix.isEmpty() ? "" : pointerPrefix, "too costly to check against the schema's patterns")));
+        }
         return new SchemaCheck(effective, SchemaDocuments.violations(errors, pointerPrefix, config.maxReportedViolations()), errors.size());
     }
 

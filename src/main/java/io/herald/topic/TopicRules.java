@@ -43,7 +43,7 @@ final class TopicRules {
                 return;
             }
         }
-        if (name.startsWith(RESERVED_PREFIX) || name.equals("herald")) {
+        if (Topics.isSystem(name)) {
             violations.add("/name", "names under 'herald.' are reserved for Herald's own system topics");
         }
     }

@@ -87,6 +87,7 @@ public class TopicService {
             throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "A JSON body with the fields to change is required");
         }
         Topic topic = find(name);
+        Topics.requireWritable(name);
         Violations violations = new Violations();
         TopicRules.checkText("/description", patch.description(), TopicRules.MAX_DESCRIPTION_LENGTH, violations);
         TopicRules.checkText("/owner", patch.owner(), TopicRules.MAX_OWNER_LENGTH, violations);
@@ -113,7 +114,8 @@ public class TopicService {
 
     @Transactional
     public void delete(String name) {
-        topics.delete(find(name).name);
+        Topics.requireWritable(find(name).name);
+        topics.delete(name);
     }
 
     private Topic find(String name) {

@@ -1,6 +1,8 @@
 package io.herald.topic;
 
 import io.herald.platform.Database;
+import io.herald.platform.problem.ApiProblem;
+import io.herald.platform.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import java.sql.ResultSet;
@@ -16,6 +18,22 @@ public class Topics {
 
     Topics(Database db) {
         this.db = db;
+    }
+
+    /**
+     * Herald's own topics ({@code herald.*}, where it publishes operational events): only Herald publishes to them, and
+     * nobody changes or deletes them or registers a schema on them.
+     */
+    public static boolean isSystem(String name) {
+        return name != null && (name.startsWith(TopicRules.RESERVED_PREFIX) || name.equals("herald"));
+    }
+
+    /** 403 for a write to a system topic. */
+    public static void requireWritable(String name) {
+        if (isSystem(name)) {
+            throw new ApiProblem(ProblemType.FORBIDDEN, "Topic '" + name + "' is one of Herald's system topics: only Herald "
+                    + "writes to it, and it cannot be changed, deleted or given a schema");
+        }
     }
 
     public Topic find(String name) {

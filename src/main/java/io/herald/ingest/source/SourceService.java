@@ -60,6 +60,7 @@ public class SourceService {
         this.metrics = metrics;
     }
 
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record HmacIn(String header, String algorithm, String encoding, String prefix) {
     }
 
@@ -97,9 +98,6 @@ public class SourceService {
         if (in.topic() == null || in.topic().isEmpty()) {
             violations.add("/topic", "is required: the topic the webhooks become events on");
         }
-        if (in.name() != null && in.name().length() > 200) {
-            violations.add("/name", "must be at most 200 characters");
-        }
         if (in.secret() != null && (in.secret().length() < 8 || in.secret().length() > 500)) {
             violations.add("/secret", "must be 8 to 500 characters (omit it to have one generated)");
         }
@@ -122,6 +120,17 @@ public class SourceService {
         }
         if (in.typePointer() != null && !in.typePointer().isEmpty() && !in.typePointer().startsWith("/")) {
             violations.add("/typePointer", "must be a JSON pointer such as /event/type");
+        }
+        if (in.topic() != null && Topics.isSystem(in.topic())) {
+            violations.add("/topic", "'" + in.topic() + "' is a system topic: only Herald publishes to it");
+        }
+        maxLength("/name", in.name(), 200, violations);
+        maxLength("/typeHeader", in.typeHeader(), 100, violations);
+        maxLength("/typePointer", in.typePointer(), 200, violations);
+        maxLength("/dedupHeader", in.dedupHeader(), 100, violations);
+        if (in.hmac() != null) {
+            maxLength("/hmac/header", in.hmac().header(), 100, violations);
+            maxLength("/hmac/prefix", in.hmac().prefix(), 50, violations);
         }
         Duration tolerance = Duration.ofMinutes(5);
         if (in.tolerance() != null) {
@@ -163,6 +172,12 @@ public class SourceService {
         });
     }
 
+    private static void maxLength(String pointer, String value, int max, Violations violations) {
+        if (value != null && value.length() > max) {
+            violations.add(pointer, "must be at most " + max + " characters");
+        }
+    }
+
     public SourceList list() {
         return new SourceList(sources.all().stream().map(s -> out(s, false)).toList());
     }
@@ -180,6 +195,10 @@ public class SourceService {
         return QuarkusTransaction.requiringNew().call(() -> {
             Source source = find(id);
             String next = in != null && in.secret() != null ? in.secret() : newSecret(source.kind);
+            if (next.length() < 8 || next.length() > 500) {
+                throw ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError("/secret",
+                        "must be 8 to 500 characters (omit it to have one generated)")));
+            }
             if (source.kind == Source.Kind.STANDARD_WEBHOOKS && !validWhsec(next)) {
                 throw ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError("/secret", "must be whsec_ and base64")));
             }

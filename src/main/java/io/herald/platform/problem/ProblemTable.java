@@ -136,8 +136,15 @@ public final class ProblemTable {
         if (type == String.class) {
             return "string";
         }
+        if (type == boolean.class || type == Boolean.class) {
+            return "boolean";
+        }
+        if (type == int.class || type == Integer.class || type == long.class || type == Long.class || type == short.class
+                || type == Short.class) {
+            return "integer";
+        }
         if (Number.class.isAssignableFrom(type) || type.isPrimitive()) {
-            return type == boolean.class || type == Boolean.class ? "boolean" : "number";
+            return "number";
         }
         if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) {
             return "array";

@@ -1,6 +1,7 @@
 package io.herald.schema.compatibility;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.schema.regex.LinearRegex;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -16,8 +17,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.regex.Pattern;
-import java.util.regex.PatternSyntaxException;
 
 /**
  * A structural checker for JSON Schema (draft 2020-12 and draft-07): walks the writer's and the reader's schema side
@@ -798,8 +797,8 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
 
     private static boolean matches(String pattern, String value) {
         try {
-            return Pattern.compile(pattern).matcher(value).find();
-        } catch (PatternSyntaxException e) {
+            return LinearRegex.compile(pattern).matcher(value).find();
+        } catch (com.google.re2j.PatternSyntaxException e) {
             return false;
         }
     }
