@@ -357,7 +357,8 @@ public class Dispatcher {
                 if (extensions == null) {
                     extensions = json.createObjectNode();
                 }
-                extensions.put(name.substring(12), String.valueOf(p.getValue(name)));
+                // Typed as sent: a CloudEvents Integer or Boolean extension stays one in a structured delivery.
+                extensions.set(name.substring(12), json.valueToTree(p.getValue(name)));
             }
         }
         return new EventSnapshot(p.getString("herald_event_id"), p.getString("herald_topic"), p.getString("cloudEvents_id"),

@@ -317,9 +317,6 @@ public class SubscriptionService {
             }
         }
         // An empty list means "not given" (generated clients send one by default): the global schedule applies.
-        if (webhook.retrySchedule() != null && webhook.retrySchedule().isEmpty()) {
-            violations.add("/webhook/retrySchedule", "must list 1 to 20 delays (the first is the first attempt); omit it for the default");
-        }
         if (webhook.retrySchedule() != null && !webhook.retrySchedule().isEmpty()) {
             if (webhook.retrySchedule().size() > 20) {
                 violations.add("/webhook/retrySchedule", "must list at most 20 delays (the first is the first attempt)");

@@ -315,6 +315,21 @@ class DeliveryTest {
     }
 
     @Test
+    void cloudEventsStructuredFormatKeepsExtensionTypes() throws Exception {
+        webhook("/structured", "cloudevents-structured");
+        String id = given().contentType("application/cloudevents+json").body("{\"specversion\":\"1.0\",\"id\":\"x-1\","
+                + "\"source\":\"/shop\",\"type\":\"order.placed\",\"priority\":3,\"urgent\":true,\"region\":\"eu\","
+                + "\"data\":{\"n\":1}}").post("/api/v1/topics/" + topic + "/events").then().statusCode(202).extract().path("id");
+        awaitState(id, DeliveryState.DELIVERED);
+        var envelope = new com.fasterxml.jackson.databind.ObjectMapper().readTree(receiver.requests("/structured").get(0).bodyText());
+        assertTrue(envelope.get("priority").isIntegralNumber(), envelope.toString());
+        assertEquals(3, envelope.get("priority").asInt());
+        assertTrue(envelope.get("urgent").isBoolean(), envelope.toString());
+        assertEquals("eu", envelope.get("region").asText());
+        assertEquals(1, envelope.get("data").get("n").asInt());
+    }
+
+    @Test
     void failuresAreRetriedWithTheSameIdUntilSuccess() throws Exception {
         SubscriptionOut subscription = webhook("/flaky", null);
         receiver.script("/flaky", Answer.status(500), Answer.status(502));

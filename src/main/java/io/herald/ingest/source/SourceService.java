@@ -2,7 +2,7 @@ package io.herald.ingest.source;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.ingest.EventParser;
 import io.herald.ingest.GroupCommitter;
 import io.herald.platform.Hashing;
 import io.herald.platform.Ids;
@@ -18,7 +18,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -44,15 +43,15 @@ public class SourceService {
     static final Duration ROTATION_GRACE = Duration.ofHours(24);
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final ObjectMapper json;
+    private final EventParser parser;
     private final SchemaService schemas;
     private final GroupCommitter committer;
     private final MeterRegistry metrics;
     private final Sources sources;
     private final Topics topics;
 
-    SourceService(ObjectMapper json, SchemaService schemas, GroupCommitter committer, MeterRegistry metrics, Sources sources, Topics topics) {
-        this.json = json;
+    SourceService(EventParser parser, SchemaService schemas, GroupCommitter committer, MeterRegistry metrics, Sources sources, Topics topics) {
+        this.parser = parser;
         this.sources = sources;
         this.topics = topics;
         this.schemas = schemas;
@@ -230,20 +229,22 @@ public class SourceService {
             LOG.debugf("Source %s refused a webhook: %s", sourceId, problem);
             throw new ApiProblem(ProblemType.UNAUTHORIZED, "The webhook's signature could not be verified: " + problem);
         }
-        JsonNode data;
-        try {
-            data = json.readTree(body);
-        } catch (IOException e) {
-            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "The webhook body is not JSON; Herald sources take JSON webhooks");
-        }
-        if (data == null || data.isMissingNode()) {
+        if (body.length == 0) {
             throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "The webhook body is empty");
         }
+        EventParser.Data read = parser.data(body);
+        JsonNode data = read.node();
         SchemaCheck check = schemas.validate(source.topic, null, data, "");
         String id = Ids.next("evt");
         String dedupKey = dedupKey(source, header, data, body);
-        NewEvent event = new NewEvent(id, source.topic, dedupKey, "/sources/" + source.id, type(source, header, data), null, null,
-                "application/json", new String(body, StandardCharsets.UTF_8), data, check.version(), null, Hashing.sha256Hex(body));
+        String type = type(source, header, data);
+        String typeProblem = EventParser.attributeProblem(type, 255);
+        if (typeProblem != null) {
+            throw ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError("", "the event type the webhook gives ('"
+                    + type.substring(0, Math.min(40, type.length())) + "...') " + typeProblem)));
+        }
+        NewEvent event = new NewEvent(id, source.topic, dedupKey, "/sources/" + source.id, type, null, null,
+                "application/json", read.text(), data, check.version(), null, Hashing.sha256Hex(body));
         return committer.append(List.of(event)).thenApply(outcomes -> {
             GroupCommitter.Outcome outcome = outcomes.get(0);
             switch (outcome.status()) {
@@ -294,7 +295,7 @@ public class SourceService {
         if (key == null && source.dedupHeader != null) {
             key = header.apply(source.dedupHeader);
         }
-        return key != null && !key.isEmpty() && key.length() <= 255 ? key : "sha256:" + Hashing.sha256Hex(body);
+        return key != null && !key.isEmpty() && EventParser.attributeProblem(key, 255) == null ? key : "sha256:" + Hashing.sha256Hex(body);
     }
 
     private void count(String sourceId, String counter) {

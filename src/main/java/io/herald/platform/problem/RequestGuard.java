@@ -12,6 +12,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Pattern;
@@ -39,6 +40,17 @@ public class RequestGuard {
 
     void install(@Observes Router router) {
         router.route("/api/*").order(ORDER).handler(this::check);
+        router.route("/ingest/*").order(ORDER).handler(this::check);
+        // Vert.x Web answers a request it cannot route (a path whose percent-encoding does not decode) with a bare 400.
+        router.errorHandler(400, context -> {
+            String path = context.request().path();
+            if (path != null && (path.startsWith("/api/") || path.startsWith("/ingest/")) && !context.response().headWritten()) {
+                send(context, problem(ProblemType.MALFORMED_REQUEST, "The request's path or query is not valid percent-encoded "
+                        + "UTF-8", "/path"));
+            } else if (!context.response().ended()) {
+                context.response().setStatusCode(400).end();
+            }
+        });
     }
 
     private void check(RoutingContext context) {
@@ -47,6 +59,10 @@ public class RequestGuard {
             context.next();
             return;
         }
+        send(context, problem);
+    }
+
+    private void send(RoutingContext context, Problem problem) {
         try {
             context.response().setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
                     .end(json.writeValueAsString(problem));
@@ -128,7 +144,7 @@ public class RequestGuard {
                 if (i + 2 >= raw.length()) {
                     throw new IllegalArgumentException("truncated escape");
                 }
-                bytes.put((byte) java.util.HexFormat.fromHexDigits(raw, i + 1, i + 3));
+                bytes.put((byte) HexFormat.fromHexDigits(raw, i + 1, i + 3));
                 i += 2;
             } else {
                 bytes.put(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
