@@ -62,7 +62,7 @@ public class ApiKeyPages {
                     : Arrays.stream(topicPatterns.split("[,\\s]+")).filter(p -> !p.isBlank()).toList();
             Instant expires = blankToNull(expiresAt) == null ? null : Instant.parse(EventPages.utc(expiresAt));
             ApiKeyDtos.ApiKeyOut created = keys.create(new ApiKeyDtos.ApiKeyIn(name, blankToNull(role), patterns, expires),
-                    identity.getPrincipal().getName());
+                    io.herald.console.account.LocalSignIn.username(identity));
             return Response.ok(Templates.list(keys.list(), KeyForm.EMPTY, created, null)).build();
         } catch (ApiProblem refused) {
             return ConsoleForms.refused(refused, Templates.list(keys.list(), form, null, ConsoleProblem.of(refused)));

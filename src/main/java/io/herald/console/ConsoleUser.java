@@ -16,7 +16,7 @@ public class ConsoleUser {
     }
 
     public String getName() {
-        return identity.isAnonymous() ? "" : identity.getPrincipal().getName();
+        return identity.isAnonymous() ? "" : io.herald.console.account.LocalSignIn.username(identity);
     }
 
     public String getRole() {

@@ -72,6 +72,43 @@ class ConsoleAccessTest {
         Session.signIn("admin", "test-admin-password"); // other users are not locked out
     }
 
+    @Test
+    void signingOutEndsTheSessionAndEveryCopyOfItsCookie() {
+        Session admin = Session.signIn("admin", "test-admin-password");
+        String user = "leaving-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.post("/console/accounts", Map.of("username", user, "password", "the-right-password", "role", "viewer"), true)
+                .then().statusCode(303);
+        Session session = Session.signIn(user, "the-right-password");
+        Session captured = new Session(new HashMap<>(session.cookies()));
+        captured.get("/console/topics").then().statusCode(200);
+        session.post("/console/logout", Map.of(), true).then().statusCode(303).header("Location", endsWith("/console/login"));
+        captured.get("/console/topics").then().statusCode(302).header("Location", org.hamcrest.Matchers.containsString("/console/login"));
+        Session.signIn(user, "the-right-password").get("/console/topics").then().statusCode(200);
+        admin.get("/console/topics").then().statusCode(200); // only that user's sessions end
+    }
+
+    @Test
+    void aStrangersGuessesDoNotLockTheUserOutOfTheBrowsersTheyUse() {
+        Session admin = Session.signIn("admin", "test-admin-password");
+        String user = "targeted-" + UUID.randomUUID().toString().substring(0, 8);
+        admin.post("/console/accounts", Map.of("username", user, "password", "the-right-password", "role", "viewer"), true)
+                .then().statusCode(303);
+        String device = signInAttempt(user, "the-right-password").then().statusCode(302)
+                .header("Location", endsWith("/console")).extract().cookie("herald-device");
+        for (int i = 0; i < 10; i++) {
+            signInAttempt(user, "guess-" + i).then().statusCode(302).header("Location", endsWith("/console/login/failed"));
+        }
+        // Strangers' browsers are refused now, even with the right password; the user's own browser is not.
+        signInAttempt(user, "the-right-password").then().statusCode(302).header("Location", endsWith("/console/login/failed"));
+        RestAssured.given().redirects().follow(false).cookie("herald-device", device).contentType(ContentType.URLENC)
+                .formParam("j_username", user).formParam("j_password", "the-right-password").post("/console/j_security_check")
+                .then().statusCode(302).header("Location", endsWith("/console"));
+        // A device cookie is the user's: it does not vouch for another name, nor when tampered with.
+        RestAssured.given().redirects().follow(false).cookie("herald-device", device.substring(0, device.length() - 2) + "xx")
+                .contentType(ContentType.URLENC).formParam("j_username", user).formParam("j_password", "the-right-password")
+                .post("/console/j_security_check").then().statusCode(302).header("Location", endsWith("/console/login/failed"));
+    }
+
     private static Response signInAttempt(String user, String password) {
         return RestAssured.given().redirects().follow(false).contentType(ContentType.URLENC)
                 .formParam("j_username", user).formParam("j_password", password).post("/console/j_security_check");

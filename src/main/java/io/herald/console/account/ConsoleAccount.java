@@ -11,4 +11,7 @@ public class ConsoleAccount {
     public String role;
 
     public Instant createdAt;
+
+    /** Sessions that began under another epoch have ended (signed out, or the password changed). */
+    public long sessionEpoch;
 }

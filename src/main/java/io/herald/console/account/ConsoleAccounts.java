@@ -10,7 +10,7 @@ import java.util.List;
 /** The console_accounts table. */
 @ApplicationScoped
 class ConsoleAccounts {
-    private static final String COLUMNS = "username, password_hash, role, created_at";
+    private static final String COLUMNS = "username, password_hash, role, created_at, session_epoch";
 
     private final Database db;
 
@@ -31,11 +31,18 @@ class ConsoleAccounts {
     }
 
     void insert(ConsoleAccount a) {
-        db.update("insert into console_accounts (" + COLUMNS + ") values (?, ?, ?, ?)", a.username, a.passwordHash, a.role, a.createdAt);
+        db.update("insert into console_accounts (username, password_hash, role, created_at) values (?, ?, ?, ?)", a.username,
+                a.passwordHash, a.role, a.createdAt);
     }
 
     void updatePassword(ConsoleAccount a) {
-        db.update("update console_accounts set password_hash = ? where username = ?", a.passwordHash, a.username);
+        db.update("update console_accounts set password_hash = ?, session_epoch = session_epoch + 1 where username = ?", a.passwordHash,
+                a.username);
+    }
+
+    /** Ends every session of the account: cookies issued before carry the old epoch. */
+    void endSessions(String username) {
+        db.update("update console_accounts set session_epoch = session_epoch + 1 where username = ?", username);
     }
 
     void delete(String username) {
@@ -48,6 +55,7 @@ class ConsoleAccounts {
         a.passwordHash = row.getString("password_hash");
         a.role = row.getString("role");
         a.createdAt = Database.instant(row, "created_at");
+        a.sessionEpoch = row.getLong("session_epoch");
         return a;
     }
 }

@@ -21,9 +21,14 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Checks a local account's password (bcrypt) for the console's sign-in form. Repeated failures for one user name from
- * one address are refused for a while without checking, so a password cannot be guessed at speed, while the same
- * user signing in from elsewhere is not locked out by someone else's guessing.
+ * Checks a local account's password (bcrypt) for the console's sign-in form, and stands behind the session cookie.
+ *
+ * <p>A session names the account's session epoch; signing out moves the epoch on, so the cookie, and any copy of it,
+ * stops working on every instance. Guessing is slowed without letting a stranger lock the account: after
+ * {@link #MAX_FAILURES} wrong passwords a user name is refused for {@link #LOCKOUT} to browsers it has never signed in
+ * from, while a browser that holds the user's device cookie (set at each successful sign-in, signed with the session
+ * key) keeps its own count, which only its own failures raise (OWASP's device cookies). Behind a reverse proxy every
+ * stranger shares an address, so the client address cannot be the key.
  */
 @ApplicationScoped
 public class LocalSignIn implements IdentityProvider<UsernamePasswordAuthenticationRequest> {
@@ -33,11 +38,16 @@ public class LocalSignIn implements IdentityProvider<UsernamePasswordAuthenticat
     /** Checked when the user does not exist, so an unknown name costs the same time as a wrong password. */
     private static final String DUMMY_HASH = BcryptUtil.bcryptHash("herald-no-such-user");
 
+    /** Identity attribute with the user name, which the principal's name prefixes with the session epoch. */
+    static final String USERNAME = "herald.username";
+
     private final Cache<String, AtomicInteger> failures = Caffeine.newBuilder().expireAfterWrite(LOCKOUT).maximumSize(100_000).build();
     private final ConsoleAccounts accounts;
+    private final DeviceCookies devices;
 
-    LocalSignIn(ConsoleAccounts accounts) {
+    LocalSignIn(ConsoleAccounts accounts, DeviceCookies devices) {
         this.accounts = accounts;
+        this.devices = devices;
     }
 
     @Override
@@ -52,7 +62,9 @@ public class LocalSignIn implements IdentityProvider<UsernamePasswordAuthenticat
 
     private SecurityIdentity check(UsernamePasswordAuthenticationRequest request) {
         String username = request.getUsername();
-        String key = username + "|" + clientAddress(request);
+        RoutingContext routing = HttpSecurityUtils.getRoutingContextAttribute(request);
+        String device = devices.trusted(routing, username);
+        String key = device != null ? "device|" + device : "user|" + username;
         AtomicInteger failed = failures.getIfPresent(key);
         if (failed != null && failed.get() >= MAX_FAILURES) {
             throw new AuthenticationFailedException("too many failed sign-ins");
@@ -63,17 +75,26 @@ public class LocalSignIn implements IdentityProvider<UsernamePasswordAuthenticat
         if (account == null || !matches) {
             int count = failures.get(key, k -> new AtomicInteger()).incrementAndGet();
             if (count == MAX_FAILURES) {
-                LOG.warnf("Console sign-in for '%s' from %s refused for %s after %d failures", username, clientAddress(request),
-                        LOCKOUT, MAX_FAILURES);
+                LOG.warnf("Console sign-in for '%s' refused for %s after %d failures (%s)", username, LOCKOUT, MAX_FAILURES,
+                        device != null ? "from one of its browsers" : "from browsers it has not signed in from");
             }
             throw new AuthenticationFailedException("wrong user name or password");
         }
         failures.invalidate(key);
+        devices.remember(routing, account.username);
         return identity(account);
     }
 
+    /** The principal's name is the session's epoch and the user name: the cookie keeps it, {@link Session} checks it. */
     static SecurityIdentity identity(ConsoleAccount account) {
-        return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(account.username)).addRole(account.role).build();
+        return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(account.sessionEpoch + ":" + account.username))
+                .addAttribute(USERNAME, account.username).addRole(account.role).build();
+    }
+
+    /** The user name of a console identity (local or OIDC). */
+    public static String username(SecurityIdentity identity) {
+        String local = identity.getAttribute(USERNAME);
+        return local != null ? local : identity.getPrincipal().getName();
     }
 
     /**
@@ -96,17 +117,18 @@ public class LocalSignIn implements IdentityProvider<UsernamePasswordAuthenticat
         @Override
         public Uni<SecurityIdentity> authenticate(TrustedAuthenticationRequest request, AuthenticationRequestContext context) {
             return context.runBlocking(() -> {
-                ConsoleAccount account = accounts.find(request.getPrincipal());
+                String principal = request.getPrincipal();
+                int colon = principal.indexOf(':');
+                ConsoleAccount account = colon < 0 ? null : accounts.find(principal.substring(colon + 1));
                 if (account == null) {
                     throw new AuthenticationFailedException("the account no longer exists");
+                }
+                if (!principal.substring(0, colon).equals(Long.toString(account.sessionEpoch))) {
+                    throw new AuthenticationFailedException("the session was ended (signed out, or the password changed)");
                 }
                 return identity(account);
             });
         }
     }
 
-    private static String clientAddress(UsernamePasswordAuthenticationRequest request) {
-        RoutingContext routing = HttpSecurityUtils.getRoutingContextAttribute(request);
-        return routing == null || routing.request().remoteAddress() == null ? "unknown" : routing.request().remoteAddress().hostAddress();
-    }
 }

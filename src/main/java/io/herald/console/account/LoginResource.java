@@ -3,6 +3,7 @@ package io.herald.console.account;
 import jakarta.annotation.security.PermitAll;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -17,17 +18,23 @@ import java.net.URI;
 
 /**
  * The sign-in page of local accounts. Quarkus form authentication checks the posted credentials and keeps the
- * session in an encrypted, HttpOnly, SameSite=Strict cookie; signing out expires that cookie. (OIDC sign-in for
- * external mode plugs in beside this as another authentication mechanism.)
+ * session in an encrypted, HttpOnly, SameSite=Strict cookie; signing out expires that cookie and ends the account's
+ * sessions, so a copy of the cookie stops working too (see {@link LocalSignIn}). (OIDC sign-in for external mode plugs
+ * in beside this as another authentication mechanism.)
  */
 @PermitAll
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
 public class LoginResource {
     private final String cookieName;
+    private final SecurityIdentity identity;
+    private final ConsoleAccounts accounts;
 
-    LoginResource(@ConfigProperty(name = "quarkus.http.auth.form.cookie-name", defaultValue = "quarkus-credential") String cookieName) {
+    LoginResource(@ConfigProperty(name = "quarkus.http.auth.form.cookie-name", defaultValue = "quarkus-credential") String cookieName,
+            SecurityIdentity identity, ConsoleAccounts accounts) {
         this.cookieName = cookieName;
+        this.identity = identity;
+        this.accounts = accounts;
     }
 
     @CheckedTemplate
@@ -51,6 +58,10 @@ public class LoginResource {
     @Path("logout")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     public Response logout() {
+        String username = identity.isAnonymous() ? null : identity.getAttribute(LocalSignIn.USERNAME);
+        if (username != null) {
+            accounts.endSessions(username);
+        }
         NewCookie expired = new NewCookie.Builder(cookieName).path("/console").value("").maxAge(0).httpOnly(true).build();
         return Response.seeOther(URI.create("/console/login")).cookie(expired).build();
     }

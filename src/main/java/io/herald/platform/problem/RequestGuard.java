@@ -41,16 +41,6 @@ public class RequestGuard {
     void install(@Observes Router router) {
         router.route("/api/*").order(ORDER).handler(this::check);
         router.route("/ingest/*").order(ORDER).handler(this::check);
-        // Vert.x Web answers a request it cannot route (a path whose percent-encoding does not decode) with a bare 400.
-        router.errorHandler(400, context -> {
-            String path = context.request().path();
-            if (path != null && (path.startsWith("/api/") || path.startsWith("/ingest/")) && !context.response().headWritten()) {
-                send(context, problem(ProblemType.MALFORMED_REQUEST, "The request's path or query is not valid percent-encoded "
-                        + "UTF-8", "/path"));
-            } else if (!context.response().ended()) {
-                context.response().setStatusCode(400).end();
-            }
-        });
     }
 
     private void check(RoutingContext context) {
