@@ -61,11 +61,13 @@ public class DeliveryService {
     private final OutboxRelay relay;
     private final ObjectMapper json;
     private final Subscriptions subscriptions;
+    private final ReplayJobs replays;
 
     DeliveryService(AgroalDataSource dataSource, DeliveryLedger ledger, Dispatcher dispatcher, OutboxRelay relay, ObjectMapper json,
-            Subscriptions subscriptions) {
+            Subscriptions subscriptions, ReplayJobs replays) {
         this.dataSource = dataSource;
         this.subscriptions = subscriptions;
+        this.replays = replays;
         this.ledger = ledger;
         this.dispatcher = dispatcher;
         this.relay = relay;
@@ -102,7 +104,9 @@ public class DeliveryService {
     public record ReplayIn(String from, String to, JsonNode filter, Boolean dryRun, Integer ratePerSecond) {
     }
 
-    public record ReplayOut(int matched, boolean dryRun, int replayed) {
+    /** What a replay request started: {@code id} names the recorded job whose progress the API shows (none for a dry run). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record ReplayOut(int matched, boolean dryRun, int replayed, String id, String state) {
     }
 
     public DeliveryOut get(String id) {
@@ -254,15 +258,15 @@ public class DeliveryService {
         }
         violations.throwIfAny();
 
-        List<String[]> matching = matchingEvents(subscription, from, to == null ? Instant.now() : to, filter);
+        Instant until = to == null ? Instant.now() : to;
+        List<String[]> matching = matchingEvents(subscription, from, until, filter);
         boolean dryRun = Boolean.TRUE.equals(in.dryRun());
         if (dryRun || matching.isEmpty()) {
-            return new ReplayOut(matching.size(), dryRun, 0);
+            return new ReplayOut(matching.size(), dryRun, 0, null, null);
         }
-        Thread pacer = new Thread(() -> pace(subscriptionId, matching, rate), "herald-replay-" + subscriptionId);
-        pacer.setDaemon(true);
-        pacer.start();
-        return new ReplayOut(matching.size(), false, matching.size());
+        String filterText = in.filter() != null ? in.filter().toString() : subscription.filter;
+        String id = replays.start(subscriptionId, from, until, filterText, rate, matching.size());
+        return new ReplayOut(matching.size(), false, matching.size(), id, "running");
     }
 
     private List<String[]> matchingEvents(Subscription subscription, Instant from, Instant to, EventFilter filter) {
@@ -295,39 +299,6 @@ public class DeliveryService {
         return matching;
     }
 
-    /** Inserts the replay deliveries a second's worth at a time; the relay queues them like any other. */
-    private void pace(String subscriptionId, List<String[]> events, int perSecond) {
-        for (int start = 0; start < events.size(); start += perSecond) {
-            long began = System.nanoTime();
-            List<String[]> slice = events.subList(start, Math.min(events.size(), start + perSecond));
-            try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
-                    "insert into deliveries (id, event_id, event_accepted_at, subscription_id, state, created_at, replay) "
-                            + "values (?, ?, ?::timestamptz, ?, 'PENDING', now(), true)")) {
-                for (String[] event : slice) {
-                    statement.setString(1, Ids.next("dlv"));
-                    statement.setString(2, event[0]);
-                    statement.setString(3, event[1]);
-                    statement.setString(4, subscriptionId);
-                    statement.addBatch();
-                }
-                statement.executeBatch();
-            } catch (SQLException e) {
-                LOG.warnf("Replay into %s stopped after %d of %d events: %s", subscriptionId, start, events.size(), e.getMessage());
-                return;
-            }
-            relay.wake();
-            long rest = 1000 - (System.nanoTime() - began) / 1_000_000;
-            if (rest > 0 && start + perSecond < events.size()) {
-                try {
-                    Thread.sleep(rest);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
-    }
-
     public record SecretOut(String secret, Instant previousSecretValidUntil) {
     }
 
@@ -349,6 +320,10 @@ public class DeliveryService {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+
+    void requireSubscriptionExists(String id) {
+        requireSubscription(id);
+    }
 
     private Subscription requireSubscription(String id) {
         Subscription subscription = subscriptions.find(id);

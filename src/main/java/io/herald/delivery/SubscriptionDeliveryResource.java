@@ -29,10 +29,12 @@ import jakarta.ws.rs.core.MediaType;
 @Consumes(MediaType.APPLICATION_JSON)
 public class SubscriptionDeliveryResource {
     private final DeliveryService deliveries;
+    private final ReplayJobs replays;
     private final DeliveryConfig config;
 
-    SubscriptionDeliveryResource(DeliveryService deliveries, DeliveryConfig config) {
+    SubscriptionDeliveryResource(DeliveryService deliveries, ReplayJobs replays, DeliveryConfig config) {
         this.deliveries = deliveries;
+        this.replays = replays;
         this.config = config;
     }
 
@@ -56,6 +58,24 @@ public class SubscriptionDeliveryResource {
     @Path("/{id}/replay")
     public ReplayOut replay(@PathParam("id") String id, ReplayIn in) {
         return deliveries.replay(id, in);
+    }
+
+    @RolesAllowed(Role.VIEWER_NAME)
+    @GET
+    @Path("/{id}/replays")
+    public ReplayList replays(@PathParam("id") String id) {
+        deliveries.requireSubscriptionExists(id);
+        return new ReplayList(replays.ofSubscription(id));
+    }
+
+    @RolesAllowed(Role.VIEWER_NAME)
+    @GET
+    @Path("/{id}/replays/{replayId}")
+    public ReplayJobs.ReplayJob replay(@PathParam("id") String id, @PathParam("replayId") String replayId) {
+        return replays.get(id, replayId);
+    }
+
+    public record ReplayList(java.util.List<ReplayJobs.ReplayJob> items) {
     }
 
     @RolesAllowed(Role.OPERATOR_NAME)

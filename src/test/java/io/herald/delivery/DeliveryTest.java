@@ -464,6 +464,55 @@ class DeliveryTest {
     }
 
     @Test
+    void aReplayIsARecordedJobThatReportsProgressAndResumesWhereItStopped() throws Exception {
+        OffsetDateTime from = OffsetDateTime.now().minusMinutes(1);
+        List<String> published = new java.util.ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            published.add(publish("{\"n\": " + i + "}"));
+        }
+        SubscriptionOut subscription = webhook("/resumed", null);
+        ReplayOut started = deliveries.replayEvents(subscription.getId(), new ReplayIn().from(from).ratePerSecond(10));
+        assertEquals(25, started.getMatched());
+        await().atMost(Duration.ofSeconds(20)).until(() -> "done".equals(deliveries.getReplay(subscription.getId(), started.getId())
+                .getState().getValue()));
+        assertEquals(25, deliveries.getReplay(subscription.getId(), started.getId()).getDone());
+        assertEquals(List.of(started.getId()), deliveries.listReplays(subscription.getId()).getItems().stream().map(r -> r.getId()).toList());
+
+        // An instance ran a second replay ten events far and died holding it: the deliveries it created and its cursor
+        // committed together. Another instance takes the job when the lease runs out, and creates the other fifteen.
+        String tenth;
+        try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+            var rs = statement.executeQuery("select id, accepted_at from events where topic = '" + topic + "' order by accepted_at, id "
+                    + "offset 9 limit 1");
+            rs.next();
+            tenth = rs.getString(1);
+            java.sql.Timestamp tenthAt = rs.getTimestamp(2);
+            var insert = connection.prepareStatement("insert into replays (id, subscription_id, from_at, to_at, rate_per_second, matched, done, "
+                    + "state, cursor_accepted_at, cursor_event_id, lease_owner, lease_until, created_at, updated_at) values "
+                    + "('rpl_interrupted', ?, ?, now(), 100, 25, 10, 'RUNNING', ?, ?, 'ins_dead', now() - interval '1 second', now(), now())");
+            insert.setString(1, subscription.getId());
+            insert.setObject(2, from);
+            insert.setTimestamp(3, tenthAt);
+            insert.setString(4, tenth);
+            insert.executeUpdate();
+            statement.executeUpdate("insert into deliveries (id, event_id, event_accepted_at, subscription_id, state, created_at, replay) "
+                    + "select 'dlv_i' || substr(e.id, 5), e.id, e.accepted_at, '" + subscription.getId() + "', 'PENDING', now(), true "
+                    + "from events e where e.topic = '" + topic + "' order by e.accepted_at, e.id limit 10");
+        }
+        await().atMost(Duration.ofSeconds(20)).until(() -> "done".equals(deliveries.getReplay(subscription.getId(), "rpl_interrupted")
+                .getState().getValue()));
+        assertEquals(25, deliveries.getReplay(subscription.getId(), "rpl_interrupted").getDone());
+        try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
+            var rs = statement.executeQuery("select count(*), count(distinct event_id) from deliveries where subscription_id = '"
+                    + subscription.getId() + "' and replay and (id like 'dlv_i%' or created_at > (select created_at from replays "
+                    + "where id = 'rpl_interrupted'))");
+            rs.next();
+            assertEquals(25, rs.getInt(1), "every event once: none lost, none repeated");
+            assertEquals(25, rs.getInt(2));
+        }
+    }
+
+    @Test
     void testEventReachesTheEndpointSignedAndIsNotStored() throws Exception {
         SubscriptionOut subscription = webhook("/probe", null);
         Attempt ok = subscriptions.sendSubscriptionTest(subscription.getId());
