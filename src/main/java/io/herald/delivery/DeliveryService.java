@@ -302,8 +302,25 @@ public class DeliveryService {
     public record SecretOut(String secret, Instant previousSecretValidUntil) {
     }
 
-    /** A new signing secret; the previous one keeps signing (both signatures are sent) for the grace period. */
+    /**
+     * A new signing secret; the previous one keeps signing (both signatures are sent) for the grace period. Answers once
+     * every request started from then on carries the new signature: this instance's lane takes the secret at once, and
+     * the answer waits out one reconcile period of the others' lanes.
+     */
     public SecretOut rotateSecret(String subscriptionId, java.time.Duration grace) {
+        SecretOut rotated = rotate(subscriptionId, grace);
+        try {
+            dispatcher.refresh(subscriptionId);
+            Thread.sleep(Dispatcher.RECONCILE_INTERVAL_MS + 250);
+        } catch (SQLException e) {
+            throw unavailable(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return rotated;
+    }
+
+    private SecretOut rotate(String subscriptionId, java.time.Duration grace) {
         return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
             Subscription subscription = requireSubscription(subscriptionId);
             if (subscription.kind != Subscription.Kind.WEBHOOK) {

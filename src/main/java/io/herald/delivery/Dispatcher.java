@@ -86,6 +86,8 @@ public class Dispatcher {
     private final Timer endToEnd;
     private final FlowStats flow;
     private final StageLag stageLag;
+    /** How often lanes re-read their subscriptions (settings, secrets, pauses made on other instances). */
+    static final long RECONCILE_INTERVAL_MS = 1000;
     private Thread reconciler;
     private Thread retries;
     private volatile boolean running = true;
@@ -214,7 +216,7 @@ public class Dispatcher {
         while (running) {
             try {
                 reconcile();
-                Thread.sleep(1000);
+                Thread.sleep(RECONCILE_INTERVAL_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -504,6 +506,17 @@ public class Dispatcher {
             }
         }
         return targets;
+    }
+
+    /** Reloads one subscription's target into its lane now: a rotated secret signs every request started from here on. */
+    void refresh(String subscriptionId) throws SQLException {
+        Target target = loadTarget(subscriptionId);
+        synchronized (lanes) {
+            Lane lane = lanes.get(subscriptionId);
+            if (lane != null && target != null) {
+                lane.target = target;
+            }
+        }
     }
 
     Target loadTarget(String subscriptionId) throws SQLException {
