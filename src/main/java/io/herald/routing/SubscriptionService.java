@@ -359,6 +359,17 @@ public class SubscriptionService {
         }
     }
 
+    /** A URL saved before credentials in URLs were refused is shown without them. */
+    private static String withoutCredentials(String url) {
+        try {
+            URI uri = new URI(url);
+            return uri.getRawUserInfo() == null ? url
+                    : new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getRawPath(), uri.getRawQuery(), null).toString();
+        } catch (java.net.URISyntaxException e) {
+            return url;
+        }
+    }
+
     private static String urlProblem(String url) {
         if (url == null || url.isBlank()) {
             return "is required: the receiver's http(s) URL";
@@ -435,7 +446,7 @@ public class SubscriptionService {
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("Stored headers are not JSON", e);
             }
-            webhook = new WebhookOut(subscription.webhookUrl, headers, Duration.ofMillis(subscription.webhookTimeoutMs).toString(),
+            webhook = new WebhookOut(withoutCredentials(subscription.webhookUrl), headers, Duration.ofMillis(subscription.webhookTimeoutMs).toString(),
                     subscription.webhookFormat.name().toLowerCase(Locale.ROOT).replace('_', '-'),
                     subscription.retrySchedule == null ? null : List.of(subscription.retrySchedule.split(",")),
                     subscription.maxInFlight, subscription.maxPerSecond, withSecret ? subscription.webhookSecret : null);

@@ -172,6 +172,11 @@ public class SchemaService {
                     + (schema == null ? "" : "usable (deleted) ") + "schema version " + effective,
                     List.of(new FieldError(pointerPrefix.isEmpty() ? "/schemaVersion" : pointerPrefix, "unknown schema version " + effective)));
         }
+        if (schema.unusable != null) {
+            throw new ApiProblem(ProblemType.VALIDATION_FAILED, "Schema version " + effective + " of topic '" + topicName
+                    + "' cannot check events: " + schema.unusable,
+                    List.of(new FieldError(pointerPrefix.isEmpty() ? "/schemaVersion" : pointerPrefix, "unusable schema version " + effective)));
+        }
         List<Error> errors;
         try {
             errors = LinearRegex.withBudget(mayBlock ? config.patternBudget() : EVENT_LOOP_PATTERN_BUDGET, () -> schema.schema.validate(payload));
@@ -252,7 +257,18 @@ public class SchemaService {
         if (version == null) {
             return null;
         }
-        return new CompiledVersion(documents.compile(version.dialect, documents.parse(version.schemaText)), version.isDeleted());
+        try {
+            return new CompiledVersion(documents.compile(version.dialect, documents.parse(version.schemaText)), version.isDeleted(), null);
+        } catch (RuntimeException e) {
+            // Registered before patterns were held to RE2: the version stays readable, but cannot check events.
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof com.google.re2j.PatternSyntaxException refused) {
+                    return new CompiledVersion(null, version.isDeleted(), "it has a pattern Herald does not run ("
+                            + refused.getDescription() + " in '" + refused.getPattern() + "'); register a new version");
+                }
+            }
+            throw e;
+        }
     }
 
     private Topic requireTopic(String topicName) {
@@ -285,6 +301,7 @@ public class SchemaService {
     private record VersionKey(String topic, int version) {
     }
 
-    private record CompiledVersion(Schema schema, boolean deleted) {
+    /** A compiled version; {@code unusable} says why a stored version cannot check events, when it cannot. */
+    private record CompiledVersion(Schema schema, boolean deleted, String unusable) {
     }
 }

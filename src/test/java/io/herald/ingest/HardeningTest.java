@@ -40,6 +40,8 @@ class HardeningTest {
 
     @Inject
     GroupCommitter committer;
+    @Inject
+    io.agroal.api.AgroalDataSource dataSource;
 
     String topic;
 
@@ -189,6 +191,20 @@ class HardeningTest {
         given().contentType(ContentType.JSON).body("{\"schema\":" + nested + "}").post("/api/v1/topics/" + topic + "/schemas")
                 .then().statusCode(422).body("detail", containsString("nested deeper"));
         given().get("/api/v1/topics/" + topic + "/schemas").then().statusCode(200).body("items", org.hamcrest.Matchers.empty());
+    }
+
+    @Test
+    void aStoredSchemaWhosePatternHeraldNoLongerRunsRefusesEventsWithTheReason() throws Exception {
+        // Registered before patterns were held to RE2 (an older Herald accepted any ECMA-262 pattern).
+        try (var connection = dataSource.getConnection(); var insert = connection.prepareStatement("insert into schema_versions "
+                + "(topic, version, dialect, schema_text, fingerprint, created_at) values (?, 1, 'DRAFT_2020_12', ?, 'legacy', now())")) {
+            insert.setString(1, topic);
+            insert.setString(2, "{\"properties\":{\"a\":{\"pattern\":\"^(?=x)\",\"type\":\"string\"}},\"type\":\"object\"}");
+            insert.executeUpdate();
+        }
+        given().contentType(ContentType.JSON).body("{\"a\":\"x\"}").post(events()).then().statusCode(422)
+                .contentType(startsWith("application/problem+json")).body("detail", containsString("register a new version"));
+        given().get("/api/v1/topics/" + topic + "/schemas/1").then().statusCode(200);
     }
 
     @Test
