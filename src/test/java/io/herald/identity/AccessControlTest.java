@@ -45,7 +45,7 @@ class AccessControlTest {
     record Operation(String method, String path, String role) {
         String url() {
             return path.replace("{topic}", "no.such-topic").replace("{name}", "no.such-topic").replace("{version}", "1")
-                    .replace("{id}", "nope").replace("{sourceId}", "nope");
+                    .replace("{id}", "nope").replace("{sourceId}", "nope").replace("{replayId}", "nope");
         }
     }
 
