@@ -15,9 +15,11 @@ public enum ProblemType {
     CONFLICT(409, "Conflict"),
     SCHEMA_INCOMPATIBLE(409, "Schema incompatible"),
     PAYLOAD_TOO_LARGE(413, "Payload too large"),
+    URI_TOO_LONG(414, "URI too long"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported media type"),
     VALIDATION_FAILED(422, "Validation failed"),
     SCHEMA_VIOLATION(422, "Event does not match its schema"),
+    HEADERS_TOO_LARGE(431, "Request header fields too large"),
     SERVICE_UNAVAILABLE(503, "Service unavailable"),
     INTERNAL_ERROR(500, "Internal error");
 

@@ -18,7 +18,8 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * Refuses API requests that no operation could serve before any of them is read: a path or query with a control
+ * Refuses API requests that no operation could serve before any of them is read: a request target or headers over
+ * their limits (414, 431), a path or query with a control
  * character or broken percent-encoding (PostgreSQL cannot store U+0000, and no name or id may hold one), a
  * {@code Content-Type} that is not a media type, and form bodies (no operation takes one; the HTTP layer would
  * otherwise parse them itself and answer without a body). Each gets a problem+json answer naming what is wrong.
@@ -29,6 +30,12 @@ public class RequestGuard {
     private static final Pattern MEDIA_TYPE = Pattern.compile(
             "[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+"
                     + "(\\s*;\\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+=([!#$%&'*+.^_`|~0-9A-Za-z-]+|\"([^\"\\\\]|\\\\.)*\"))?)*\\s*");
+    /**
+     * Limits of the request target and the headers, answered here with problem+json. The HTTP codec's own limits
+     * (application.properties) are set above these, since it answers with a bare status.
+     */
+    static final int MAX_REQUEST_TARGET = 8 * 1024;
+    static final int MAX_HEADER_BYTES = 16 * 1024;
     /** Before Quarkus' own handlers (security, body, REST), which would answer these in other shapes. */
     private static final int ORDER = -1_000_000;
 
@@ -62,6 +69,19 @@ public class RequestGuard {
     }
 
     static Problem problem(RoutingContext context) {
+        String uri = context.request().uri();
+        if (uri != null && uri.length() > MAX_REQUEST_TARGET) {
+            return problem(ProblemType.URI_TOO_LONG, "The request target is " + uri.length() + " characters long; at most "
+                    + MAX_REQUEST_TARGET + " are accepted", "/path");
+        }
+        int headerBytes = 0;
+        for (var header : context.request().headers()) {
+            headerBytes += header.getKey().length() + header.getValue().length() + 4;
+        }
+        if (headerBytes > MAX_HEADER_BYTES) {
+            return problem(ProblemType.HEADERS_TOO_LARGE, "The request's headers take " + headerBytes + " bytes; at most "
+                    + MAX_HEADER_BYTES + " are accepted", "/headers");
+        }
         String path = context.request().path();
         String pathError = decodingError(path == null ? "" : path);
         if (pathError != null) {

@@ -419,6 +419,14 @@ class BadInputCorpusTest {
                 cases.add(new Case("GET " + resource + " id=" + id[0], "GET", resource + id[1], headers(null), null));
             }
         }
+        for (int length : new int[] {5_000, 8_300, 20_000}) {
+            cases.add(new Case("GET a " + length + "-character URL", "GET", "/api/v1/events?topic=" + "x".repeat(length), headers(null), null));
+        }
+        for (int size : new int[] {10_000, 17_000, 30_000}) {
+            Map<String, String> big = headers(null);
+            big.put("X-Padding", "p".repeat(size));
+            cases.add(new Case("GET with " + size + " bytes of headers", "GET", "/api/v1/topics", big, null));
+        }
         for (String[] id : IDS) {
             cases.add(jsonCase("publish to topic " + id[0], "POST", "/api/v1/topics/" + id[1] + "/events", "{}"));
             cases.add(new Case("delete topic " + id[0], "DELETE", "/api/v1/topics/" + id[1], headers(null), null));
