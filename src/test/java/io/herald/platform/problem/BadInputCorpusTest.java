@@ -111,7 +111,11 @@ class BadInputCorpusTest {
         String source = JSON.readTree(call("POST", "/api/v1/sources", json("{\"kind\":\"hmac\",\"topic\":\"" + topic
                 + "\",\"hmac\":{\"header\":\"X-Sig\"}}"), 201).body()).get("id").asText();
 
+        String subscription = JSON.readTree(call("POST", "/api/v1/subscriptions", json("{\"topic\":\"" + subscriptionTopic
+                + "\",\"kind\":\"webhook\",\"webhook\":{\"url\":\"http://127.0.0.1:9/hook\"}}"), 201).body()).get("id").asText();
+
         List<Case> cases = new ArrayList<>();
+        operations(cases, subscription, source);
         topics(cases, schemaTopic);
         schemas(cases, schemaTopic);
         publishes(cases);
@@ -199,6 +203,45 @@ class BadInputCorpusTest {
     }
 
     // --- the corpus ------------------------------------------------------------------------------------------
+
+    /** The other writing operations: changing a subscription, replay, redrive, checks, deliveries, keys, inbound webhooks. */
+    private void operations(List<Case> cases, String subscription, String source) {
+        String subscriptionPath = "/api/v1/subscriptions/" + subscription;
+        fields(cases, "patch subscription", "PATCH", subscriptionPath, () -> "{\"name\":\"n\",\"state\":\"active\","
+                + "\"webhook\":{\"timeout\":\"PT5S\",\"maxInFlight\":5}}", List.of("name", "state", "webhook/timeout"),
+                List.of("webhook/maxInFlight"));
+        bodies(cases, "patch subscription", "PATCH", subscriptionPath, "{\"name\":\"n\"}");
+        String replay = "{\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-01-02T00:00:00Z\",\"dryRun\":true,\"ratePerSecond\":10}";
+        fields(cases, "replay", "POST", subscriptionPath + "/replay", () -> replay, List.of("from", "to"), List.of("ratePerSecond"));
+        bodies(cases, "replay", "POST", subscriptionPath + "/replay", replay);
+        for (String[] value : STRINGS) {
+            cases.add(jsonCase("redrive id=" + value[0], "POST", subscriptionPath + "/redrive", "{\"deliveryIds\":[" + value[1] + "]}"));
+            cases.add(jsonCase("compatibility check pattern=" + value[0], "POST", "/api/v1/topics/" + topic + "/schemas/compatibility",
+                    "{\"schema\":{\"type\":\"object\",\"properties\":{\"s\":{\"type\":\"string\",\"pattern\":" + value[1] + "}}}}"));
+            cases.add(jsonCase("validate sample s=" + value[0], "POST", "/api/v1/topics/" + topic + "/schemas/1/validate",
+                    "{\"s\":" + value[1] + "}"));
+        }
+        bodies(cases, "redrive", "POST", subscriptionPath + "/redrive", "{\"deliveryIds\":[]}");
+        bodies(cases, "compatibility check", "POST", "/api/v1/topics/" + topic + "/schemas/compatibility", "{\"schema\":{}}");
+        cases.add(jsonCase("validate evil sample", "POST", "/api/v1/topics/" + topic + "/schemas/1/validate",
+                "{\"s\":\"" + "a".repeat(200_000) + "!\"}"));
+        for (String[] id : IDS) {
+            for (String action : List.of("retry", "discard", "attempts")) {
+                cases.add(new Case("delivery " + action + " id=" + id[0], action.equals("attempts") ? "GET" : "POST",
+                        "/api/v1/deliveries/" + id[1] + "/" + action, headers(null), null));
+            }
+            cases.add(new Case("revoke API key id=" + id[0], "DELETE", "/api/v1/api-keys/" + id[1], headers(null), null));
+            cases.add(new Case("delete subscription id=" + id[0], "DELETE", "/api/v1/subscriptions/" + id[1], headers(null), null));
+            cases.add(new Case("replay progress id=" + id[0], "GET", subscriptionPath + "/replays/" + id[1], headers(null), null));
+            cases.add(new Case("inbound webhook to source id=" + id[0], "POST", "/ingest/" + id[1], headers("application/json"), bytes("{}")));
+        }
+        for (Object[] body : BODIES) {
+            cases.add(new Case("inbound webhook body " + body[0], "POST", "/ingest/" + source, headers("application/json"), (byte[]) body[1]));
+        }
+        for (String[] type : CONTENT_TYPES) {
+            cases.add(new Case("inbound webhook content type " + type[0], "POST", "/ingest/" + source, headers(type[1]), bytes("{}")));
+        }
+    }
 
     private void topics(List<Case> cases, String schemaTopic) {
         String create = "{\"name\":\"" + MARK + "\",\"description\":\"d\",\"owner\":\"o\",\"retention\":\"P1D\",\"compatibility\":\"BACKWARD\"}";
