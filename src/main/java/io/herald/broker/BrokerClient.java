@@ -12,13 +12,12 @@ import io.vertx.core.Vertx;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Herald's one AMQP 1.0 connection to the broker. It reconnects by itself after any loss (broker restart, network),
@@ -30,6 +29,7 @@ import java.util.concurrent.TimeUnit;
 public class BrokerClient {
     /** After the embedded broker (priority 10), before anything that sends. */
     public static final int STARTUP_PRIORITY = 20;
+
     private static final Logger LOG = Logger.getLogger(BrokerClient.class);
     private static final long FIRST_RECONNECT_DELAY_MS = 250;
 
@@ -50,6 +50,7 @@ public class BrokerClient {
     private volatile Context connectionContext;
     /** Counts connections opened: receivers made on an older one are gone and must be made again. */
     private volatile long generation;
+
     private volatile String lastFailure = "not connected yet";
     private volatile boolean stopped;
     private long reconnectDelayMs = FIRST_RECONNECT_DELAY_MS;
@@ -72,7 +73,12 @@ public class BrokerClient {
         connection = null;
         senders.clear();
         if (current != null) {
-            current.close().toCompletionStage().toCompletableFuture().orTimeout(5, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            current.close()
+                    .toCompletionStage()
+                    .toCompletableFuture()
+                    .orTimeout(5, TimeUnit.SECONDS)
+                    .exceptionally(e -> null)
+                    .join();
         }
         topology.close();
     }
@@ -117,13 +123,16 @@ public class BrokerClient {
             return Future.failedFuture(new BrokerUnavailableException("Broker is not connected: " + lastFailure));
         }
         Future<QueueSender> cached = senders.get(target);
-        if (cached != null && (cached.failed() || (cached.succeeded() && !cached.result().isOpen()))) {
+        if (cached != null
+                && (cached.failed() || (cached.succeeded() && !cached.result().isOpen()))) {
             senders.remove(target, cached);
         }
         return senders.computeIfAbsent(target, q -> {
-            Future<QueueSender> created = withTimeout(topology.declareQueue(current, declared)
-                    .compose(done -> current.createSender(topology.address(q)))
-                    .map(sender -> new QueueSender(q, sender)), "attach a sender to " + q);
+            Future<QueueSender> created = withTimeout(
+                    topology.declareQueue(current, declared)
+                            .compose(done -> current.createSender(topology.address(q)))
+                            .map(sender -> new QueueSender(q, sender)),
+                    "attach a sender to " + q);
             created.onFailure(e -> senders.remove(q));
             return created;
         });
@@ -136,7 +145,8 @@ public class BrokerClient {
 
     /** Messages ready in {@code queue}; none when it does not exist. */
     public Future<Long> messageCount(String queue) {
-        return inspect(queue).map(state -> state.map(BrokerTopology.QueueState::messages).orElse(0L));
+        return inspect(queue)
+                .map(state -> state.map(BrokerTopology.QueueState::messages).orElse(0L));
     }
 
     /** What {@code queue} holds and how many consumers read it; empty when it does not exist. */
@@ -178,8 +188,10 @@ public class BrokerClient {
         if (current == null || current.isDisconnected()) {
             return Future.failedFuture(new BrokerUnavailableException("Broker is not connected: " + lastFailure));
         }
-        return withTimeout(topology.declareQueue(current, queue)
-                .compose(declared -> CreditedReceiver.open(current.unwrap(), context, topology.address(queue), window, handler)),
+        return withTimeout(
+                topology.declareQueue(current, queue)
+                        .compose(declared -> CreditedReceiver.open(
+                                current.unwrap(), context, topology.address(queue), window, handler)),
                 "attach a receiver to " + queue);
     }
 
@@ -201,11 +213,14 @@ public class BrokerClient {
                 lastFailure = null;
                 reconnectDelayMs = FIRST_RECONNECT_DELAY_MS;
                 outageLogged = false;
-                LOG.infof("Connected to the %s broker at %s:%d", describeBroker(), config.connectHost(), config.connectPort());
+                LOG.infof(
+                        "Connected to the %s broker at %s:%d",
+                        describeBroker(), config.connectHost(), config.connectPort());
             } else {
                 lastFailure = String.valueOf(result.cause().getMessage());
                 if (!outageLogged) {
-                    LOG.warnf("Cannot connect to the %s broker at %s:%d (%s); retrying until it is back",
+                    LOG.warnf(
+                            "Cannot connect to the %s broker at %s:%d (%s); retrying until it is back",
                             describeBroker(), config.connectHost(), config.connectPort(), lastFailure);
                     outageLogged = true;
                 }
@@ -233,17 +248,21 @@ public class BrokerClient {
             return;
         }
         long delay = reconnectDelayMs;
-        reconnectDelayMs = Math.min(reconnectDelayMs * 2, config.maxReconnectDelay().toMillis());
+        reconnectDelayMs =
+                Math.min(reconnectDelayMs * 2, config.maxReconnectDelay().toMillis());
         vertx.setTimer(delay, id -> connect());
     }
 
     private <T> Future<T> withTimeout(Future<T> future, String what) {
         return future.timeout(config.operationTimeout().toMillis(), TimeUnit.MILLISECONDS)
-                .recover(e -> Future.failedFuture(new BrokerUnavailableException("Could not " + what + ": " + e.getMessage(), e)));
+                .recover(e -> Future.failedFuture(
+                        new BrokerUnavailableException("Could not " + what + ": " + e.getMessage(), e)));
     }
 
     private String describeBroker() {
-        return config.isEmbedded() ? "embedded Artemis" : config.flavour().name().toLowerCase();
+        return config.isEmbedded()
+                ? "embedded Artemis"
+                : config.flavour().name().toLowerCase();
     }
 
     private AmqpClientOptions clientOptions() {

@@ -26,6 +26,8 @@ public class BrokerReadinessCheck implements HealthCheck {
         if (broker.isConnected()) {
             return response.up().build();
         }
-        return response.down().withData("reason", String.valueOf(broker.lastFailure())).build();
+        return response.down()
+                .withData("reason", String.valueOf(broker.lastFailure()))
+                .build();
     }
 }

@@ -2,7 +2,6 @@ package io.herald.broker;
 
 import io.vertx.amqp.AmqpConnection;
 import io.vertx.core.Future;
-
 import java.util.Optional;
 
 /**
@@ -39,15 +38,13 @@ public interface BrokerTopology {
      * @param messages  ready in the queue (not counting ones delivered and not yet settled, where the broker cannot tell)
      * @param consumers links receiving from it
      */
-    record QueueState(long messages, int consumers) {
-    }
+    record QueueState(long messages, int consumers) {}
 
     /** The AMQP 1.0 link address of an existing queue: senders and receivers attach to this. */
     String address(String queue);
 
     /** Releases whatever the topology holds besides the AMQP connection. */
-    default void close() {
-    }
+    default void close() {}
 
     static String deadLetterQueue(String queue) {
         return queue + ".dlq";

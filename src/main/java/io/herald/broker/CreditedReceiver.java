@@ -38,6 +38,7 @@ public final class CreditedReceiver {
     private final ProtonReceiver link;
     /** The most the reader ever has room for; the bound on what a broker may send past the credit. */
     private final int window;
+
     private final String address;
     private Handler<Delivered> handler;
     private Handler<Throwable> closedRemotely;
@@ -45,6 +46,7 @@ public final class CreditedReceiver {
     private int credit;
     /** Messages the reader has room for now (set from any thread). */
     private volatile int room;
+
     private boolean closing;
     private boolean overshootLogged;
 
@@ -56,7 +58,8 @@ public final class CreditedReceiver {
     }
 
     /** Opens a receiver on {@code address}; runs on the connection's context. */
-    static Future<CreditedReceiver> open(ProtonConnection connection, Context context, String address, int window, Handler<Delivered> handler) {
+    static Future<CreditedReceiver> open(
+            ProtonConnection connection, Context context, String address, int window, Handler<Delivered> handler) {
         Promise<CreditedReceiver> opened = Promise.promise();
         context.runOnContext(v -> {
             ProtonReceiver link = connection.createReceiver(address, new ProtonLinkOptions());
@@ -125,7 +128,9 @@ public final class CreditedReceiver {
         if (credit < -window) {
             if (!overshootLogged) {
                 overshootLogged = true;
-                LOG.warnf("The broker sends %s past the link credit Herald granted; messages beyond a window are released back", address);
+                LOG.warnf(
+                        "The broker sends %s past the link credit Herald granted; messages beyond a window are released back",
+                        address);
             }
             delivery.disposition(Released.getInstance(), true);
             return;
@@ -141,7 +146,8 @@ public final class CreditedReceiver {
                 link.close();
             }
             if (closedRemotely != null) {
-                closedRemotely.handle(cause != null ? cause : new IllegalStateException("The broker closed the link to " + address));
+                closedRemotely.handle(
+                        cause != null ? cause : new IllegalStateException("The broker closed the link to " + address));
             }
         }
     }

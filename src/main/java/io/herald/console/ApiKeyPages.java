@@ -1,5 +1,7 @@
 package io.herald.console;
 
+import static io.herald.console.ConsoleForms.blankToNull;
+
 import io.herald.identity.ApiKeyDtos;
 import io.herald.identity.ApiKeyService;
 import io.herald.identity.Role;
@@ -16,13 +18,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.resteasy.reactive.RestForm;
-
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-
-import static io.herald.console.ConsoleForms.blankToNull;
+import org.jboss.resteasy.reactive.RestForm;
 
 /** API keys, for admins: create one (shown once), see them with their last use, revoke after confirming. */
 @Path("/console/api-keys")
@@ -43,7 +42,8 @@ public class ApiKeyPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance list(ApiKeyDtos.ApiKeyList keys, KeyForm form, ApiKeyDtos.ApiKeyOut created, ConsoleProblem problem);
+        static native TemplateInstance list(
+                ApiKeyDtos.ApiKeyList keys, KeyForm form, ApiKeyDtos.ApiKeyOut created, ConsoleProblem problem);
 
         static native TemplateInstance confirmRevoke(ApiKeyDtos.ApiKeyOut key);
     }
@@ -55,20 +55,32 @@ public class ApiKeyPages {
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
-    public Response create(@RestForm String name, @RestForm String role, @RestForm String topicPatterns, @RestForm String expiresAt) {
+    public Response create(
+            @RestForm String name, @RestForm String role, @RestForm String topicPatterns, @RestForm String expiresAt) {
         KeyForm form = new KeyForm(name, role, topicPatterns, expiresAt);
         try {
-            List<String> patterns = blankToNull(topicPatterns) == null ? null
-                    : Arrays.stream(topicPatterns.split("[,\\s]+")).filter(p -> !p.isBlank()).toList();
+            List<String> patterns = blankToNull(topicPatterns) == null
+                    ? null
+                    : Arrays.stream(topicPatterns.split("[,\\s]+"))
+                            .filter(p -> !p.isBlank())
+                            .toList();
             Instant expires = blankToNull(expiresAt) == null ? null : Instant.parse(EventPages.utc(expiresAt));
-            ApiKeyDtos.ApiKeyOut created = keys.create(new ApiKeyDtos.ApiKeyIn(name, blankToNull(role), patterns, expires),
+            ApiKeyDtos.ApiKeyOut created = keys.create(
+                    new ApiKeyDtos.ApiKeyIn(name, blankToNull(role), patterns, expires),
                     io.herald.console.account.LocalSignIn.username(identity));
-            return Response.ok(Templates.list(keys.list(), KeyForm.EMPTY, created, null)).build();
+            return Response.ok(Templates.list(keys.list(), KeyForm.EMPTY, created, null))
+                    .build();
         } catch (ApiProblem refused) {
             return ConsoleForms.refused(refused, Templates.list(keys.list(), form, null, ConsoleProblem.of(refused)));
         } catch (java.time.format.DateTimeParseException e) {
-            return Response.status(422).entity(Templates.list(keys.list(), form, null,
-                    ConsoleProblem.of("Validation failed", "Expiry must be a date and time, e.g. 2027-01-31T18:00"))).build();
+            return Response.status(422)
+                    .entity(Templates.list(
+                            keys.list(),
+                            form,
+                            null,
+                            ConsoleProblem.of(
+                                    "Validation failed", "Expiry must be a date and time, e.g. 2027-01-31T18:00")))
+                    .build();
         }
     }
 

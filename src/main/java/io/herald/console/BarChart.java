@@ -8,8 +8,7 @@ public record BarChart(int width, int height, long max, List<Bar> bars) {
     public static final int WIDTH = 600;
     public static final int HEIGHT = 70;
 
-    public record Bar(int x, int y, int width, int height, String label) {
-    }
+    public record Bar(int x, int y, int width, int height, String label) {}
 
     public static BarChart of(List<Long> values, List<String> labels) {
         long max = Math.max(1, values.stream().mapToLong(Long::longValue).max().orElse(1));

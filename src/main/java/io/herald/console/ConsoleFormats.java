@@ -1,7 +1,6 @@
 package io.herald.console;
 
 import io.quarkus.qute.TemplateExtension;
-
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -14,10 +13,10 @@ import java.util.Locale;
  */
 @TemplateExtension(namespace = "fmt")
 public final class ConsoleFormats {
-    private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter WHEN =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
-    private ConsoleFormats() {
-    }
+    private ConsoleFormats() {}
 
     static String percent(Double value) {
         return value == null ? "–" : String.format(Locale.ROOT, "%.1f %%", value);

@@ -8,7 +8,6 @@ import io.herald.platform.problem.FieldError;
 import io.herald.platform.problem.ProblemType;
 import jakarta.inject.Singleton;
 import jakarta.ws.rs.core.Response;
-
 import java.net.URI;
 import java.util.List;
 import java.util.function.Supplier;
@@ -34,9 +33,13 @@ public class ConsoleForms {
         try {
             return json.readTree(text);
         } catch (JsonProcessingException e) {
-            String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column "
-                    + e.getLocation().getColumnNr();
-            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, field + " is not valid JSON" + where + ": " + e.getOriginalMessage(),
+            String where = e.getLocation() == null
+                    ? ""
+                    : " at line " + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr();
+            throw new ApiProblem(
+                    ProblemType.MALFORMED_REQUEST,
+                    field + " is not valid JSON" + where + ": " + e.getOriginalMessage(),
                     List.of(new FieldError("/" + field, "not valid JSON" + where)));
         }
     }
@@ -65,7 +68,8 @@ public class ConsoleForms {
     }
 
     /** Runs a change and answers 303 to {@code next}; a refusal re-renders the form with the problem, status kept. */
-    public static Response submit(Runnable change, String next, java.util.function.Function<ConsoleProblem, Object> onRefusal) {
+    public static Response submit(
+            Runnable change, String next, java.util.function.Function<ConsoleProblem, Object> onRefusal) {
         try {
             change.run();
             return seeOther(next);

@@ -2,7 +2,6 @@ package io.herald.console;
 
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.FieldError;
-
 import java.util.List;
 
 /** A refusal shown inline on a console page, in the words the API would use. */

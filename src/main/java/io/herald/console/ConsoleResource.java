@@ -1,16 +1,15 @@
 package io.herald.console;
 
-import io.herald.identity.Role;
-import jakarta.annotation.security.RolesAllowed;
 import io.herald.broker.BrokerClient;
 import io.herald.flow.FlowReport;
+import io.herald.identity.Role;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-
 import java.sql.SQLException;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -21,7 +20,8 @@ import java.util.List;
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
 public class ConsoleResource {
-    private static final DateTimeFormatter HH_MM = DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter HH_MM =
+            DateTimeFormatter.ofPattern("HH:mm").withZone(ZoneOffset.UTC);
     private final FlowReport report;
     private final BrokerClient broker;
 
@@ -30,9 +30,13 @@ public class ConsoleResource {
         this.broker = broker;
     }
 
-    public record Dashboard(FlowReport.Overview overview, BarChart accepted, BarChart delivered, BarChart failed,
-            boolean brokerConnected, String brokerFailure) {
-    }
+    public record Dashboard(
+            FlowReport.Overview overview,
+            BarChart accepted,
+            BarChart delivered,
+            BarChart failed,
+            boolean brokerConnected,
+            String brokerFailure) {}
 
     @CheckedTemplate
     static class Templates {
@@ -55,11 +59,27 @@ public class ConsoleResource {
 
     private Dashboard dashboard() throws SQLException {
         FlowReport.Overview overview = report.overview();
-        List<String> labels = overview.minutes().stream().map(m -> HH_MM.format(m.minute()) + " UTC").toList();
-        return new Dashboard(overview,
-                BarChart.of(overview.minutes().stream().map(FlowReport.Minute::accepted).toList(), labels),
-                BarChart.of(overview.minutes().stream().map(FlowReport.Minute::delivered).toList(), labels),
-                BarChart.of(overview.minutes().stream().map(FlowReport.Minute::failed).toList(), labels),
-                broker.isConnected(), broker.lastFailure());
+        List<String> labels = overview.minutes().stream()
+                .map(m -> HH_MM.format(m.minute()) + " UTC")
+                .toList();
+        return new Dashboard(
+                overview,
+                BarChart.of(
+                        overview.minutes().stream()
+                                .map(FlowReport.Minute::accepted)
+                                .toList(),
+                        labels),
+                BarChart.of(
+                        overview.minutes().stream()
+                                .map(FlowReport.Minute::delivered)
+                                .toList(),
+                        labels),
+                BarChart.of(
+                        overview.minutes().stream()
+                                .map(FlowReport.Minute::failed)
+                                .toList(),
+                        labels),
+                broker.isConnected(),
+                broker.lastFailure());
     }
 }

@@ -1,8 +1,8 @@
 package io.herald.console;
 
-import io.herald.identity.Role;
 import io.herald.delivery.DeliveryService;
 import io.herald.delivery.DeliveryService.DeliveryPage;
+import io.herald.identity.Role;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.routing.SubscriptionDtos.SubscriptionOut;
 import io.herald.routing.SubscriptionService;
@@ -17,10 +17,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.resteasy.reactive.RestForm;
-
 import java.util.List;
-
+import org.jboss.resteasy.reactive.RestForm;
 
 /**
  * Retries and dead letters of one subscription: what is failing (retrying) and what gave up (exhausted); redrive a
@@ -40,17 +38,24 @@ public class DeadLetterPages {
         this.forms = forms;
     }
 
-    public record ReplayForm(String from, String to, String filter) {
-    }
+    public record ReplayForm(String from, String to, String filter) {}
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance list(SubscriptionOut subscription, DeliveryPage retrying, DeliveryPage exhausted, String notice,
+        static native TemplateInstance list(
+                SubscriptionOut subscription,
+                DeliveryPage retrying,
+                DeliveryPage exhausted,
+                String notice,
                 ConsoleProblem problem);
 
         static native TemplateInstance confirmRedriveAll(SubscriptionOut subscription, int exhausted);
 
-        static native TemplateInstance replay(SubscriptionOut subscription, ReplayForm form, DeliveryService.ReplayOut preview, ConsoleProblem problem);
+        static native TemplateInstance replay(
+                SubscriptionOut subscription,
+                ReplayForm form,
+                DeliveryService.ReplayOut preview,
+                ConsoleProblem problem);
     }
 
     @GET
@@ -59,8 +64,12 @@ public class DeadLetterPages {
     }
 
     private TemplateInstance page(String id, ConsoleProblem problem) {
-        return Templates.list(subscriptions.get(id), deliveries.ofSubscription(id, "retrying", null, "200"),
-                deliveries.ofSubscription(id, "exhausted", null, "200"), null, problem);
+        return Templates.list(
+                subscriptions.get(id),
+                deliveries.ofSubscription(id, "retrying", null, "200"),
+                deliveries.ofSubscription(id, "exhausted", null, "200"),
+                null,
+                problem);
     }
 
     /** Redrives the ticked exhausted deliveries; none ticked is a mistake here, not "all". */
@@ -68,9 +77,12 @@ public class DeadLetterPages {
     @Path("redrive")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Response redriveSelected(@PathParam("subscription") String id, @RestForm("deliveryId") List<String> deliveryIds) {
+    public Response redriveSelected(
+            @PathParam("subscription") String id, @RestForm("deliveryId") List<String> deliveryIds) {
         if (deliveryIds == null || deliveryIds.isEmpty()) {
-            return Response.status(422).entity(page(id, ConsoleProblem.of("Nothing selected", "Tick the deliveries to redrive"))).build();
+            return Response.status(422)
+                    .entity(page(id, ConsoleProblem.of("Nothing selected", "Tick the deliveries to redrive")))
+                    .build();
         }
         return redrive(id, deliveryIds);
     }
@@ -79,7 +91,8 @@ public class DeadLetterPages {
     @Path("redrive-all")
     @RolesAllowed(Role.OPERATOR_NAME)
     public TemplateInstance confirmRedriveAll(@PathParam("subscription") String id) {
-        int exhausted = deliveries.ofSubscription(id, "exhausted", null, "500").items().size();
+        int exhausted =
+                deliveries.ofSubscription(id, "exhausted", null, "500").items().size();
         return Templates.confirmRedriveAll(subscriptions.get(id), exhausted);
     }
 
@@ -94,8 +107,13 @@ public class DeadLetterPages {
     private Response redrive(String id, List<String> deliveryIds) {
         try {
             DeliveryService.RedriveOut out = deliveries.redrive(id, new DeliveryService.RedriveIn(deliveryIds));
-            return Response.ok(Templates.list(subscriptions.get(id), deliveries.ofSubscription(id, "retrying", null, "200"),
-                    deliveries.ofSubscription(id, "exhausted", null, "200"), out.redriven() + " deliveries redriven", null)).build();
+            return Response.ok(Templates.list(
+                            subscriptions.get(id),
+                            deliveries.ofSubscription(id, "retrying", null, "200"),
+                            deliveries.ofSubscription(id, "exhausted", null, "200"),
+                            out.redriven() + " deliveries redriven",
+                            null))
+                    .build();
         } catch (ApiProblem refused) {
             return ConsoleForms.refused(refused, page(id, ConsoleProblem.of(refused)));
         }
@@ -113,7 +131,8 @@ public class DeadLetterPages {
     @Path("replay/preview")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Response previewReplay(@PathParam("subscription") String id, @RestForm String from, @RestForm String to, @RestForm String filter) {
+    public Response previewReplay(
+            @PathParam("subscription") String id, @RestForm String from, @RestForm String to, @RestForm String filter) {
         return replay(id, new ReplayForm(from, to, filter), true);
     }
 
@@ -121,18 +140,26 @@ public class DeadLetterPages {
     @Path("replay")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Response confirmReplay(@PathParam("subscription") String id, @RestForm String from, @RestForm String to, @RestForm String filter) {
+    public Response confirmReplay(
+            @PathParam("subscription") String id, @RestForm String from, @RestForm String to, @RestForm String filter) {
         return replay(id, new ReplayForm(from, to, filter), false);
     }
 
     private Response replay(String id, ReplayForm form, boolean dryRun) {
         SubscriptionOut subscription = subscriptions.get(id);
         try {
-            DeliveryService.ReplayOut out = deliveries.replay(id, new DeliveryService.ReplayIn(EventPages.utc(form.from()),
-                    EventPages.utc(form.to()), forms.parse(form.filter(), "filter"), dryRun, null));
+            DeliveryService.ReplayOut out = deliveries.replay(
+                    id,
+                    new DeliveryService.ReplayIn(
+                            EventPages.utc(form.from()),
+                            EventPages.utc(form.to()),
+                            forms.parse(form.filter(), "filter"),
+                            dryRun,
+                            null));
             return Response.ok(Templates.replay(subscription, form, out, null)).build();
         } catch (ApiProblem refused) {
-            return ConsoleForms.refused(refused, Templates.replay(subscription, form, null, ConsoleProblem.of(refused)));
+            return ConsoleForms.refused(
+                    refused, Templates.replay(subscription, form, null, ConsoleProblem.of(refused)));
         }
     }
 }

@@ -1,7 +1,7 @@
 package io.herald.console;
 
-import io.herald.identity.Role;
 import io.herald.delivery.DeliveryService;
+import io.herald.identity.Role;
 import io.herald.platform.problem.ApiProblem;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -14,7 +14,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.util.List;
 
 /** One delivery: its attempt timeline; retry it now, or discard it after confirming. */
@@ -30,7 +29,10 @@ public class DeliveryPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance delivery(DeliveryService.DeliveryOut delivery, List<DeliveryService.AttemptOut> attempts, String notice,
+        static native TemplateInstance delivery(
+                DeliveryService.DeliveryOut delivery,
+                List<DeliveryService.AttemptOut> attempts,
+                String notice,
                 ConsoleProblem problem);
 
         static native TemplateInstance confirmDiscard(DeliveryService.DeliveryOut delivery);
@@ -49,12 +51,18 @@ public class DeliveryPages {
     public Response retry(@PathParam("id") String id) {
         try {
             DeliveryService.RetryOut out = deliveries.retryNow(id);
-            String notice = "Retried: " + out.attempt().outcome().toLowerCase() + (out.attempt().statusCode() == null ? ""
-                    : " with HTTP " + out.attempt().statusCode());
-            return Response.ok(Templates.delivery(out.delivery(), deliveries.attempts(id).items(), notice, null)).build();
+            String notice = "Retried: " + out.attempt().outcome().toLowerCase()
+                    + (out.attempt().statusCode() == null
+                            ? ""
+                            : " with HTTP " + out.attempt().statusCode());
+            return Response.ok(Templates.delivery(
+                            out.delivery(), deliveries.attempts(id).items(), notice, null))
+                    .build();
         } catch (ApiProblem refused) {
-            return ConsoleForms.refused(refused, Templates.delivery(deliveries.get(id), deliveries.attempts(id).items(),
-                    null, ConsoleProblem.of(refused)));
+            return ConsoleForms.refused(
+                    refused,
+                    Templates.delivery(
+                            deliveries.get(id), deliveries.attempts(id).items(), null, ConsoleProblem.of(refused)));
         }
     }
 
@@ -74,8 +82,10 @@ public class DeliveryPages {
             deliveries.discard(id);
             return ConsoleForms.seeOther("/console/deliveries/" + id);
         } catch (ApiProblem refused) {
-            return ConsoleForms.refused(refused, Templates.delivery(deliveries.get(id), deliveries.attempts(id).items(),
-                    null, ConsoleProblem.of(refused)));
+            return ConsoleForms.refused(
+                    refused,
+                    Templates.delivery(
+                            deliveries.get(id), deliveries.attempts(id).items(), null, ConsoleProblem.of(refused)));
         }
     }
 }

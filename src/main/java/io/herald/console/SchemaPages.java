@@ -1,8 +1,8 @@
 package io.herald.console;
 
-import io.herald.identity.Role;
 import com.github.difflib.text.DiffRow;
 import com.github.difflib.text.DiffRowGenerator;
+import io.herald.identity.Role;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.schema.SchemaIn;
 import io.herald.schema.SchemaService;
@@ -23,7 +23,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.util.Arrays;
 import java.util.List;
 
@@ -43,16 +42,17 @@ public class SchemaPages {
     }
 
     /** One row of the side-by-side diff; {@code tag} is equal, changed, inserted or deleted. */
-    public record DiffLine(String tag, String left, String right) {
-    }
+    public record DiffLine(String tag, String left, String right) {}
 
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance version(TopicOut topic, SchemaVersionOut version, String pretty);
 
-        static native TemplateInstance diff(TopicOut topic, SchemaVersionOut left, SchemaVersionOut right, List<DiffLine> lines);
+        static native TemplateInstance diff(
+                TopicOut topic, SchemaVersionOut left, SchemaVersionOut right, List<DiffLine> lines);
 
-        static native TemplateInstance register(TopicOut topic, String schema, CompatibilityReport report, ConsoleProblem problem);
+        static native TemplateInstance register(
+                TopicOut topic, String schema, CompatibilityReport report, ConsoleProblem problem);
 
         static native TemplateInstance register$verdict(CompatibilityReport report, ConsoleProblem problem);
     }
@@ -66,12 +66,17 @@ public class SchemaPages {
 
     @GET
     @Path("diff")
-    public TemplateInstance diff(@PathParam("topic") String topic, @QueryParam("left") String left, @QueryParam("right") String right) {
+    public TemplateInstance diff(
+            @PathParam("topic") String topic, @QueryParam("left") String left, @QueryParam("right") String right) {
         SchemaVersionOut a = schemas.get(topic, left == null ? "1" : left);
         SchemaVersionOut b = schemas.get(topic, right == null ? "latest" : right);
-        DiffRowGenerator generator = DiffRowGenerator.create().showInlineDiffs(false).build();
-        List<DiffRow> rows = generator.generateDiffRows(lines(forms.pretty(a.schema())), lines(forms.pretty(b.schema())));
-        List<DiffLine> lines = rows.stream().map(r -> new DiffLine(r.getTag().name().toLowerCase(), r.getOldLine(), r.getNewLine())).toList();
+        DiffRowGenerator generator =
+                DiffRowGenerator.create().showInlineDiffs(false).build();
+        List<DiffRow> rows =
+                generator.generateDiffRows(lines(forms.pretty(a.schema())), lines(forms.pretty(b.schema())));
+        List<DiffLine> lines = rows.stream()
+                .map(r -> new DiffLine(r.getTag().name().toLowerCase(), r.getOldLine(), r.getNewLine()))
+                .toList();
         return Templates.diff(topics.get(topic), a, b, lines);
     }
 
@@ -83,9 +88,16 @@ public class SchemaPages {
     @Path("new")
     @RolesAllowed(Role.OPERATOR_NAME)
     public TemplateInstance registerForm(@PathParam("topic") String topic) {
-        String start = ConsoleForms.orNull(() -> forms.pretty(schemas.get(topic, "latest").schema()));
-        return Templates.register(topics.get(topic), start == null ? "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n"
-                + "  \"type\": \"object\"\n}" : start, null, null);
+        String start = ConsoleForms.orNull(
+                () -> forms.pretty(schemas.get(topic, "latest").schema()));
+        return Templates.register(
+                topics.get(topic),
+                start == null
+                        ? "{\n  \"$schema\": \"https://json-schema.org/draft/2020-12/schema\",\n"
+                                + "  \"type\": \"object\"\n}"
+                        : start,
+                null,
+                null);
     }
 
     /** The verdict a registration would get. htmx swaps only the verdict in; without script the whole page returns. */
@@ -93,7 +105,9 @@ public class SchemaPages {
     @Path("check")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public TemplateInstance check(@PathParam("topic") String topic, @FormParam("schema") String schema,
+    public TemplateInstance check(
+            @PathParam("topic") String topic,
+            @FormParam("schema") String schema,
             @jakarta.ws.rs.HeaderParam("HX-Request") String htmx) {
         CompatibilityReport report = null;
         ConsoleProblem problem = null;
@@ -102,7 +116,9 @@ public class SchemaPages {
         } catch (ApiProblem refused) {
             problem = ConsoleProblem.of(refused);
         }
-        return htmx != null ? Templates.register$verdict(report, problem) : Templates.register(topics.get(topic), schema, report, problem);
+        return htmx != null
+                ? Templates.register$verdict(report, problem)
+                : Templates.register(topics.get(topic), schema, report, problem);
     }
 
     @POST
@@ -111,8 +127,10 @@ public class SchemaPages {
     public Response register(@PathParam("topic") String topic, @FormParam("schema") String schema) {
         TopicOut found = topics.get(topic);
         try {
-            SchemaService.Registration registration = schemas.register(topic, new SchemaIn(forms.parse(schema, "schema")));
-            return ConsoleForms.seeOther("/console/topics/" + topic + "/schemas/" + registration.version().version());
+            SchemaService.Registration registration =
+                    schemas.register(topic, new SchemaIn(forms.parse(schema, "schema")));
+            return ConsoleForms.seeOther("/console/topics/" + topic + "/schemas/"
+                    + registration.version().version());
         } catch (ApiProblem refused) {
             return ConsoleForms.refused(refused, Templates.register(found, schema, null, ConsoleProblem.of(refused)));
         }

@@ -1,10 +1,12 @@
 package io.herald.console;
 
-import io.herald.identity.Role;
+import static io.herald.console.ConsoleForms.blankToNull;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import io.herald.delivery.DeliveryService;
 import io.herald.flow.FlowReport;
+import io.herald.identity.Role;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.FieldError;
 import io.herald.platform.problem.Violations;
@@ -27,8 +29,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.resteasy.reactive.RestForm;
-
 import java.sql.SQLException;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -36,8 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
-
-import static io.herald.console.ConsoleForms.blankToNull;
+import org.jboss.resteasy.reactive.RestForm;
 
 /** Subscriptions: list with health, create and edit with a validated filter, pause/resume, secret, test event. */
 @RolesAllowed(Role.VIEWER_NAME)
@@ -50,7 +49,11 @@ public class SubscriptionPages {
     private final ConsoleForms forms;
     private final io.herald.delivery.DeliveryConfig deliveryConfig;
 
-    SubscriptionPages(SubscriptionService subscriptions, DeliveryService deliveries, FlowReport flow, ConsoleForms forms,
+    SubscriptionPages(
+            SubscriptionService subscriptions,
+            DeliveryService deliveries,
+            FlowReport flow,
+            ConsoleForms forms,
             io.herald.delivery.DeliveryConfig deliveryConfig) {
         this.deliveryConfig = deliveryConfig;
         this.subscriptions = subscriptions;
@@ -60,8 +63,18 @@ public class SubscriptionPages {
     }
 
     /** The form's fields as typed, so a refused form comes back as the user left it. */
-    public record SubscriptionForm(String name, String topic, String kind, String filter, String url, String format, String headers,
-            String timeout, String retrySchedule, String maxInFlight, String maxPerSecond) {
+    public record SubscriptionForm(
+            String name,
+            String topic,
+            String kind,
+            String filter,
+            String url,
+            String format,
+            String headers,
+            String timeout,
+            String retrySchedule,
+            String maxInFlight,
+            String maxPerSecond) {
         static SubscriptionForm empty() {
             return new SubscriptionForm("", "", "webhook", "", "", "standard-webhooks", "", "", "", "", "");
         }
@@ -74,11 +87,19 @@ public class SubscriptionPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance list(SubscriptionPage page, Map<String, FlowReport.SubscriptionHealth> health, SubscriptionForm form,
+        static native TemplateInstance list(
+                SubscriptionPage page,
+                Map<String, FlowReport.SubscriptionHealth> health,
+                SubscriptionForm form,
                 ConsoleProblem problem);
 
-        static native TemplateInstance subscription(SubscriptionOut subscription, FlowReport.SubscriptionHealth health, SubscriptionForm form,
-                String filter, Extra extra, ConsoleProblem problem);
+        static native TemplateInstance subscription(
+                SubscriptionOut subscription,
+                FlowReport.SubscriptionHealth health,
+                SubscriptionForm form,
+                String filter,
+                Extra extra,
+                ConsoleProblem problem);
 
         static native TemplateInstance confirmDelete(SubscriptionOut subscription);
 
@@ -99,15 +120,29 @@ public class SubscriptionPages {
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Response create(@RestForm String name, @RestForm String topic, @RestForm String kind, @RestForm String filter,
-            @RestForm String url, @RestForm String format, @RestForm String headers, @RestForm String timeout,
-            @RestForm String retrySchedule, @RestForm String maxInFlight, @RestForm String maxPerSecond) throws SQLException {
-        SubscriptionForm form = new SubscriptionForm(name, topic, kind, filter, url, format, headers, timeout, retrySchedule, maxInFlight,
-                maxPerSecond);
+    public Response create(
+            @RestForm String name,
+            @RestForm String topic,
+            @RestForm String kind,
+            @RestForm String filter,
+            @RestForm String url,
+            @RestForm String format,
+            @RestForm String headers,
+            @RestForm String timeout,
+            @RestForm String retrySchedule,
+            @RestForm String maxInFlight,
+            @RestForm String maxPerSecond)
+            throws SQLException {
+        SubscriptionForm form = new SubscriptionForm(
+                name, topic, kind, filter, url, format, headers, timeout, retrySchedule, maxInFlight, maxPerSecond);
         try {
             boolean webhook = !"queue".equals(kind);
-            SubscriptionOut created = subscriptions.create(new SubscriptionIn(blankToNull(name), blankToNull(topic), kind,
-                    forms.parse(filter, "filter"), webhook ? webhook(form) : null));
+            SubscriptionOut created = subscriptions.create(new SubscriptionIn(
+                    blankToNull(name),
+                    blankToNull(topic),
+                    kind,
+                    forms.parse(filter, "filter"),
+                    webhook ? webhook(form) : null));
             return ConsoleForms.seeOther("/console/subscriptions/" + created.id());
         } catch (ApiProblem refused) {
             return ConsoleForms.refused(refused, listPage(null, form, ConsoleProblem.of(refused)));
@@ -139,16 +174,34 @@ public class SubscriptionPages {
         return page(found, formOf(found), Extra.NONE, null);
     }
 
-    private TemplateInstance page(SubscriptionOut subscription, SubscriptionForm form, Extra extra, ConsoleProblem problem) throws SQLException {
-        return Templates.subscription(subscription, flow.health(subscription.id()), form, forms.pretty(subscription.filter()), extra, problem);
+    private TemplateInstance page(
+            SubscriptionOut subscription, SubscriptionForm form, Extra extra, ConsoleProblem problem)
+            throws SQLException {
+        return Templates.subscription(
+                subscription,
+                flow.health(subscription.id()),
+                form,
+                forms.pretty(subscription.filter()),
+                extra,
+                problem);
     }
 
     private SubscriptionForm formOf(SubscriptionOut s) {
         var w = s.webhook();
-        return new SubscriptionForm(s.name(), s.topic(), s.kind(), forms.pretty(s.filter()), w == null ? "" : w.url(),
-                w == null ? "" : w.format(), w == null || w.headers() == null ? "" : w.headers().entrySet().stream()
-                        .map(e -> e.getKey() + ": " + e.getValue()).collect(Collectors.joining("\n")),
-                w == null ? "" : w.timeout(), w == null || w.retrySchedule() == null ? "" : String.join(", ", w.retrySchedule()),
+        return new SubscriptionForm(
+                s.name(),
+                s.topic(),
+                s.kind(),
+                forms.pretty(s.filter()),
+                w == null ? "" : w.url(),
+                w == null ? "" : w.format(),
+                w == null || w.headers() == null
+                        ? ""
+                        : w.headers().entrySet().stream()
+                                .map(e -> e.getKey() + ": " + e.getValue())
+                                .collect(Collectors.joining("\n")),
+                w == null ? "" : w.timeout(),
+                w == null || w.retrySchedule() == null ? "" : String.join(", ", w.retrySchedule()),
                 w == null || w.maxInFlight() == null ? "" : w.maxInFlight().toString(),
                 w == null || w.maxPerSecond() == null ? "" : w.maxPerSecond().toString());
     }
@@ -157,16 +210,40 @@ public class SubscriptionPages {
     @Path("{id}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Response update(@PathParam("id") String id, @RestForm String name, @RestForm String filter, @RestForm String url,
-            @RestForm String format, @RestForm String headers, @RestForm String timeout, @RestForm String retrySchedule,
-            @RestForm String maxInFlight, @RestForm String maxPerSecond) throws SQLException {
+    public Response update(
+            @PathParam("id") String id,
+            @RestForm String name,
+            @RestForm String filter,
+            @RestForm String url,
+            @RestForm String format,
+            @RestForm String headers,
+            @RestForm String timeout,
+            @RestForm String retrySchedule,
+            @RestForm String maxInFlight,
+            @RestForm String maxPerSecond)
+            throws SQLException {
         SubscriptionOut found = subscriptions.get(id);
-        SubscriptionForm form = new SubscriptionForm(name, found.topic(), found.kind(), filter, url, format, headers, timeout,
-                retrySchedule, maxInFlight, maxPerSecond);
+        SubscriptionForm form = new SubscriptionForm(
+                name,
+                found.topic(),
+                found.kind(),
+                filter,
+                url,
+                format,
+                headers,
+                timeout,
+                retrySchedule,
+                maxInFlight,
+                maxPerSecond);
         try {
             JsonNode parsedFilter = forms.parse(filter, "filter");
-            subscriptions.update(id, new SubscriptionPatch(name == null ? null : name.trim(), null,
-                    parsedFilter == null ? NullNode.getInstance() : parsedFilter, "webhook".equals(found.kind()) ? webhook(form) : null));
+            subscriptions.update(
+                    id,
+                    new SubscriptionPatch(
+                            name == null ? null : name.trim(),
+                            null,
+                            parsedFilter == null ? NullNode.getInstance() : parsedFilter,
+                            "webhook".equals(found.kind()) ? webhook(form) : null));
             return ConsoleForms.seeOther("/console/subscriptions/" + id);
         } catch (ApiProblem refused) {
             return ConsoleForms.refused(refused, page(found, form, Extra.NONE, ConsoleProblem.of(refused)));
@@ -217,7 +294,8 @@ public class SubscriptionPages {
     public Response sendTest(@PathParam("id") String id) throws SQLException {
         SubscriptionOut found = subscriptions.get(id);
         try {
-            return Response.ok(page(found, formOf(found), new Extra(null, deliveries.sendTest(id)), null)).build();
+            return Response.ok(page(found, formOf(found), new Extra(null, deliveries.sendTest(id)), null))
+                    .build();
         } catch (ApiProblem refused) {
             return ConsoleForms.refused(refused, page(found, formOf(found), Extra.NONE, ConsoleProblem.of(refused)));
         }
@@ -246,10 +324,18 @@ public class SubscriptionPages {
 
     /** Webhook settings from the form; blank fields are "not given", so the API's defaults apply. */
     private static WebhookIn webhook(SubscriptionForm form) {
-        return new WebhookIn(blankToNull(form.url()), headers(form.headers()), blankToNull(form.timeout()), blankToNull(form.format()),
-                blankToNull(form.retrySchedule()) == null ? null : Arrays.stream(form.retrySchedule().split("[,\\s]+"))
-                        .filter(s -> !s.isBlank()).toList(),
-                integer(form.maxInFlight(), "/webhook/maxInFlight"), integer(form.maxPerSecond(), "/webhook/maxPerSecond"));
+        return new WebhookIn(
+                blankToNull(form.url()),
+                headers(form.headers()),
+                blankToNull(form.timeout()),
+                blankToNull(form.format()),
+                blankToNull(form.retrySchedule()) == null
+                        ? null
+                        : Arrays.stream(form.retrySchedule().split("[,\\s]+"))
+                                .filter(s -> !s.isBlank())
+                                .toList(),
+                integer(form.maxInFlight(), "/webhook/maxInFlight"),
+                integer(form.maxPerSecond(), "/webhook/maxPerSecond"));
     }
 
     /** "Name: value" lines. */
@@ -264,10 +350,11 @@ public class SubscriptionPages {
             }
             int colon = line.indexOf(':');
             if (colon <= 0) {
-                throw ApiProblem.invalid(List.of(new FieldError("/webhook/headers", "write one 'Name: value' per line; '" + line.trim()
-                        + "' has no name")));
+                throw ApiProblem.invalid(List.of(new FieldError(
+                        "/webhook/headers", "write one 'Name: value' per line; '" + line.trim() + "' has no name")));
             }
-            headers.put(line.substring(0, colon).trim(), line.substring(colon + 1).trim());
+            headers.put(
+                    line.substring(0, colon).trim(), line.substring(colon + 1).trim());
         }
         return headers;
     }

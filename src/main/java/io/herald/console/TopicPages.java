@@ -1,7 +1,9 @@
 package io.herald.console;
 
-import io.herald.identity.Role;
+import static io.herald.console.ConsoleForms.blankToNull;
+
 import io.herald.flow.FlowReport;
+import io.herald.identity.Role;
 import io.herald.schema.SchemaService;
 import io.herald.schema.SchemaVersionPage;
 import io.herald.topic.CompatibilityMode;
@@ -23,12 +25,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
-
-import static io.herald.console.ConsoleForms.blankToNull;
 
 /** Topics: list with their traffic, create, edit (including the schema compatibility mode), delete after confirming. */
 @RolesAllowed(Role.VIEWER_NAME)
@@ -51,16 +50,29 @@ public class TopicPages {
         }
 
         static TopicForm of(TopicOut topic) {
-            return new TopicForm(topic.name(), topic.description(), topic.owner(), topic.retention(), topic.compatibility().name());
+            return new TopicForm(
+                    topic.name(),
+                    topic.description(),
+                    topic.owner(),
+                    topic.retention(),
+                    topic.compatibility().name());
         }
     }
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance list(TopicPage page, Map<String, Long> acceptedPerTopic, TopicForm form, ConsoleProblem problem,
+        static native TemplateInstance list(
+                TopicPage page,
+                Map<String, Long> acceptedPerTopic,
+                TopicForm form,
+                ConsoleProblem problem,
                 List<CompatibilityMode> modes);
 
-        static native TemplateInstance topic(TopicOut topic, TopicForm form, SchemaVersionPage schemas, ConsoleProblem problem,
+        static native TemplateInstance topic(
+                TopicOut topic,
+                TopicForm form,
+                SchemaVersionPage schemas,
+                ConsoleProblem problem,
                 List<CompatibilityMode> modes);
 
         static native TemplateInstance confirmDelete(TopicOut topic);
@@ -72,17 +84,29 @@ public class TopicPages {
     }
 
     private TemplateInstance listPage(String after, TopicForm form, ConsoleProblem problem) throws SQLException {
-        return Templates.list(topics.list(after, null), flow.acceptedPerTopic(), form, problem, List.of(CompatibilityMode.values()));
+        return Templates.list(
+                topics.list(after, null), flow.acceptedPerTopic(), form, problem, List.of(CompatibilityMode.values()));
     }
 
     @POST
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Response create(@FormParam("name") String name, @FormParam("description") String description, @FormParam("owner") String owner,
-            @FormParam("retention") String retention, @FormParam("compatibility") String compatibility) {
+    public Response create(
+            @FormParam("name") String name,
+            @FormParam("description") String description,
+            @FormParam("owner") String owner,
+            @FormParam("retention") String retention,
+            @FormParam("compatibility") String compatibility) {
         TopicForm form = new TopicForm(name, description, owner, retention, compatibility);
-        return ConsoleForms.submit(() -> topics.create(new TopicIn(blankToNull(name), blankToNull(description), blankToNull(owner),
-                blankToNull(retention), mode(compatibility))), "/console/topics/" + name, problem -> {
+        return ConsoleForms.submit(
+                () -> topics.create(new TopicIn(
+                        blankToNull(name),
+                        blankToNull(description),
+                        blankToNull(owner),
+                        blankToNull(retention),
+                        mode(compatibility))),
+                "/console/topics/" + name,
+                problem -> {
                     try {
                         return listPage(null, form, problem);
                     } catch (SQLException e) {
@@ -102,7 +126,11 @@ public class TopicPages {
         SchemaVersionPage versions = schemas.list(topic.name(), null, null, true);
         List<io.herald.schema.SchemaVersionOut> newestFirst = new java.util.ArrayList<>(versions.items());
         java.util.Collections.reverse(newestFirst);
-        return Templates.topic(topic, form, new SchemaVersionPage(newestFirst, versions.next()), problem,
+        return Templates.topic(
+                topic,
+                form,
+                new SchemaVersionPage(newestFirst, versions.next()),
+                problem,
                 List.of(CompatibilityMode.values()));
     }
 
@@ -110,13 +138,24 @@ public class TopicPages {
     @Path("{name}")
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Response update(@PathParam("name") String name, @FormParam("description") String description,
-            @FormParam("owner") String owner, @FormParam("retention") String retention, @FormParam("compatibility") String compatibility) {
+    public Response update(
+            @PathParam("name") String name,
+            @FormParam("description") String description,
+            @FormParam("owner") String owner,
+            @FormParam("retention") String retention,
+            @FormParam("compatibility") String compatibility) {
         TopicOut topic = topics.get(name);
         TopicForm form = new TopicForm(name, description, owner, retention, compatibility);
         // An emptied text field clears the value; retention and mode always have one.
-        return ConsoleForms.submit(() -> topics.update(name, new TopicPatch(description == null ? null : description.trim(),
-                owner == null ? null : owner.trim(), blankToNull(retention), mode(compatibility))), "/console/topics/" + name,
+        return ConsoleForms.submit(
+                () -> topics.update(
+                        name,
+                        new TopicPatch(
+                                description == null ? null : description.trim(),
+                                owner == null ? null : owner.trim(),
+                                blankToNull(retention),
+                                mode(compatibility))),
+                "/console/topics/" + name,
                 problem -> topicPage(topic, form, problem));
     }
 
@@ -133,7 +172,9 @@ public class TopicPages {
     @RolesAllowed(Role.ADMIN_NAME)
     public Response delete(@PathParam("name") String name) {
         TopicOut topic = topics.get(name);
-        return ConsoleForms.submit(() -> topics.delete(name), "/console/topics",
+        return ConsoleForms.submit(
+                () -> topics.delete(name),
+                "/console/topics",
                 problem -> topicPage(topic, TopicForm.of(topic), problem));
     }
 
@@ -141,8 +182,8 @@ public class TopicPages {
         try {
             return blankToNull(value) == null ? null : CompatibilityMode.valueOf(value);
         } catch (IllegalArgumentException e) {
-            throw io.herald.platform.problem.ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError("/compatibility",
-                    "choose one of " + List.of(CompatibilityMode.values()))));
+            throw io.herald.platform.problem.ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError(
+                    "/compatibility", "choose one of " + List.of(CompatibilityMode.values()))));
         }
     }
 }

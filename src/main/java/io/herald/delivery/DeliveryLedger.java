@@ -1,10 +1,5 @@
 package io.herald.delivery;
 
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ArrayBlockingQueue;
-import jakarta.annotation.PreDestroy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -15,8 +10,8 @@ import io.herald.routing.Router;
 import io.herald.store.EventRows;
 import io.herald.store.NewEvent;
 import io.herald.store.SqlArrays;
+import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,7 +23,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The recorded life of webhook deliveries in PostgreSQL: claiming due retries (with a lease, so a crashed instance's
@@ -39,7 +38,8 @@ import java.util.concurrent.ThreadLocalRandom;
 public class DeliveryLedger {
     public static final String EXHAUSTED_TOPIC = "herald.delivery.exhausted";
     public static final String DISABLED_TOPIC = "herald.subscription.disabled";
-    private static final String EVENT_COLUMNS = "e.id, e.topic, e.ce_id, e.source, e.type, e.subject, e.time, e.data_content_type, e.data, e.extensions";
+    private static final String EVENT_COLUMNS =
+            "e.id, e.topic, e.ce_id, e.source, e.type, e.subject, e.time, e.data_content_type, e.data, e.extensions";
 
     private final AgroalDataSource dataSource;
     private final Router router;
@@ -60,7 +60,8 @@ public class DeliveryLedger {
         this.committer = new Thread(this::commitGroups, "herald-delivery-ledger-committer");
         committer.setDaemon(true);
         committer.start();
-        this.firstAttempts = new MicroBatcher<>("herald-delivery-first-attempts", MAX_GROUP, 50_000, this::awaitingFirstAttempt);
+        this.firstAttempts =
+                new MicroBatcher<>("herald-delivery-first-attempts", MAX_GROUP, 50_000, this::awaitingFirstAttempt);
     }
 
     @PreDestroy
@@ -71,14 +72,15 @@ public class DeliveryLedger {
     }
 
     /** A delivery claimed for one attempt: how many attempts it had, and the event it carries. */
-    public record Claim(String deliveryId, String subscriptionId, int attempts, EventSnapshot event) {
-    }
+    public record Claim(String deliveryId, String subscriptionId, int attempts, EventSnapshot event) {}
 
     /** Where an attempt left the delivery, and what must follow the commit. */
-    public record Recorded(String state, boolean exhausted, boolean subscriptionDisabled, Instant nextAttemptAt) {
-    }
+    public record Recorded(String state, boolean exhausted, boolean subscriptionDisabled, Instant nextAttemptAt) {}
 
-    public enum Trigger { SCHEDULED, MANUAL }
+    public enum Trigger {
+        SCHEDULED,
+        MANUAL
+    }
 
     /**
      * Whether a delivery that arrived from its queue still awaits its first attempt (a read, no write: while the
@@ -92,8 +94,9 @@ public class DeliveryLedger {
     /** One statement for all deliveries that arrived from their queues about the same time. */
     private List<Optional<Integer>> awaitingFirstAttempt(List<String> deliveryIds) throws SQLException {
         java.util.Map<String, Integer> open = new java.util.HashMap<>();
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
-                "select id, attempts from deliveries where id = any(?::text[]) and state in ('PENDING', 'QUEUED')")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "select id, attempts from deliveries where id = any(?::text[]) and state in ('PENDING', 'QUEUED')")) {
             SqlArrays.bindText(connection, statement, 1, deliveryIds, id -> id);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
@@ -121,12 +124,15 @@ public class DeliveryLedger {
                 statement.setTimestamp(2, Timestamp.from(Instant.now().plus(lease)));
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
-                        rows.add(new String[] {rs.getString(1), rs.getString(2), Integer.toString(rs.getInt(3)), rs.getString(4)});
+                        rows.add(new String[] {
+                            rs.getString(1), rs.getString(2), Integer.toString(rs.getInt(3)), rs.getString(4)
+                        });
                     }
                 }
             }
             for (String[] row : rows) {
-                event(connection, row[3]).ifPresent(event -> claims.add(new Claim(row[0], row[1], Integer.parseInt(row[2]), event)));
+                event(connection, row[3])
+                        .ifPresent(event -> claims.add(new Claim(row[0], row[1], Integer.parseInt(row[2]), event)));
             }
         }
         return claims;
@@ -134,8 +140,9 @@ public class DeliveryLedger {
 
     /** The delivery with its event, for a manual retry; empty if unknown. */
     public Optional<Claim> find(String deliveryId) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
-                "select subscription_id, attempts, event_id from deliveries where id = ?")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "select subscription_id, attempts, event_id from deliveries where id = ?")) {
             statement.setString(1, deliveryId);
             try (ResultSet rs = statement.executeQuery()) {
                 if (!rs.next()) {
@@ -143,7 +150,8 @@ public class DeliveryLedger {
                 }
                 String subscription = rs.getString(1);
                 int attempts = rs.getInt(2);
-                return event(connection, rs.getString(3)).map(event -> new Claim(deliveryId, subscription, attempts, event));
+                return event(connection, rs.getString(3))
+                        .map(event -> new Claim(deliveryId, subscription, attempts, event));
             }
         }
     }
@@ -158,8 +166,16 @@ public class DeliveryLedger {
                 }
                 Timestamp time = rs.getTimestamp(7);
                 String extensions = rs.getString(10);
-                return Optional.of(new EventSnapshot(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), time == null ? null : time.toInstant().toString(), rs.getString(8), rs.getString(9),
+                return Optional.of(new EventSnapshot(
+                        rs.getString(1),
+                        rs.getString(2),
+                        rs.getString(3),
+                        rs.getString(4),
+                        rs.getString(5),
+                        rs.getString(6),
+                        time == null ? null : time.toInstant().toString(),
+                        rs.getString(8),
+                        rs.getString(9),
                         extensions == null ? null : (ObjectNode) json.readTree(extensions)));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException("Stored extensions are not JSON", e);
@@ -176,7 +192,13 @@ public class DeliveryLedger {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                Recorded recorded = recordIn(connection, claim, target, result, trigger, Instant.now().truncatedTo(ChronoUnit.MICROS));
+                Recorded recorded = recordIn(
+                        connection,
+                        claim,
+                        target,
+                        result,
+                        trigger,
+                        Instant.now().truncatedTo(ChronoUnit.MICROS));
                 connection.commit();
                 return recorded;
             } catch (SQLException | RuntimeException e) {
@@ -199,8 +221,8 @@ public class DeliveryLedger {
         return pending.done();
     }
 
-    private record PendingRecord(Claim claim, Target target, AttemptResult result, Trigger trigger, CompletableFuture<Recorded> done) {
-    }
+    private record PendingRecord(
+            Claim claim, Target target, AttemptResult result, Trigger trigger, CompletableFuture<Recorded> done) {}
 
     /** One thread commits groups (one writer, so groups never wait on each other's subscription rows). */
     private void commitGroups() {
@@ -229,11 +251,20 @@ public class DeliveryLedger {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                List<PendingRecord> delivered = group.stream().filter(p -> p.result().succeeded()).toList();
+                List<PendingRecord> delivered =
+                        group.stream().filter(p -> p.result().succeeded()).toList();
                 recordDelivered(connection, delivered, now);
                 for (PendingRecord pending : group) {
-                    outcomes.add(pending.result().succeeded() ? DELIVERED
-                            : recordIn(connection, pending.claim(), pending.target(), pending.result(), pending.trigger(), now));
+                    outcomes.add(
+                            pending.result().succeeded()
+                                    ? DELIVERED
+                                    : recordIn(
+                                            connection,
+                                            pending.claim(),
+                                            pending.target(),
+                                            pending.result(),
+                                            pending.trigger(),
+                                            now));
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -244,7 +275,8 @@ public class DeliveryLedger {
             // One bad record must not fail the others: record each on its own.
             for (PendingRecord pending : group) {
                 try {
-                    pending.done().complete(record(pending.claim(), pending.target(), pending.result(), pending.trigger()));
+                    pending.done()
+                            .complete(record(pending.claim(), pending.target(), pending.result(), pending.trigger()));
                 } catch (SQLException | RuntimeException single) {
                     pending.done().completeExceptionally(single);
                 }
@@ -260,7 +292,8 @@ public class DeliveryLedger {
      * Successful attempts of a group in three set-based statements (each row bound as one array element), so a group of
      * hundreds costs three statements, not hundreds: attempts, delivery states, subscriptions back to healthy.
      */
-    private void recordDelivered(Connection connection, List<PendingRecord> delivered, Instant now) throws SQLException {
+    private void recordDelivered(Connection connection, List<PendingRecord> delivered, Instant now)
+            throws SQLException {
         if (delivered.isEmpty()) {
             return;
         }
@@ -269,12 +302,17 @@ public class DeliveryLedger {
                 select delivery_id, attempted_at::timestamptz, duration_ms, status_code, 'SUCCEEDED', excerpt, trigger
                 from unnest(?::text[], ?::text[], ?::int4[], ?::int4[], ?::text[], ?::text[])
                     as t(delivery_id, attempted_at, duration_ms, status_code, excerpt, trigger)""")) {
-            SqlArrays.bindText(connection, attempts, 1, delivered, p -> p.claim().deliveryId());
-            SqlArrays.bindText(connection, attempts, 2, delivered, p -> p.result().at().toString());
-            SqlArrays.bindInteger(connection, attempts, 3, delivered, p -> (int) Math.min(Integer.MAX_VALUE, p.result().durationMs()));
-            SqlArrays.bindInteger(connection, attempts, 4, delivered, p -> p.result().status());
+            SqlArrays.bindText(
+                    connection, attempts, 1, delivered, p -> p.claim().deliveryId());
+            SqlArrays.bindText(
+                    connection, attempts, 2, delivered, p -> p.result().at().toString());
+            SqlArrays.bindInteger(connection, attempts, 3, delivered, p ->
+                    (int) Math.min(Integer.MAX_VALUE, p.result().durationMs()));
+            SqlArrays.bindInteger(
+                    connection, attempts, 4, delivered, p -> p.result().status());
             SqlArrays.bindText(connection, attempts, 5, delivered, p -> excerpt(p.result()));
-            SqlArrays.bindText(connection, attempts, 6, delivered, p -> p.trigger().name());
+            SqlArrays.bindText(
+                    connection, attempts, 6, delivered, p -> p.trigger().name());
             attempts.executeUpdate();
         }
         try (PreparedStatement states = connection.prepareStatement("""
@@ -282,23 +320,32 @@ public class DeliveryLedger {
                 from unnest(?::text[], ?::int4[]) as t(id, attempts) where d.id = t.id""")) {
             states.setString(1, now.toString());
             SqlArrays.bindText(connection, states, 2, delivered, p -> p.claim().deliveryId());
-            SqlArrays.bindInteger(connection, states, 3, delivered, p -> p.claim().attempts() + 1);
+            SqlArrays.bindInteger(
+                    connection, states, 3, delivered, p -> p.claim().attempts() + 1);
             states.executeUpdate();
         }
-        List<String> subscriptions = delivered.stream().map(p -> p.target().subscriptionId()).distinct().sorted().toList();
-        try (PreparedStatement healthy = connection.prepareStatement("update subscriptions set consecutive_failures = 0, "
-                + "failing_since = null where id = any(?::text[]) and consecutive_failures > 0")) {
+        List<String> subscriptions = delivered.stream()
+                .map(p -> p.target().subscriptionId())
+                .distinct()
+                .sorted()
+                .toList();
+        try (PreparedStatement healthy =
+                connection.prepareStatement("update subscriptions set consecutive_failures = 0, "
+                        + "failing_since = null where id = any(?::text[]) and consecutive_failures > 0")) {
             SqlArrays.bindText(connection, healthy, 1, subscriptions, id -> id);
             healthy.executeUpdate();
         }
     }
 
     private static String excerpt(AttemptResult result) {
-        return result.responseExcerpt() == null ? null : result.responseExcerpt().replace("\u0000", "");
+        return result.responseExcerpt() == null
+                ? null
+                : result.responseExcerpt().replace("\u0000", "");
     }
 
     /** Records one attempt inside the caller's transaction. */
-    private Recorded recordIn(Connection connection, Claim claim, Target target, AttemptResult result, Trigger trigger, Instant now)
+    private Recorded recordIn(
+            Connection connection, Claim claim, Target target, AttemptResult result, Trigger trigger, Instant now)
             throws SQLException {
         int attempts = claim.attempts() + 1;
         insertAttempt(connection, claim.deliveryId(), result, trigger);
@@ -318,7 +365,12 @@ public class DeliveryLedger {
                 recorded = new Recorded("UNCHANGED", false, disabled, null);
             } else if (result.gone() || attempts >= target.retrySchedule().size()) {
                 update(connection, claim.deliveryId(), "EXHAUSTED", attempts, null, now, null);
-                publish(connection, EXHAUSTED_TOPIC, target.subscriptionId(), exhaustedEvent(claim, target, result, attempts), now);
+                publish(
+                        connection,
+                        EXHAUSTED_TOPIC,
+                        target.subscriptionId(),
+                        exhaustedEvent(claim, target, result, attempts),
+                        now);
                 recorded = new Recorded("EXHAUSTED", true, disabled, null);
             } else {
                 Instant next = now.plus(nextDelay(target.retrySchedule().get(attempts), result.retryAfter()));
@@ -338,32 +390,44 @@ public class DeliveryLedger {
         return Duration.ofMillis(Math.max(0, Math.round(scheduled.toMillis() * (1 + spread))));
     }
 
-    private static final String INSERT_ATTEMPT = "insert into delivery_attempts (delivery_id, attempted_at, duration_ms, status_code, "
-            + "outcome, error_class, error, response_excerpt, trigger) values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    private static final String INSERT_ATTEMPT =
+            "insert into delivery_attempts (delivery_id, attempted_at, duration_ms, status_code, "
+                    + "outcome, error_class, error, response_excerpt, trigger) values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
-    private static void insertAttempt(Connection connection, String deliveryId, AttemptResult result, Trigger trigger) throws SQLException {
+    private static void insertAttempt(Connection connection, String deliveryId, AttemptResult result, Trigger trigger)
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(INSERT_ATTEMPT)) {
             bindAttempt(statement, deliveryId, result, trigger);
             statement.executeUpdate();
         }
     }
 
-    private static void bindAttempt(PreparedStatement statement, String deliveryId, AttemptResult result, Trigger trigger) throws SQLException {
+    private static void bindAttempt(
+            PreparedStatement statement, String deliveryId, AttemptResult result, Trigger trigger) throws SQLException {
         statement.setString(1, deliveryId);
         statement.setTimestamp(2, Timestamp.from(result.at()));
         statement.setInt(3, (int) Math.min(Integer.MAX_VALUE, result.durationMs()));
         statement.setObject(4, result.status());
         statement.setString(5, result.succeeded() ? "SUCCEEDED" : "FAILED");
-        statement.setString(6, result.errorClass() == null ? null : result.errorClass().name());
+        statement.setString(
+                6, result.errorClass() == null ? null : result.errorClass().name());
         statement.setString(7, result.error());
         statement.setString(8, excerpt(result));
         statement.setString(9, trigger.name());
     }
 
     /** {@code keep} leaves state and next attempt as they are and only counts the attempt. */
-    private static void update(Connection connection, String deliveryId, String state, int attempts, Instant next, Instant finished,
-            String keep) throws SQLException {
-        String sql = keep != null ? "update deliveries set attempts = ? where id = ?"
+    private static void update(
+            Connection connection,
+            String deliveryId,
+            String state,
+            int attempts,
+            Instant next,
+            Instant finished,
+            String keep)
+            throws SQLException {
+        String sql = keep != null
+                ? "update deliveries set attempts = ? where id = ?"
                 : "update deliveries set attempts = ?, state = ?, next_attempt_at = ?, finished_at = ? where id = ?";
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
             statement.setInt(1, attempts);
@@ -380,7 +444,8 @@ public class DeliveryLedger {
     }
 
     /** Counts a success or failure; disables the subscription when it has failed for too many attempts and too long. */
-    private boolean health(Connection connection, String subscriptionId, boolean success, Instant now) throws SQLException {
+    private boolean health(Connection connection, String subscriptionId, boolean success, Instant now)
+            throws SQLException {
         if (success) {
             try (PreparedStatement statement = connection.prepareStatement(
                     "update subscriptions set consecutive_failures = 0, failing_since = null where id = ? and consecutive_failures > 0")) {
@@ -389,21 +454,32 @@ public class DeliveryLedger {
             }
             return false;
         }
-        try (PreparedStatement statement = connection.prepareStatement("update subscriptions set consecutive_failures = consecutive_failures + 1, "
-                + "failing_since = coalesce(failing_since, ?) where id = ? returning consecutive_failures, failing_since")) {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "update subscriptions set consecutive_failures = consecutive_failures + 1, "
+                        + "failing_since = coalesce(failing_since, ?) where id = ? returning consecutive_failures, failing_since")) {
             statement.setTimestamp(1, Timestamp.from(now));
             statement.setString(2, subscriptionId);
             try (ResultSet rs = statement.executeQuery()) {
-                if (rs.next() && rs.getInt(1) >= config.disableAfterFailures()
-                        && !rs.getTimestamp(2).toInstant().plus(config.disableAfterFailingFor()).isAfter(now)) {
-                    return disable(connection, subscriptionId, rs.getInt(1) + " failed attempts in a row since " + rs.getTimestamp(2).toInstant(), now);
+                if (rs.next()
+                        && rs.getInt(1) >= config.disableAfterFailures()
+                        && !rs.getTimestamp(2)
+                                .toInstant()
+                                .plus(config.disableAfterFailingFor())
+                                .isAfter(now)) {
+                    return disable(
+                            connection,
+                            subscriptionId,
+                            rs.getInt(1) + " failed attempts in a row since "
+                                    + rs.getTimestamp(2).toInstant(),
+                            now);
                 }
             }
         }
         return false;
     }
 
-    private boolean disable(Connection connection, String subscriptionId, String reason, Instant now) throws SQLException {
+    private boolean disable(Connection connection, String subscriptionId, String reason, Instant now)
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "update subscriptions set state = 'DISABLED', disabled_reason = ?, updated_at = ?, version = version + 1 "
                         + "where id = ? and state <> 'DISABLED'")) {
@@ -414,7 +490,10 @@ public class DeliveryLedger {
                 return false;
             }
         }
-        ObjectNode data = json.createObjectNode().put("subscriptionId", subscriptionId).put("reason", reason).put("disabledAt", now.toString());
+        ObjectNode data = json.createObjectNode()
+                .put("subscriptionId", subscriptionId)
+                .put("reason", reason)
+                .put("disabledAt", now.toString());
         publish(connection, DISABLED_TOPIC, subscriptionId, data, now);
         return true;
     }
@@ -437,10 +516,12 @@ public class DeliveryLedger {
     }
 
     /** Stores an operational event in this same transaction and routes it to its topic's subscribers. */
-    private void publish(Connection connection, String topic, String subject, JsonNode data, Instant now) throws SQLException {
+    private void publish(Connection connection, String topic, String subject, JsonNode data, Instant now)
+            throws SQLException {
         String id = Ids.next("evt");
         String text = data.toString();
-        NewEvent event = new NewEvent(id, topic, id, "/herald", topic, subject, null, "application/json", text, data, null, null, "");
+        NewEvent event = new NewEvent(
+                id, topic, id, "/herald", topic, subject, null, "application/json", text, data, null, null, "");
         EventRows.insert(connection, List.of(event), now);
         router.route(connection, List.of(event), now);
     }

@@ -1,24 +1,17 @@
 package io.herald.delivery;
 
-import io.herald.identity.Role;
-import jakarta.annotation.security.RolesAllowed;
 import io.herald.delivery.DeliveryService.AttemptList;
 import io.herald.delivery.DeliveryService.DeliveryOut;
-import io.herald.delivery.DeliveryService.DeliveryPage;
-import io.herald.delivery.DeliveryService.RedriveIn;
-import io.herald.delivery.DeliveryService.RedriveOut;
-import io.herald.delivery.DeliveryService.ReplayIn;
-import io.herald.delivery.DeliveryService.ReplayOut;
 import io.herald.delivery.DeliveryService.RetryOut;
-import io.herald.delivery.DeliveryService.SecretOut;
+import io.herald.identity.Role;
 import io.herald.platform.problem.Problem;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 /** Deliveries and their attempts, and the operator's actions on one, as described in openapi.yaml. */

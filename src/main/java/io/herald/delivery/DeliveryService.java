@@ -4,7 +4,6 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
-import io.herald.platform.Ids;
 import io.herald.platform.Paging;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.FieldError;
@@ -17,8 +16,6 @@ import io.herald.routing.Subscription;
 import io.herald.routing.Subscriptions;
 import io.herald.routing.TopicPattern;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -36,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
 
 /**
  * Deliveries and the operator's actions on them: read deliveries and attempts, retry one now, discard, redrive
@@ -50,10 +48,19 @@ public class DeliveryService {
      * delivery's state changes stay on its page). Queued and delivered deliveries are the newest and the most, found
      * walking deliveries_subscription backwards.
      */
-    private static final Map<String, String> INDEXED_STATES = Map.of("pending", " and pending", "retrying",
-            " and next_attempt_at is not null", "exhausted", " and failed", "discarded", " and failed");
-    private static final String COLUMNS = "id, event_id, subscription_id, state, attempts, next_attempt_at, created_at, queued_at, "
-            + "finished_at, replay";
+    private static final Map<String, String> INDEXED_STATES = Map.of(
+            "pending",
+            " and pending",
+            "retrying",
+            " and next_attempt_at is not null",
+            "exhausted",
+            " and failed",
+            "discarded",
+            " and failed");
+
+    private static final String COLUMNS =
+            "id, event_id, subscription_id, state, attempts, next_attempt_at, created_at, queued_at, "
+                    + "finished_at, replay";
 
     private final AgroalDataSource dataSource;
     private final DeliveryLedger ledger;
@@ -63,8 +70,14 @@ public class DeliveryService {
     private final Subscriptions subscriptions;
     private final ReplayJobs replays;
 
-    DeliveryService(AgroalDataSource dataSource, DeliveryLedger ledger, Dispatcher dispatcher, OutboxRelay relay, ObjectMapper json,
-            Subscriptions subscriptions, ReplayJobs replays) {
+    DeliveryService(
+            AgroalDataSource dataSource,
+            DeliveryLedger ledger,
+            Dispatcher dispatcher,
+            OutboxRelay relay,
+            ObjectMapper json,
+            Subscriptions subscriptions,
+            ReplayJobs replays) {
         this.dataSource = dataSource;
         this.subscriptions = subscriptions;
         this.replays = replays;
@@ -75,51 +88,60 @@ public class DeliveryService {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DeliveryOut(String id, String eventId, String subscriptionId, String state, int attempts, Instant nextAttemptAt,
-            Instant createdAt, Instant queuedAt, Instant finishedAt, boolean replay) {
-    }
+    public record DeliveryOut(
+            String id,
+            String eventId,
+            String subscriptionId,
+            String state,
+            int attempts,
+            Instant nextAttemptAt,
+            Instant createdAt,
+            Instant queuedAt,
+            Instant finishedAt,
+            boolean replay) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DeliveryPage(List<DeliveryOut> items, String next) {
-    }
+    public record DeliveryPage(List<DeliveryOut> items, String next) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record AttemptOut(Instant attemptedAt, int durationMs, Integer statusCode, String outcome, String errorClass, String error,
-            String responseExcerpt, String trigger) {
-    }
+    public record AttemptOut(
+            Instant attemptedAt,
+            int durationMs,
+            Integer statusCode,
+            String outcome,
+            String errorClass,
+            String error,
+            String responseExcerpt,
+            String trigger) {}
 
-    public record AttemptList(List<AttemptOut> items) {
-    }
+    public record AttemptList(List<AttemptOut> items) {}
 
     /** What a manual retry did: the attempt, and the delivery after it. */
-    public record RetryOut(AttemptOut attempt, DeliveryOut delivery) {
-    }
+    public record RetryOut(AttemptOut attempt, DeliveryOut delivery) {}
 
-    public record RedriveIn(List<String> deliveryIds) {
-    }
+    public record RedriveIn(List<String> deliveryIds) {}
 
-    public record RedriveOut(int redriven) {
-    }
+    public record RedriveOut(int redriven) {}
 
-    public record ReplayIn(String from, String to, JsonNode filter, Boolean dryRun, Integer ratePerSecond) {
-    }
+    public record ReplayIn(String from, String to, JsonNode filter, Boolean dryRun, Integer ratePerSecond) {}
 
     /** What a replay request started: {@code id} names the recorded job whose progress the API shows (none for a dry run). */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ReplayOut(int matched, boolean dryRun, int replayed, String id, String state) {
-    }
+    public record ReplayOut(int matched, boolean dryRun, int replayed, String id, String state) {}
 
     public DeliveryOut get(String id) {
-        return query("select " + COLUMNS + " from deliveries where id = ?", List.of(id)).stream().findFirst()
+        return query("select " + COLUMNS + " from deliveries where id = ?", List.of(id)).stream()
+                .findFirst()
                 .orElseThrow(() -> ApiProblem.notFound("Delivery", id));
     }
 
     public AttemptList attempts(String id) {
         get(id);
         List<AttemptOut> attempts = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
-                "select attempted_at, duration_ms, status_code, outcome, error_class, error, response_excerpt, trigger "
-                        + "from delivery_attempts where delivery_id = ? order by attempted_at, id")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "select attempted_at, duration_ms, status_code, outcome, error_class, error, response_excerpt, trigger "
+                                + "from delivery_attempts where delivery_id = ? order by attempted_at, id")) {
             statement.setString(1, id);
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
@@ -136,7 +158,8 @@ public class DeliveryService {
         requireSubscription(subscriptionId);
         int size = Paging.limit(limit, 50, 500);
         if (state != null && !state.isEmpty() && !STATES.contains(state)) {
-            throw ApiProblem.invalid(List.of(new FieldError("/state", "query parameter 'state' must be one of " + STATES)));
+            throw ApiProblem.invalid(
+                    List.of(new FieldError("/state", "query parameter 'state' must be one of " + STATES)));
         }
         StringBuilder sql = new StringBuilder("select " + COLUMNS + " from deliveries where subscription_id = ?");
         List<Object> parameters = new ArrayList<>(List.of(subscriptionId));
@@ -163,8 +186,12 @@ public class DeliveryService {
         if (delivery.state().equals("discarded")) {
             throw new ApiProblem(ProblemType.CONFLICT, "Delivery '" + id + "' was discarded; it is not retried");
         }
-        awaitAttempt(() -> dispatcher.retryNow(ledger.find(id).orElseThrow(() -> new ApiProblem(ProblemType.CONFLICT,
-                "The event of delivery '" + id + "' is no longer in the store (retention)"))), null);
+        awaitAttempt(
+                () -> dispatcher.retryNow(ledger.find(id)
+                        .orElseThrow(() -> new ApiProblem(
+                                ProblemType.CONFLICT,
+                                "The event of delivery '" + id + "' is no longer in the store (retention)"))),
+                null);
         List<AttemptOut> attempts = attempts(id).items();
         return new RetryOut(attempts.get(attempts.size() - 1), get(id));
     }
@@ -176,14 +203,33 @@ public class DeliveryService {
     public AttemptOut sendTest(String subscriptionId) {
         requireSubscription(subscriptionId);
         String id = io.herald.platform.Ids.next("evt");
-        com.fasterxml.jackson.databind.node.ObjectNode data = json.createObjectNode().put("test", true)
-                .put("message", "A test event sent from the Herald console").put("subscriptionId", subscriptionId);
-        EventSnapshot event = new EventSnapshot(id, "herald.test", id, "/herald/console", "herald.test", null,
-                Instant.now().toString(), "application/json", data.toString(), null);
-        AttemptResult result = awaitAttempt(() -> dispatcher.sendOnce(subscriptionId, event),
+        com.fasterxml.jackson.databind.node.ObjectNode data = json.createObjectNode()
+                .put("test", true)
+                .put("message", "A test event sent from the Herald console")
+                .put("subscriptionId", subscriptionId);
+        EventSnapshot event = new EventSnapshot(
+                id,
+                "herald.test",
+                id,
+                "/herald/console",
+                "herald.test",
+                null,
+                Instant.now().toString(),
+                "application/json",
+                data.toString(),
+                null);
+        AttemptResult result = awaitAttempt(
+                () -> dispatcher.sendOnce(subscriptionId, event),
                 "Only webhook subscriptions can be sent a test event");
-        return new AttemptOut(result.at(), (int) result.durationMs(), result.status(), result.succeeded() ? "succeeded" : "failed",
-                result.errorClass() == null ? null : result.errorClass().name(), result.error(), result.responseExcerpt(), "manual");
+        return new AttemptOut(
+                result.at(),
+                (int) result.durationMs(),
+                result.status(),
+                result.succeeded() ? "succeeded" : "failed",
+                result.errorClass() == null ? null : result.errorClass().name(),
+                result.error(),
+                result.responseExcerpt(),
+                "manual");
     }
 
     /** An attempt started by an operator's request, waited for; the request answers when the receiver has. */
@@ -208,18 +254,22 @@ public class DeliveryService {
     public DeliveryOut discard(String id) {
         DeliveryOut delivery = get(id);
         if (delivery.state().equals("delivered")) {
-            throw new ApiProblem(ProblemType.CONFLICT, "Delivery '" + id + "' was delivered; there is nothing to discard");
+            throw new ApiProblem(
+                    ProblemType.CONFLICT, "Delivery '" + id + "' was delivered; there is nothing to discard");
         }
-        execute("update deliveries set state = 'DISCARDED', next_attempt_at = null, finished_at = now() where id = ? "
-                + "and state <> 'DELIVERED'", List.of(id));
+        execute(
+                "update deliveries set state = 'DISCARDED', next_attempt_at = null, finished_at = now() where id = ? "
+                        + "and state <> 'DELIVERED'",
+                List.of(id));
         return get(id);
     }
 
     /** Puts exhausted deliveries (the listed ones, or all of the subscription's when none are listed) back on the retry schedule from its start. */
     public RedriveOut redrive(String subscriptionId, RedriveIn in) {
         requireSubscription(subscriptionId);
-        String sql = "update deliveries set state = 'RETRYING', attempts = 0, next_attempt_at = now(), finished_at = null "
-                + "where subscription_id = ? and failed and state = 'EXHAUSTED'";
+        String sql =
+                "update deliveries set state = 'RETRYING', attempts = 0, next_attempt_at = now(), finished_at = null "
+                        + "where subscription_id = ? and failed and state = 'EXHAUSTED'";
         List<Object> parameters = new ArrayList<>(List.of(subscriptionId));
         if (in != null && in.deliveryIds() != null && !in.deliveryIds().isEmpty()) {
             sql += " and id = any(?)";
@@ -250,7 +300,8 @@ public class DeliveryService {
         }
         EventFilter filter = EventFilter.MATCH_ALL;
         try {
-            JsonNode filterNode = in.filter() != null ? in.filter()
+            JsonNode filterNode = in.filter() != null
+                    ? in.filter()
                     : subscription.filter == null ? null : json.readTree(subscription.filter);
             filter = EventFilter.parse(filterNode, "/filter", violations);
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -272,9 +323,10 @@ public class DeliveryService {
     private List<String[]> matchingEvents(Subscription subscription, Instant from, Instant to, EventFilter filter) {
         TopicPattern pattern = TopicPattern.of(subscription.topicPattern);
         List<String[]> matching = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
-                "select id, accepted_at, topic, type, subject, source, data from events where accepted_at >= ? and accepted_at < ? "
-                        + "order by accepted_at, id")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "select id, accepted_at, topic, type, subject, source, data from events where accepted_at >= ? and accepted_at < ? "
+                                + "order by accepted_at, id")) {
             statement.setTimestamp(1, Timestamp.from(from));
             statement.setTimestamp(2, Timestamp.from(to));
             statement.setFetchSize(1000);
@@ -284,9 +336,12 @@ public class DeliveryService {
                     if (!pattern.matches(rs.getString(3))) {
                         continue;
                     }
-                    EventFilter.Event view = new EventFilter.Event(rs.getString(4), rs.getString(5), rs.getString(6), json.readTree(rs.getString(7)));
+                    EventFilter.Event view = new EventFilter.Event(
+                            rs.getString(4), rs.getString(5), rs.getString(6), json.readTree(rs.getString(7)));
                     if (filter.matches(view)) {
-                        matching.add(new String[] {rs.getString(1), rs.getTimestamp(2).toInstant().toString()});
+                        matching.add(new String[] {
+                            rs.getString(1), rs.getTimestamp(2).toInstant().toString()
+                        });
                     }
                 }
             }
@@ -299,8 +354,7 @@ public class DeliveryService {
         return matching;
     }
 
-    public record SecretOut(String secret, Instant previousSecretValidUntil) {
-    }
+    public record SecretOut(String secret, Instant previousSecretValidUntil) {}
 
     /**
      * A new signing secret; the previous one keeps signing (both signatures are sent) for the grace period. Answers once
@@ -324,7 +378,9 @@ public class DeliveryService {
         return io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().call(() -> {
             Subscription subscription = requireSubscription(subscriptionId);
             if (subscription.kind != Subscription.Kind.WEBHOOK) {
-                throw new ApiProblem(ProblemType.CONFLICT, "Subscription '" + subscriptionId + "' is a queue subscription and has no secret");
+                throw new ApiProblem(
+                        ProblemType.CONFLICT,
+                        "Subscription '" + subscriptionId + "' is a queue subscription and has no secret");
             }
             Instant until = Instant.now().plus(grace).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
             subscription.webhookPreviousSecret = subscription.webhookSecret;
@@ -367,15 +423,24 @@ public class DeliveryService {
 
     private List<DeliveryOut> query(String sql, List<Object> parameters) {
         List<DeliveryOut> result = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.size(); i++) {
                 statement.setObject(i + 1, parameters.get(i));
             }
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    result.add(new DeliveryOut(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4).toLowerCase(Locale.ROOT),
-                            rs.getInt(5), instant(rs.getTimestamp(6)), instant(rs.getTimestamp(7)), instant(rs.getTimestamp(8)),
-                            instant(rs.getTimestamp(9)), rs.getBoolean(10)));
+                    result.add(new DeliveryOut(
+                            rs.getString(1),
+                            rs.getString(2),
+                            rs.getString(3),
+                            rs.getString(4).toLowerCase(Locale.ROOT),
+                            rs.getInt(5),
+                            instant(rs.getTimestamp(6)),
+                            instant(rs.getTimestamp(7)),
+                            instant(rs.getTimestamp(8)),
+                            instant(rs.getTimestamp(9)),
+                            rs.getBoolean(10)));
                 }
             }
         } catch (SQLException e) {
@@ -385,7 +450,8 @@ public class DeliveryService {
     }
 
     private int execute(String sql, List<Object> parameters) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
             for (int i = 0; i < parameters.size(); i++) {
                 Object parameter = parameters.get(i);
                 if (parameter instanceof String[] array) {
@@ -401,8 +467,15 @@ public class DeliveryService {
     }
 
     private static AttemptOut attempt(ResultSet rs) throws SQLException {
-        return new AttemptOut(rs.getTimestamp(1).toInstant(), rs.getInt(2), (Integer) rs.getObject(3), rs.getString(4).toLowerCase(Locale.ROOT),
-                rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8).toLowerCase(Locale.ROOT));
+        return new AttemptOut(
+                rs.getTimestamp(1).toInstant(),
+                rs.getInt(2),
+                (Integer) rs.getObject(3),
+                rs.getString(4).toLowerCase(Locale.ROOT),
+                rs.getString(5),
+                rs.getString(6),
+                rs.getString(7),
+                rs.getString(8).toLowerCase(Locale.ROOT));
     }
 
     private static Instant instant(Timestamp timestamp) {

@@ -1,13 +1,13 @@
 package io.herald.delivery;
 
-import io.herald.flow.FlowStats;
-import io.herald.flow.StageLag;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import io.herald.broker.BrokerClient;
 import io.herald.broker.CreditedReceiver;
+import io.herald.flow.FlowStats;
+import io.herald.flow.StageLag;
 import io.herald.routing.OutboxRelay;
 import io.herald.routing.Subscription;
 import io.herald.routing.SubscriptionDeleting;
@@ -22,8 +22,6 @@ import io.vertx.core.json.JsonObject;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,6 +45,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
 
 /**
  * Delivers webhook subscriptions' events. Each active webhook subscription has a lane on every instance: a receiver on
@@ -81,6 +80,7 @@ public class Dispatcher {
      * the webhook host for the SSRF check (blocking DNS), and a slow resolver must not hold up other subscriptions.
      */
     private final ExecutorService attemptStarts = Executors.newFixedThreadPool(8, daemon("herald-delivery-start"));
+
     private final Counter delivered;
     private final Counter failed;
     private final Timer endToEnd;
@@ -88,12 +88,22 @@ public class Dispatcher {
     private final StageLag stageLag;
     /** How often lanes re-read their subscriptions (settings, secrets, pauses made on other instances). */
     static final long RECONCILE_INTERVAL_MS = 1000;
+
     private Thread reconciler;
     private Thread retries;
     private volatile boolean running = true;
 
-    Dispatcher(BrokerClient broker, AgroalDataSource dataSource, DeliveryLedger ledger, WebhookClient client, DeliveryConfig config,
-            OutboxRelay relay, ObjectMapper json, MeterRegistry metrics, FlowStats flow, StageLag stageLag) {
+    Dispatcher(
+            BrokerClient broker,
+            AgroalDataSource dataSource,
+            DeliveryLedger ledger,
+            WebhookClient client,
+            DeliveryConfig config,
+            OutboxRelay relay,
+            ObjectMapper json,
+            MeterRegistry metrics,
+            FlowStats flow,
+            StageLag stageLag) {
         this.broker = broker;
         this.stageLag = stageLag;
         this.flow = flow;
@@ -103,10 +113,16 @@ public class Dispatcher {
         this.config = config;
         this.relay = relay;
         this.json = json;
-        this.delivered = Counter.builder("herald.delivery.attempts").tag("outcome", "succeeded").register(metrics);
-        this.failed = Counter.builder("herald.delivery.attempts").tag("outcome", "failed").register(metrics);
-        this.endToEnd = Timer.builder("herald.delivery.latency").description("Event accepted to webhook answered 2xx")
-                .publishPercentileHistogram().register(metrics);
+        this.delivered = Counter.builder("herald.delivery.attempts")
+                .tag("outcome", "succeeded")
+                .register(metrics);
+        this.failed = Counter.builder("herald.delivery.attempts")
+                .tag("outcome", "failed")
+                .register(metrics);
+        this.endToEnd = Timer.builder("herald.delivery.latency")
+                .description("Event accepted to webhook answered 2xx")
+                .publishPercentileHistogram()
+                .register(metrics);
     }
 
     /**
@@ -123,6 +139,7 @@ public class Dispatcher {
         volatile CreditedReceiver receiver;
         /** The latest attach: its receiver is the one to close. */
         volatile Future<CreditedReceiver> attaching;
+
         volatile long generation = -1;
         private int requests;
         private int held;
@@ -267,7 +284,9 @@ public class Dispatcher {
         try {
             close(lane).toCompletionStage().toCompletableFuture().get(ATTACH_WAIT.toSeconds(), TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
-            LOG.warnf("The lane of subscription %s was still attaching to %s (%s)", deleting.subscriptionId(), deleting.queue(), e.getMessage());
+            LOG.warnf(
+                    "The lane of subscription %s was still attaching to %s (%s)",
+                    deleting.subscriptionId(), deleting.queue(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -284,8 +303,11 @@ public class Dispatcher {
                     }
                     lane.attached(receiver);
                     receiver.closedRemotelyHandler(e -> {
-                        // The broker closed the link (an operator deleted the queue, say): the next reconcile attaches again.
-                        LOG.warnf("The broker closed the lane of subscription %s on %s: %s", lane.subscriptionId, queue, e.getMessage());
+                        // The broker closed the link (an operator deleted the queue, say): the next reconcile attaches
+                        // again.
+                        LOG.warnf(
+                                "The broker closed the lane of subscription %s on %s: %s",
+                                lane.subscriptionId, queue, e.getMessage());
                         if (lane.receiver == receiver) {
                             lane.receiver = null;
                         }
@@ -308,7 +330,8 @@ public class Dispatcher {
             return Future.succeededFuture();
         }
         lane.receiver = null;
-        return attaching.transform(attached -> attached.succeeded() ? attached.result().close() : Future.succeededFuture());
+        return attaching.transform(
+                attached -> attached.succeeded() ? attached.result().close() : Future.succeededFuture());
     }
 
     // --- first attempts, from the queue -----------------------------------------------------------------------
@@ -331,31 +354,43 @@ public class Dispatcher {
         if (acceptedAt > 0) {
             stageLag.reached(StageLag.Stage.RECEIVED, acceptedAt);
         }
-        ledger.awaitingFirstAttempt(deliveryId).thenComposeAsync(claimed -> {
-            if (claimed.isEmpty()) {
-                return CompletableFuture.completedFuture(null); // a duplicate message of a delivery already handled
-            }
-            DeliveryLedger.Claim claim = new DeliveryLedger.Claim(deliveryId, lane.subscriptionId, claimed.get(), snapshot(message));
-            return afterSlot(lane, () -> attempt(claim, target, DeliveryLedger.Trigger.SCHEDULED, acceptedAt, requestDone));
-        }, attemptStarts).whenComplete((recorded, error) -> {
-            requestDone.run(); // no request was made (a duplicate, or the check failed)
-            if (error != null) {
-                // Not recorded: let the broker deliver it again.
-                LOG.warnf("Delivery %s not recorded (%s); the broker will redeliver it", deliveryId, error.getMessage());
-                delivered.redeliver();
-            } else {
-                delivered.accept();
-            }
-            lane.messageSettled();
-        });
+        ledger.awaitingFirstAttempt(deliveryId)
+                .thenComposeAsync(
+                        claimed -> {
+                            if (claimed.isEmpty()) {
+                                return CompletableFuture.completedFuture(
+                                        null); // a duplicate message of a delivery already handled
+                            }
+                            DeliveryLedger.Claim claim = new DeliveryLedger.Claim(
+                                    deliveryId, lane.subscriptionId, claimed.get(), snapshot(message));
+                            return afterSlot(
+                                    lane,
+                                    () -> attempt(
+                                            claim, target, DeliveryLedger.Trigger.SCHEDULED, acceptedAt, requestDone));
+                        },
+                        attemptStarts)
+                .whenComplete((recorded, error) -> {
+                    requestDone.run(); // no request was made (a duplicate, or the check failed)
+                    if (error != null) {
+                        // Not recorded: let the broker deliver it again.
+                        LOG.warnf(
+                                "Delivery %s not recorded (%s); the broker will redeliver it",
+                                deliveryId, error.getMessage());
+                        delivered.redeliver();
+                    } else {
+                        delivered.accept();
+                    }
+                    lane.messageSettled();
+                });
     }
 
     private EventSnapshot snapshot(AmqpMessage message) {
         JsonObject p = message.applicationProperties();
         ObjectNode extensions = null;
         for (String name : p.fieldNames()) {
-            if (name.startsWith("cloudEvents_") && !Set.of("specversion", "id", "source", "type", "subject", "time", "datacontenttype")
-                    .contains(name.substring(12))) {
+            if (name.startsWith("cloudEvents_")
+                    && !Set.of("specversion", "id", "source", "type", "subject", "time", "datacontenttype")
+                            .contains(name.substring(12))) {
                 if (extensions == null) {
                     extensions = json.createObjectNode();
                 }
@@ -363,9 +398,17 @@ public class Dispatcher {
                 extensions.set(name.substring(12), json.valueToTree(p.getValue(name)));
             }
         }
-        return new EventSnapshot(p.getString("herald_event_id"), p.getString("herald_topic"), p.getString("cloudEvents_id"),
-                p.getString("cloudEvents_source"), p.getString("cloudEvents_type"), p.getString("cloudEvents_subject"),
-                p.getString("cloudEvents_time"), message.contentType(), message.bodyAsBinary().toString(), extensions);
+        return new EventSnapshot(
+                p.getString("herald_event_id"),
+                p.getString("herald_topic"),
+                p.getString("cloudEvents_id"),
+                p.getString("cloudEvents_source"),
+                p.getString("cloudEvents_type"),
+                p.getString("cloudEvents_subject"),
+                p.getString("cloudEvents_time"),
+                message.contentType(),
+                message.bodyAsBinary().toString(),
+                extensions);
     }
 
     // --- retries, from PostgreSQL ---------------------------------------------------------------------------
@@ -402,13 +445,16 @@ public class Dispatcher {
             }
             retriesInFlight.incrementAndGet();
             Runnable requestDone = once(lane::requestDone);
-            afterSlot(lane, () -> attempt(claim, lane.target, DeliveryLedger.Trigger.SCHEDULED, 0, requestDone)).whenComplete((recorded, error) -> {
-                if (error != null) {
-                    LOG.warnf("Retry of %s not recorded (%s); it is retried when its lease ends", claim.deliveryId(), error.getMessage());
-                }
-                requestDone.run();
-                retriesInFlight.decrementAndGet();
-            });
+            afterSlot(lane, () -> attempt(claim, lane.target, DeliveryLedger.Trigger.SCHEDULED, 0, requestDone))
+                    .whenComplete((recorded, error) -> {
+                        if (error != null) {
+                            LOG.warnf(
+                                    "Retry of %s not recorded (%s); it is retried when its lease ends",
+                                    claim.deliveryId(), error.getMessage());
+                        }
+                        requestDone.run();
+                        retriesInFlight.decrementAndGet();
+                    });
         }
         return due.size();
     }
@@ -429,9 +475,10 @@ public class Dispatcher {
     public CompletableFuture<DeliveryLedger.Recorded> retryNow(DeliveryLedger.Claim claim) throws SQLException {
         Target target = loadTarget(claim.subscriptionId());
         if (target == null) {
-            throw new IllegalStateException("Subscription " + claim.subscriptionId() + " is not a webhook subscription");
+            throw new IllegalStateException(
+                    "Subscription " + claim.subscriptionId() + " is not a webhook subscription");
         }
-        return attempt(claim, target, DeliveryLedger.Trigger.MANUAL, 0, () -> { });
+        return attempt(claim, target, DeliveryLedger.Trigger.MANUAL, 0, () -> {});
     }
 
     /** Sends an event to a webhook subscription's endpoint once, recording nothing: the operator's "send a test". */
@@ -446,46 +493,65 @@ public class Dispatcher {
     // --- one attempt --------------------------------------------------------------------------------------------
 
     /** One request and its record; {@code requestDone} runs when the endpoint has answered (or the request failed). */
-    private CompletableFuture<DeliveryLedger.Recorded> attempt(DeliveryLedger.Claim claim, Target target, DeliveryLedger.Trigger trigger,
-            long acceptedAtMillis, Runnable requestDone) {
+    private CompletableFuture<DeliveryLedger.Recorded> attempt(
+            DeliveryLedger.Claim claim,
+            Target target,
+            DeliveryLedger.Trigger trigger,
+            long acceptedAtMillis,
+            Runnable requestDone) {
         if (acceptedAtMillis > 0) {
             stageLag.reached(StageLag.Stage.SENT, acceptedAtMillis);
         }
-        return client.send(target, claim.event()).whenComplete((result, error) -> requestDone.run()).thenCompose(result -> {
-            (result.succeeded() ? delivered : failed).increment();
-            long latencyMs = acceptedAtMillis > 0 ? Math.max(0, System.currentTimeMillis() - acceptedAtMillis) : -1;
-            if (result.succeeded()) {
-                flow.delivered(target.subscriptionId(), latencyMs);
-                if (latencyMs >= 0) {
-                    endToEnd.record(Duration.ofMillis(latencyMs));
-                }
-            } else {
-                flow.failed(target.subscriptionId());
-            }
-            return ledger.recordSoon(claim, target, result, trigger);
-        }).thenApply(recorded -> {
-            if (recorded.exhausted()) {
-                deadLetter(claim);
-            }
-            if (recorded.exhausted() || recorded.subscriptionDisabled()) {
-                relay.wake(); // operational events were routed
-            }
-            return recorded;
-        });
+        return client.send(target, claim.event())
+                .whenComplete((result, error) -> requestDone.run())
+                .thenCompose(result -> {
+                    (result.succeeded() ? delivered : failed).increment();
+                    long latencyMs =
+                            acceptedAtMillis > 0 ? Math.max(0, System.currentTimeMillis() - acceptedAtMillis) : -1;
+                    if (result.succeeded()) {
+                        flow.delivered(target.subscriptionId(), latencyMs);
+                        if (latencyMs >= 0) {
+                            endToEnd.record(Duration.ofMillis(latencyMs));
+                        }
+                    } else {
+                        flow.failed(target.subscriptionId());
+                    }
+                    return ledger.recordSoon(claim, target, result, trigger);
+                })
+                .thenApply(recorded -> {
+                    if (recorded.exhausted()) {
+                        deadLetter(claim);
+                    }
+                    if (recorded.exhausted() || recorded.subscriptionDisabled()) {
+                        relay.wake(); // operational events were routed
+                    }
+                    return recorded;
+                });
     }
 
     /** A copy of the exhausted delivery in the subscription's dead-letter queue, for AMQP consumers and audits. */
     private void deadLetter(DeliveryLedger.Claim claim) {
         EventSnapshot event = claim.event();
-        JsonObject properties = new JsonObject().put("cloudEvents_specversion", "1.0").put("cloudEvents_id", event.ceId())
-                .put("cloudEvents_source", event.source()).put("cloudEvents_type", event.type())
-                .put("herald_event_id", event.eventId()).put("herald_delivery_id", claim.deliveryId())
-                .put("herald_topic", event.topic()).put("herald_exhausted", true);
-        AmqpMessage message = AmqpMessage.create().durable(true).id(event.eventId()).contentType(event.dataContentType())
-                .applicationProperties(properties).withBufferAsBody(io.vertx.core.buffer.Buffer.buffer(event.data())).build();
+        JsonObject properties = new JsonObject()
+                .put("cloudEvents_specversion", "1.0")
+                .put("cloudEvents_id", event.ceId())
+                .put("cloudEvents_source", event.source())
+                .put("cloudEvents_type", event.type())
+                .put("herald_event_id", event.eventId())
+                .put("herald_delivery_id", claim.deliveryId())
+                .put("herald_topic", event.topic())
+                .put("herald_exhausted", true);
+        AmqpMessage message = AmqpMessage.create()
+                .durable(true)
+                .id(event.eventId())
+                .contentType(event.dataContentType())
+                .applicationProperties(properties)
+                .withBufferAsBody(io.vertx.core.buffer.Buffer.buffer(event.data()))
+                .build();
         broker.deadLetterSender(Subscription.queueFor(claim.subscriptionId()))
                 .compose(sender -> sender.send(message))
-                .onFailure(e -> LOG.warnf("Exhausted delivery %s is recorded but its dead-letter copy was not sent: %s",
+                .onFailure(e -> LOG.warnf(
+                        "Exhausted delivery %s is recorded but its dead-letter copy was not sent: %s",
                         claim.deliveryId(), e.getMessage()));
     }
 
@@ -499,8 +565,8 @@ public class Dispatcher {
     private Map<String, Target> activeWebhookTargets() throws SQLException {
         Map<String, Target> targets = new HashMap<>();
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(TARGETS + " and state = 'ACTIVE'");
-             ResultSet rs = statement.executeQuery()) {
+                PreparedStatement statement = connection.prepareStatement(TARGETS + " and state = 'ACTIVE'");
+                ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 targets.put(rs.getString(1), target(rs));
             }
@@ -521,7 +587,7 @@ public class Dispatcher {
 
     Target loadTarget(String subscriptionId) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(TARGETS + " and id = ?")) {
+                PreparedStatement statement = connection.prepareStatement(TARGETS + " and id = ?")) {
             statement.setString(1, subscriptionId);
             try (ResultSet rs = statement.executeQuery()) {
                 return rs.next() ? target(rs) : null;
@@ -533,20 +599,35 @@ public class Dispatcher {
         List<String> secrets = new ArrayList<>();
         secrets.add(rs.getString(5));
         Timestamp previousExpires = rs.getTimestamp(7);
-        if (rs.getString(6) != null && previousExpires != null && previousExpires.toInstant().isAfter(Instant.now())) {
+        if (rs.getString(6) != null
+                && previousExpires != null
+                && previousExpires.toInstant().isAfter(Instant.now())) {
             secrets.add(rs.getString(6));
         }
         Map<String, String> headers;
         try {
-            headers = rs.getString(3) == null ? Map.of() : json.readValue(rs.getString(3), new TypeReference<Map<String, String>>() { });
+            headers = rs.getString(3) == null
+                    ? Map.of()
+                    : json.readValue(rs.getString(3), new TypeReference<Map<String, String>>() {});
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException("Stored headers are not JSON", e);
         }
-        List<Duration> schedule = rs.getString(9) == null ? config.retrySchedule()
-                : Arrays.stream(rs.getString(9).split(",")).map(String::trim).map(Duration::parse).toList();
+        List<Duration> schedule = rs.getString(9) == null
+                ? config.retrySchedule()
+                : Arrays.stream(rs.getString(9).split(","))
+                        .map(String::trim)
+                        .map(Duration::parse)
+                        .toList();
         Integer maxInFlight = (Integer) rs.getObject(10);
-        return new Target(rs.getString(1), rs.getString(2), headers, Duration.ofMillis(rs.getInt(4)), List.copyOf(secrets),
-                Subscription.Format.valueOf(rs.getString(8)), schedule, maxInFlight == null ? config.maxInFlight() : maxInFlight,
+        return new Target(
+                rs.getString(1),
+                rs.getString(2),
+                headers,
+                Duration.ofMillis(rs.getInt(4)),
+                List.copyOf(secrets),
+                Subscription.Format.valueOf(rs.getString(8)),
+                schedule,
+                maxInFlight == null ? config.maxInFlight() : maxInFlight,
                 (Integer) rs.getObject(11));
     }
 

@@ -17,8 +17,6 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,6 +26,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.jboss.logging.Logger;
 
 /**
  * Replays as recorded jobs (table {@code replays}). Every second each instance takes the running jobs whose lease has
@@ -42,8 +41,10 @@ public class ReplayJobs {
     static final int LEASE_SECONDS = 30;
     /** Events read per step at most, matching or not, so a sparse filter over a long window still moves in bounded steps. */
     private static final int SCAN_LIMIT = 5_000;
-    private static final String COLUMNS = "id, subscription_id, from_at, to_at, filter, rate_per_second, matched, done, state, "
-            + "cursor_accepted_at, cursor_event_id, error, created_at, finished_at";
+
+    private static final String COLUMNS =
+            "id, subscription_id, from_at, to_at, filter, rate_per_second, matched, done, state, "
+                    + "cursor_accepted_at, cursor_event_id, error, created_at, finished_at";
 
     private final AgroalDataSource dataSource;
     private final Subscriptions subscriptions;
@@ -60,19 +61,28 @@ public class ReplayJobs {
 
     /** A replay's progress as the API shows it. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ReplayJob(String id, String subscriptionId, String state, int matched, int done, Instant from, Instant to,
-            int ratePerSecond, String error, Instant createdAt, Instant finishedAt) {
-    }
+    public record ReplayJob(
+            String id,
+            String subscriptionId,
+            String state,
+            int matched,
+            int done,
+            Instant from,
+            Instant to,
+            int ratePerSecond,
+            String error,
+            Instant createdAt,
+            Instant finishedAt) {}
 
-    private record Cursor(Instant acceptedAt, String eventId) {
-    }
+    private record Cursor(Instant acceptedAt, String eventId) {}
 
     /** Records a new job; the next tick (on any instance) starts it. */
     String start(String subscriptionId, Instant from, Instant to, String filter, int ratePerSecond, int matched) {
         String id = Ids.next("rpl");
-        try (Connection connection = dataSource.getConnection(); PreparedStatement insert = connection.prepareStatement(
-                "insert into replays (id, subscription_id, from_at, to_at, filter, rate_per_second, matched, state, created_at, updated_at) "
-                        + "values (?, ?, ?, ?, ?, ?, ?, 'RUNNING', now(), now())")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement insert = connection.prepareStatement(
+                        "insert into replays (id, subscription_id, from_at, to_at, filter, rate_per_second, matched, state, created_at, updated_at) "
+                                + "values (?, ?, ?, ?, ?, ?, ?, 'RUNNING', now(), now())")) {
             insert.setString(1, id);
             insert.setString(2, subscriptionId);
             insert.setTimestamp(3, Timestamp.from(from));
@@ -88,8 +98,9 @@ public class ReplayJobs {
     }
 
     public ReplayJob get(String subscriptionId, String replayId) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement read = connection.prepareStatement(
-                "select " + COLUMNS + " from replays where id = ? and subscription_id = ?")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement read = connection.prepareStatement(
+                        "select " + COLUMNS + " from replays where id = ? and subscription_id = ?")) {
             read.setString(1, replayId);
             read.setString(2, subscriptionId);
             try (ResultSet rs = read.executeQuery()) {
@@ -105,8 +116,9 @@ public class ReplayJobs {
 
     public List<ReplayJob> ofSubscription(String subscriptionId) {
         List<ReplayJob> jobs = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); PreparedStatement read = connection.prepareStatement(
-                "select " + COLUMNS + " from replays where subscription_id = ? order by created_at desc limit 100")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement read = connection.prepareStatement("select " + COLUMNS
+                        + " from replays where subscription_id = ? order by created_at desc limit 100")) {
             read.setString(1, subscriptionId);
             try (ResultSet rs = read.executeQuery()) {
                 while (rs.next()) {
@@ -121,19 +133,28 @@ public class ReplayJobs {
 
     private static ReplayJob job(ResultSet rs) throws SQLException {
         Timestamp finished = rs.getTimestamp("finished_at");
-        return new ReplayJob(rs.getString("id"), rs.getString("subscription_id"), rs.getString("state").toLowerCase(Locale.ROOT),
-                rs.getInt("matched"), rs.getInt("done"), rs.getTimestamp("from_at").toInstant(), rs.getTimestamp("to_at").toInstant(),
-                rs.getInt("rate_per_second"), rs.getString("error"), rs.getTimestamp("created_at").toInstant(),
+        return new ReplayJob(
+                rs.getString("id"),
+                rs.getString("subscription_id"),
+                rs.getString("state").toLowerCase(Locale.ROOT),
+                rs.getInt("matched"),
+                rs.getInt("done"),
+                rs.getTimestamp("from_at").toInstant(),
+                rs.getTimestamp("to_at").toInstant(),
+                rs.getInt("rate_per_second"),
+                rs.getString("error"),
+                rs.getTimestamp("created_at").toInstant(),
                 finished == null ? null : finished.toInstant());
     }
 
     @Scheduled(every = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void tick() {
         List<String> claimed = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection(); PreparedStatement claim = connection.prepareStatement(
-                "update replays set lease_owner = ?, lease_until = now() + make_interval(secs => ?) where id in ("
-                        + "select id from replays where state = 'RUNNING' and (lease_owner = ? or lease_until is null or lease_until < now()) "
-                        + "order by created_at limit 20 for update skip locked) returning id")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement claim = connection.prepareStatement(
+                        "update replays set lease_owner = ?, lease_until = now() + make_interval(secs => ?) where id in ("
+                                + "select id from replays where state = 'RUNNING' and (lease_owner = ? or lease_until is null or lease_until < now()) "
+                                + "order by created_at limit 20 for update skip locked) returning id")) {
             claim.setString(1, instance);
             claim.setInt(2, LEASE_SECONDS);
             claim.setString(3, instance);
@@ -180,8 +201,8 @@ public class ReplayJobs {
         int rate;
         Cursor cursor;
         Instant from;
-        try (PreparedStatement read = connection.prepareStatement("select " + COLUMNS + " from replays where id = ? and lease_owner = ? "
-                + "and state = 'RUNNING' for update")) {
+        try (PreparedStatement read = connection.prepareStatement("select " + COLUMNS
+                + " from replays where id = ? and lease_owner = ? " + "and state = 'RUNNING' for update")) {
             read.setString(1, id);
             read.setString(2, instance);
             try (ResultSet rs = read.executeQuery()) {
@@ -200,16 +221,22 @@ public class ReplayJobs {
         Subscription subscription = subscriptions.find(subscriptionId);
         EventFilter filter = filter(filterText);
         if (subscription == null || filter == null) {
-            finish(connection, id, "FAILED", subscription == null ? "the subscription was deleted" : "the stored filter no longer parses");
+            finish(
+                    connection,
+                    id,
+                    "FAILED",
+                    subscription == null ? "the subscription was deleted" : "the stored filter no longer parses");
             return true;
         }
         TopicPattern topics = TopicPattern.of(subscription.topicPattern);
         List<String[]> matches = new ArrayList<>();
         Cursor last = cursor;
         int scanned = 0;
-        try (PreparedStatement page = connection.prepareStatement("select id, accepted_at, topic, type, subject, source, data from events "
-                + "where accepted_at >= ? and accepted_at < ?" + (cursor == null ? "" : " and (accepted_at, id) > (?, ?)")
-                + " order by accepted_at, id limit " + SCAN_LIMIT)) {
+        try (PreparedStatement page =
+                connection.prepareStatement("select id, accepted_at, topic, type, subject, source, data from events "
+                        + "where accepted_at >= ? and accepted_at < ?"
+                        + (cursor == null ? "" : " and (accepted_at, id) > (?, ?)")
+                        + " order by accepted_at, id limit " + SCAN_LIMIT)) {
             page.setTimestamp(1, Timestamp.from(from));
             page.setTimestamp(2, Timestamp.from(to));
             if (cursor != null) {
@@ -221,8 +248,9 @@ public class ReplayJobs {
                     scanned++;
                     Instant acceptedAt = rs.getTimestamp(2).toInstant();
                     last = new Cursor(acceptedAt, rs.getString(1));
-                    if (topics.matches(rs.getString(3)) && filter.matches(new EventFilter.Event(rs.getString(4), rs.getString(5),
-                            rs.getString(6), readData(rs.getString(7))))) {
+                    if (topics.matches(rs.getString(3))
+                            && filter.matches(new EventFilter.Event(
+                                    rs.getString(4), rs.getString(5), rs.getString(6), readData(rs.getString(7))))) {
                         matches.add(new String[] {rs.getString(1), acceptedAt.toString()});
                     }
                 }
@@ -243,9 +271,10 @@ public class ReplayJobs {
             }
         }
         boolean exhausted = matches.size() < rate && scanned < SCAN_LIMIT;
-        try (PreparedStatement update = connection.prepareStatement("update replays set done = done + ?, cursor_accepted_at = ?, "
-                + "cursor_event_id = ?, updated_at = now(), state = ?, finished_at = case when ? then now() end, "
-                + "lease_until = now() + make_interval(secs => ?) where id = ?")) {
+        try (PreparedStatement update =
+                connection.prepareStatement("update replays set done = done + ?, cursor_accepted_at = ?, "
+                        + "cursor_event_id = ?, updated_at = now(), state = ?, finished_at = case when ? then now() end, "
+                        + "lease_until = now() + make_interval(secs => ?) where id = ?")) {
             update.setInt(1, matches.size());
             update.setTimestamp(2, last == null ? null : Timestamp.from(last.acceptedAt()));
             update.setString(3, last == null ? null : last.eventId());
@@ -288,8 +317,9 @@ public class ReplayJobs {
 
     /** Gives this instance's jobs back at once, so another instance (or this one, restarted) resumes them now. */
     void release(@Observes ShutdownEvent event) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement release = connection.prepareStatement(
-                "update replays set lease_owner = null, lease_until = null where lease_owner = ? and state = 'RUNNING'")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement release = connection.prepareStatement(
+                        "update replays set lease_owner = null, lease_until = null where lease_owner = ? and state = 'RUNNING'")) {
             release.setString(1, instance);
             release.executeUpdate();
         } catch (SQLException e) {

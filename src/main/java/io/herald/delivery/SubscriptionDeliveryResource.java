@@ -1,16 +1,14 @@
 package io.herald.delivery;
 
-import io.herald.identity.Role;
-import jakarta.annotation.security.RolesAllowed;
-import io.herald.delivery.DeliveryService.DeliveryOut;
 import io.herald.delivery.DeliveryService.DeliveryPage;
 import io.herald.delivery.DeliveryService.RedriveIn;
 import io.herald.delivery.DeliveryService.RedriveOut;
 import io.herald.delivery.DeliveryService.ReplayIn;
 import io.herald.delivery.DeliveryService.ReplayOut;
-import io.herald.delivery.DeliveryService.RetryOut;
 import io.herald.delivery.DeliveryService.SecretOut;
+import io.herald.identity.Role;
 import io.herald.platform.problem.Problem;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -41,7 +39,10 @@ public class SubscriptionDeliveryResource {
     @RolesAllowed(Role.VIEWER_NAME)
     @GET
     @Path("/{id}/deliveries")
-    public DeliveryPage ofSubscription(@PathParam("id") String id, @QueryParam("state") String state, @QueryParam("after") String after,
+    public DeliveryPage ofSubscription(
+            @PathParam("id") String id,
+            @QueryParam("state") String state,
+            @QueryParam("after") String after,
             @QueryParam("limit") String limit) {
         return deliveries.ofSubscription(id, state, after, limit);
     }
@@ -75,8 +76,7 @@ public class SubscriptionDeliveryResource {
         return replays.get(id, replayId);
     }
 
-    public record ReplayList(java.util.List<ReplayJobs.ReplayJob> items) {
-    }
+    public record ReplayList(java.util.List<ReplayJobs.ReplayJob> items) {}
 
     @RolesAllowed(Role.OPERATOR_NAME)
     @POST

@@ -5,7 +5,6 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -26,13 +25,18 @@ public class SystemTopics {
     }
 
     void create(@Observes @Priority(1) StartupEvent event) throws SQLException {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
-                "insert into topics (name, description, owner, retention_seconds, compatibility, created_at, updated_at) "
-                        + "values (?, ?, 'herald', 604800, 'NONE', ?, ?) on conflict (name) do nothing")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "insert into topics (name, description, owner, retention_seconds, compatibility, created_at, updated_at) "
+                                + "values (?, ?, 'herald', 604800, 'NONE', ?, ?) on conflict (name) do nothing")) {
             Timestamp now = Timestamp.from(Instant.now());
             for (String[] topic : new String[][] {
-                    {DeliveryLedger.EXHAUSTED_TOPIC, "A webhook delivery failed its last scheduled attempt and went to the dead-letter queue"},
-                    {DeliveryLedger.DISABLED_TOPIC, "A subscription was disabled: 410 Gone, or failing for too long"}}) {
+                {
+                    DeliveryLedger.EXHAUSTED_TOPIC,
+                    "A webhook delivery failed its last scheduled attempt and went to the dead-letter queue"
+                },
+                {DeliveryLedger.DISABLED_TOPIC, "A subscription was disabled: 410 Gone, or failing for too long"}
+            }) {
                 statement.setString(1, topic[0]);
                 statement.setString(2, topic[1]);
                 statement.setTimestamp(3, now);

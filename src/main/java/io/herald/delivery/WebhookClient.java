@@ -19,7 +19,6 @@ import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
@@ -62,7 +61,8 @@ public class WebhookClient {
         this.json = json;
         // Connections per endpoint: lanes already cap requests per subscription (max-in-flight), this only bounds
         // what many subscriptions of one host may open together.
-        this.http = vertx.createHttpClient(new HttpClientOptions()
+        this.http = vertx.createHttpClient(
+                new HttpClientOptions()
                         .setConnectTimeout((int) CONNECT_TIMEOUT.toMillis())
                         .setKeepAlive(true)
                         .setKeepAliveTimeout(30)
@@ -80,32 +80,44 @@ public class WebhookClient {
         long startNanos = System.nanoTime();
         String blocked = guard.problem(target.url());
         if (blocked != null) {
-            return CompletableFuture.completedFuture(new AttemptResult(started, 0, null, AttemptResult.ErrorClass.BLOCKED,
-                    "webhook URL " + blocked, null, null));
+            return CompletableFuture.completedFuture(new AttemptResult(
+                    started, 0, null, AttemptResult.ErrorClass.BLOCKED, "webhook URL " + blocked, null, null));
         }
         RequestOptions options;
         byte[] body;
         try {
-            options = new RequestOptions().setMethod(HttpMethod.POST).setAbsoluteURI(target.url()).setFollowRedirects(false)
-                    .setConnectTimeout(Math.min(CONNECT_TIMEOUT.toMillis(), target.timeout().toMillis()));
+            options = new RequestOptions()
+                    .setMethod(HttpMethod.POST)
+                    .setAbsoluteURI(target.url())
+                    .setFollowRedirects(false)
+                    .setConnectTimeout(Math.min(
+                            CONNECT_TIMEOUT.toMillis(), target.timeout().toMillis()));
             body = request(target, event, started.getEpochSecond(), options);
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(new AttemptResult(started, 0, null, AttemptResult.ErrorClass.OTHER,
-                    "could not build the request: " + e.getMessage(), null, null));
+            return CompletableFuture.completedFuture(new AttemptResult(
+                    started,
+                    0,
+                    null,
+                    AttemptResult.ErrorClass.OTHER,
+                    "could not build the request: " + e.getMessage(),
+                    null,
+                    null));
         }
         CompletableFuture<AttemptResult> result = new CompletableFuture<>();
         http.request(options)
                 .compose(request -> exchange(request, body, target.timeout()))
                 .onComplete(done -> {
                     long took = (System.nanoTime() - startNanos) / 1_000_000;
-                    result.complete(done.succeeded() ? answered(started, took, done.result()) : failure(started, took, done.cause()));
+                    result.complete(
+                            done.succeeded()
+                                    ? answered(started, took, done.result())
+                                    : failure(started, took, done.cause()));
                 });
         return result;
     }
 
     /** What came back: the status, the Retry-After header and the first bytes of the body. */
-    private record Answer(int status, String retryAfter, Buffer excerpt) {
-    }
+    private record Answer(int status, String retryAfter, Buffer excerpt) {}
 
     /** Sends the body and reads the answer, failing with a {@link TimeoutException} when it is not complete in time. */
     private Future<Answer> exchange(HttpClientRequest request, byte[] body, Duration timeout) {
@@ -129,17 +141,25 @@ public class WebhookClient {
                 }
             });
             received.exceptionHandler(answer::tryFail);
-            received.endHandler(ended -> answer.tryComplete(new Answer(received.statusCode(), received.getHeader("Retry-After"), excerpt)));
+            received.endHandler(ended ->
+                    answer.tryComplete(new Answer(received.statusCode(), received.getHeader("Retry-After"), excerpt)));
         });
         request.end(Buffer.buffer(body)).onFailure(answer::tryFail);
         return answer.future().onComplete(done -> vertx.cancelTimer(timer));
     }
 
     private static AttemptResult answered(Instant started, long took, Answer answer) {
-        String excerpt = answer.excerpt().length() == 0 ? null : answer.excerpt().toString(StandardCharsets.UTF_8);
+        String excerpt =
+                answer.excerpt().length() == 0 ? null : answer.excerpt().toString(StandardCharsets.UTF_8);
         boolean ok = answer.status() >= 200 && answer.status() < 300;
-        return new AttemptResult(started, took, answer.status(), ok ? null : AttemptResult.ErrorClass.HTTP_STATUS,
-                ok ? null : "HTTP " + answer.status(), excerpt, retryAfter(answer.retryAfter()));
+        return new AttemptResult(
+                started,
+                took,
+                answer.status(),
+                ok ? null : AttemptResult.ErrorClass.HTTP_STATUS,
+                ok ? null : "HTTP " + answer.status(),
+                excerpt,
+                retryAfter(answer.retryAfter()));
     }
 
     /** Sets the headers on {@code options} and returns the body. */
@@ -169,7 +189,9 @@ public class WebhookClient {
     }
 
     private static void binaryHeaders(MultiMap headers, EventSnapshot event) {
-        headers.add("ce-specversion", "1.0").add("ce-id", event.ceId()).add("ce-source", event.source())
+        headers.add("ce-specversion", "1.0")
+                .add("ce-id", event.ceId())
+                .add("ce-source", event.source())
                 .add("ce-type", event.type());
         if (event.subject() != null) {
             headers.add("ce-subject", event.subject());
@@ -189,7 +211,10 @@ public class WebhookClient {
     private byte[] structured(EventSnapshot event) {
         try {
             ObjectNode envelope = json.createObjectNode()
-                    .put("specversion", "1.0").put("id", event.ceId()).put("source", event.source()).put("type", event.type());
+                    .put("specversion", "1.0")
+                    .put("id", event.ceId())
+                    .put("source", event.source())
+                    .put("type", event.type());
             if (event.subject() != null) {
                 envelope.put("subject", event.subject());
             }
@@ -209,7 +234,8 @@ public class WebhookClient {
 
     /** The producer's trace when it sent one (CloudEvents distributed tracing extension), a new one otherwise. */
     private static String traceparent(EventSnapshot event) {
-        if (event.extensions() != null && event.extensions().path("traceparent").isTextual()
+        if (event.extensions() != null
+                && event.extensions().path("traceparent").isTextual()
                 && event.extensions().get("traceparent").asText().matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")) {
             return event.extensions().get("traceparent").asText();
         }
@@ -228,13 +254,16 @@ public class WebhookClient {
             kind = AttemptResult.ErrorClass.DNS;
         } else if (error instanceof SSLException) {
             kind = AttemptResult.ErrorClass.TLS;
-        } else if (error instanceof ConnectException || error instanceof IOException || error instanceof io.vertx.core.VertxException) {
+        } else if (error instanceof ConnectException
+                || error instanceof IOException
+                || error instanceof io.vertx.core.VertxException) {
             kind = AttemptResult.ErrorClass.CONNECTION;
         } else {
             kind = AttemptResult.ErrorClass.OTHER;
         }
         String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-        return new AttemptResult(started, took, null, kind, message.length() > 1000 ? message.substring(0, 1000) : message, null, null);
+        return new AttemptResult(
+                started, took, null, kind, message.length() > 1000 ? message.substring(0, 1000) : message, null, null);
     }
 
     /** Retry-After in seconds or as an HTTP date; null when absent or unreadable. */
@@ -247,12 +276,14 @@ public class WebhookClient {
             return seconds < 0 ? null : Duration.ofSeconds(seconds);
         } catch (NumberFormatException e) {
             try {
-                Duration until = Duration.between(Instant.now(), ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant());
+                Duration until = Duration.between(
+                        Instant.now(),
+                        ZonedDateTime.parse(value.trim(), DateTimeFormatter.RFC_1123_DATE_TIME)
+                                .toInstant());
                 return until.isNegative() ? Duration.ZERO : until;
             } catch (RuntimeException unreadable) {
                 return null;
             }
         }
     }
-
 }

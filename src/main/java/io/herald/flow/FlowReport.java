@@ -3,7 +3,6 @@ package io.herald.flow;
 import io.agroal.api.AgroalDataSource;
 import io.herald.broker.BrokerClient;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -39,15 +38,24 @@ public class FlowReport {
         this.broker = broker;
     }
 
-    public record Minute(Instant minute, long accepted, long delivered, long failed) {
-    }
+    public record Minute(Instant minute, long accepted, long delivered, long failed) {}
 
     /** Latency percentiles are bucket upper bounds, so "p99 50 ms" reads "99 % arrived within 50 ms". */
-    public record Latency(long samples, Long p50Ms, Long p99Ms) {
-    }
+    public record Latency(long samples, Long p50Ms, Long p99Ms) {}
 
-    public record SubscriptionHealth(String id, String name, String topic, String kind, String state, Long backlog, long delivered,
-            long failed, Double successRate, Instant lastFailure, int consecutiveFailures, String disabledReason) {
+    public record SubscriptionHealth(
+            String id,
+            String name,
+            String topic,
+            String kind,
+            String state,
+            Long backlog,
+            long delivered,
+            long failed,
+            Double successRate,
+            Instant lastFailure,
+            int consecutiveFailures,
+            String disabledReason) {
         public boolean troubled() {
             return "disabled".equals(state) || consecutiveFailures > 0;
         }
@@ -87,8 +95,9 @@ public class FlowReport {
     public Map<String, Long> acceptedPerTopic() throws SQLException {
         Map<String, Long> counts = new HashMap<>();
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement("select topic, sum(accepted) from flow_minutes "
-                        + "where minute >= ? and topic <> '' group by topic")) {
+                PreparedStatement statement =
+                        connection.prepareStatement("select topic, sum(accepted) from flow_minutes "
+                                + "where minute >= ? and topic <> '' group by topic")) {
             statement.setTimestamp(1, Timestamp.from(Instant.now().minus(HEALTH_WINDOW)));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -106,8 +115,9 @@ public class FlowReport {
         for (Instant m = first; !m.isAfter(last); m = m.plus(Duration.ofMinutes(1))) {
             byMinute.put(m, new Minute(m, 0, 0, 0));
         }
-        try (PreparedStatement statement = connection.prepareStatement("select minute, sum(accepted), sum(delivered), sum(failed) "
-                + "from flow_minutes where minute >= ? group by minute")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("select minute, sum(accepted), sum(delivered), sum(failed) "
+                        + "from flow_minutes where minute >= ? group by minute")) {
             statement.setTimestamp(1, Timestamp.from(first));
             try (ResultSet rows = statement.executeQuery()) {
                 while (rows.next()) {
@@ -121,8 +131,10 @@ public class FlowReport {
 
     static Latency latency(Connection connection, String subscriptionId) throws SQLException {
         long[] buckets = new long[FlowStats.BUCKET_BOUNDS_MS.length + 1];
-        try (PreparedStatement statement = connection.prepareStatement("select latency_buckets from flow_minutes where minute >= ? "
-                + "and subscription_id <> '' and latency_buckets is not null" + (subscriptionId == null ? "" : " and subscription_id = ?"))) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("select latency_buckets from flow_minutes where minute >= ? "
+                        + "and subscription_id <> '' and latency_buckets is not null"
+                        + (subscriptionId == null ? "" : " and subscription_id = ?"))) {
             statement.setTimestamp(1, Timestamp.from(Instant.now().minus(LATENCY_WINDOW)));
             if (subscriptionId != null) {
                 statement.setString(2, subscriptionId);
@@ -168,9 +180,11 @@ public class FlowReport {
         String only = subscriptionId == null ? "" : " and subscription_id = ?";
         Map<String, long[]> figures = new HashMap<>();
         Map<String, Instant> lastFailure = new HashMap<>();
-        try (PreparedStatement statement = connection.prepareStatement("select subscription_id, sum(delivered), sum(failed), "
-                + "max(minute) filter (where failed > 0) from flow_minutes where minute >= ? and subscription_id <> ''" + only
-                + " group by subscription_id")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("select subscription_id, sum(delivered), sum(failed), "
+                        + "max(minute) filter (where failed > 0) from flow_minutes where minute >= ? and subscription_id <> ''"
+                        + only
+                        + " group by subscription_id")) {
             statement.setTimestamp(1, Timestamp.from(Instant.now().minus(HEALTH_WINDOW)));
             if (subscriptionId != null) {
                 statement.setString(2, subscriptionId);
@@ -188,10 +202,12 @@ public class FlowReport {
         List<SubscriptionHealth> result = new ArrayList<>();
         List<CompletableFuture<Long>> depths = new ArrayList<>();
         List<Function<Long, SubscriptionHealth>> withBacklog = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement("select s.id, s.name, s.topic_pattern, s.kind, s.state, "
-                + "s.queue_name, s.consecutive_failures, s.disabled_reason, (select count(*) from deliveries d where "
-                + "d.subscription_id = s.id and (d.pending or d.next_attempt_at is not null) and s.kind = 'WEBHOOK') "
-                + "from subscriptions s" + (subscriptionId == null ? "" : " where s.id = ?") + " order by s.name, s.id")) {
+        try (PreparedStatement statement =
+                connection.prepareStatement("select s.id, s.name, s.topic_pattern, s.kind, s.state, "
+                        + "s.queue_name, s.consecutive_failures, s.disabled_reason, (select count(*) from deliveries d where "
+                        + "d.subscription_id = s.id and (d.pending or d.next_attempt_at is not null) and s.kind = 'WEBHOOK') "
+                        + "from subscriptions s" + (subscriptionId == null ? "" : " where s.id = ?")
+                        + " order by s.name, s.id")) {
             if (subscriptionId != null) {
                 statement.setString(1, subscriptionId);
             }
@@ -203,13 +219,29 @@ public class FlowReport {
                     // A webhook delivery still owed is in the outbox or scheduled for a retry (both indexed), or in
                     // its queue (which the broker counts, rather than a scan of every delivery the subscription had).
                     long owedInDatabase = "QUEUE".equals(rows.getString(4)) ? 0 : rows.getLong(9);
-                    depths.add(broker.messageCount(rows.getString(6)).map(depth -> depth + owedInDatabase)
-                            .toCompletionStage().toCompletableFuture());
-                    String name = rows.getString(2), topic = rows.getString(3), kind = lower(rows.getString(4));
-                    String state = lower(rows.getString(5)), disabledReason = rows.getString(8);
+                    depths.add(broker.messageCount(rows.getString(6))
+                            .map(depth -> depth + owedInDatabase)
+                            .toCompletionStage()
+                            .toCompletableFuture());
+                    String name = rows.getString(2);
+                    String topic = rows.getString(3);
+                    String kind = lower(rows.getString(4));
+                    String state = lower(rows.getString(5));
+                    String disabledReason = rows.getString(8);
                     int consecutiveFailures = rows.getInt(7);
-                    withBacklog.add(backlog -> new SubscriptionHealth(id, name, topic, kind, state, backlog, f[0], f[1], rate,
-                            lastFailure.get(id), consecutiveFailures, disabledReason));
+                    withBacklog.add(backlog -> new SubscriptionHealth(
+                            id,
+                            name,
+                            topic,
+                            kind,
+                            state,
+                            backlog,
+                            f[0],
+                            f[1],
+                            rate,
+                            lastFailure.get(id),
+                            consecutiveFailures,
+                            disabledReason));
                 }
             }
         }

@@ -3,8 +3,6 @@ package io.herald.flow;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -18,6 +16,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
+import org.jboss.logging.Logger;
 
 /**
  * Per-minute figures of the event flow (accepted per topic; delivered, failed and end-to-end latency per
@@ -29,8 +28,11 @@ import java.util.concurrent.atomic.AtomicLongArray;
 public class FlowStats {
     private static final Logger LOG = Logger.getLogger(FlowStats.class);
     /** Upper bounds (ms) of the latency histogram's buckets; the last bucket is everything above. */
-    public static final long[] BUCKET_BOUNDS_MS = {1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1_000,
-            1_500, 2_000, 3_000, 5_000, 7_000, 10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000};
+    public static final long[] BUCKET_BOUNDS_MS = {
+        1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1_000, 1_500, 2_000, 3_000, 5_000, 7_000,
+        10_000, 15_000, 30_000, 60_000, 120_000, 300_000, 600_000, 1_800_000, 3_600_000
+    };
+
     static final Duration KEEP = Duration.ofDays(7);
 
     private final AgroalDataSource dataSource;
@@ -42,8 +44,7 @@ public class FlowStats {
         this.dataSource = dataSource;
     }
 
-    private record Key(Instant minute, String topic, String subscriptionId) {
-    }
+    private record Key(Instant minute, String topic, String subscriptionId) {}
 
     private static final class Counters {
         final AtomicLong accepted = new AtomicLong();
@@ -97,10 +98,11 @@ public class FlowStats {
     public void flush() {
         Instant current = minute();
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement upsert = connection.prepareStatement("insert into flow_minutes (minute, instance_id, topic, "
-                        + "subscription_id, accepted, delivered, failed, latency_buckets) values (?, ?, ?, ?, ?, ?, ?, ?) "
-                        + "on conflict (minute, instance_id, topic, subscription_id) do update set accepted = excluded.accepted, "
-                        + "delivered = excluded.delivered, failed = excluded.failed, latency_buckets = excluded.latency_buckets")) {
+                PreparedStatement upsert = connection.prepareStatement(
+                        "insert into flow_minutes (minute, instance_id, topic, "
+                                + "subscription_id, accepted, delivered, failed, latency_buckets) values (?, ?, ?, ?, ?, ?, ?, ?) "
+                                + "on conflict (minute, instance_id, topic, subscription_id) do update set accepted = excluded.accepted, "
+                                + "delivered = excluded.delivered, failed = excluded.failed, latency_buckets = excluded.latency_buckets")) {
             int rows = 0;
             for (Map.Entry<Key, Counters> entry : counters.entrySet()) {
                 Key key = entry.getKey();
@@ -120,7 +122,8 @@ public class FlowStats {
                     rows++;
                 }
                 if (past && key.minute().isBefore(current.minus(Duration.ofMinutes(1)))) {
-                    counters.remove(key); // late counts land in the following minute's key, so nothing more arrives here
+                    counters.remove(
+                            key); // late counts land in the following minute's key, so nothing more arrives here
                 }
             }
             if (rows > 0) {

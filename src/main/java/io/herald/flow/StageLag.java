@@ -3,7 +3,6 @@ package io.herald.flow;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
-
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
@@ -32,13 +31,15 @@ public class StageLag {
 
     public StageLag(MeterRegistry metrics) {
         for (Stage stage : Stage.values()) {
-            timers.put(stage, Timer.builder("herald.event.stage")
-                    .description("Time from an event's acceptance until it reached the stage")
-                    .tag("stage", stage.name().toLowerCase(java.util.Locale.ROOT))
-                    .publishPercentileHistogram()
-                    .minimumExpectedValue(Duration.ofMillis(1))
-                    .maximumExpectedValue(Duration.ofMinutes(10))
-                    .register(metrics));
+            timers.put(
+                    stage,
+                    Timer.builder("herald.event.stage")
+                            .description("Time from an event's acceptance until it reached the stage")
+                            .tag("stage", stage.name().toLowerCase(java.util.Locale.ROOT))
+                            .publishPercentileHistogram()
+                            .minimumExpectedValue(Duration.ofMillis(1))
+                            .maximumExpectedValue(Duration.ofMinutes(10))
+                            .register(metrics));
         }
     }
 

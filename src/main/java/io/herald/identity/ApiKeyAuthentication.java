@@ -14,11 +14,9 @@ import io.quarkus.vertx.http.runtime.security.ChallengeData;
 import io.quarkus.vertx.http.runtime.security.HttpAuthenticationMechanism;
 import io.quarkus.vertx.http.runtime.security.HttpCredentialTransport;
 import io.smallrye.mutiny.Uni;
-
-import java.util.Optional;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -30,6 +28,7 @@ public class ApiKeyAuthentication implements HttpAuthenticationMechanism {
     public static final String HEADER = "X-API-Key";
     /** Identity attribute: the topic patterns a key may publish to (absent: as its role allows). */
     public static final String PUBLISH_PATTERNS = "herald.publish-patterns";
+
     public static final String KEY_ID = "herald.api-key-id";
 
     /** The presented key, as a request the provider below verifies. */
@@ -103,8 +102,11 @@ public class ApiKeyAuthentication implements HttpAuthenticationMechanism {
             if (known.isPresent()) {
                 return Uni.createFrom().item(identity(request.key, known.get()));
             }
-            return context.runBlocking(() -> identity(request.key, keys.verify(request.key)
-                    .orElseThrow(() -> new AuthenticationFailedException("unknown, revoked or expired API key"))));
+            return context.runBlocking(() -> identity(
+                    request.key,
+                    keys.verify(request.key)
+                            .orElseThrow(
+                                    () -> new AuthenticationFailedException("unknown, revoked or expired API key"))));
         }
 
         private static SecurityIdentity identity(String presented, ApiKeyService.Verified key) {

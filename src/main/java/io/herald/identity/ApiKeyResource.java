@@ -35,7 +35,9 @@ public class ApiKeyResource {
     @POST
     public Response create(ApiKeyIn in, @Context UriInfo uri) {
         ApiKeyOut created = keys.create(in, identity.getPrincipal().getName());
-        return Response.created(uri.getAbsolutePathBuilder().path(created.id()).build()).entity(created).build();
+        return Response.created(uri.getAbsolutePathBuilder().path(created.id()).build())
+                .entity(created)
+                .build();
     }
 
     @GET

@@ -11,7 +11,6 @@ import io.herald.platform.problem.Violations;
 import io.herald.routing.TopicPattern;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
@@ -25,8 +24,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 
 /**
@@ -60,9 +59,13 @@ public class ApiKeyService {
     private static final String NO_SUCH_KEY = Hashing.sha256Hex("hk_00000000_none");
 
     /** Who a valid key is: its id, name, role (may be null) and the topic patterns it may publish to (empty: any). */
-    public record Verified(String id, String name, String role, List<TopicPattern> publishPatterns, List<String> patternTexts,
-            Instant expiresAt) {
-    }
+    public record Verified(
+            String id,
+            String name,
+            String role,
+            List<TopicPattern> publishPatterns,
+            List<String> patternTexts,
+            Instant expiresAt) {}
 
     public ApiKeyOut create(ApiKeyIn in, String createdBy) {
         if (in == null) {
@@ -76,15 +79,18 @@ public class ApiKeyService {
         List<String> patterns = in.topicPatterns() == null || in.topicPatterns().isEmpty() ? null : in.topicPatterns();
         if (patterns != null) {
             for (int i = 0; i < patterns.size(); i++) {
-                String problem = patterns.get(i) == null ? "must be a topic pattern" : TopicPattern.problem(patterns.get(i));
+                String problem =
+                        patterns.get(i) == null ? "must be a topic pattern" : TopicPattern.problem(patterns.get(i));
                 if (problem != null) {
                     violations.add("/topicPatterns/" + i, problem);
                 }
             }
         }
         if (patterns != null && String.join(",", patterns).length() > MAX_PATTERNS_LENGTH) {
-            violations.add("/topicPatterns", "must be at most " + MAX_PATTERNS_LENGTH + " characters together (give the key a "
-                    + "wider pattern such as orders.** instead of listing many)");
+            violations.add(
+                    "/topicPatterns",
+                    "must be at most " + MAX_PATTERNS_LENGTH + " characters together (give the key a "
+                            + "wider pattern such as orders.** instead of listing many)");
         }
         if (role == null && patterns == null) {
             violations.add("/role", "give a role, topic patterns to publish to, or both");
@@ -92,7 +98,9 @@ public class ApiKeyService {
         if (in.expiresAt() != null && !in.expiresAt().isAfter(Instant.now())) {
             violations.add("/expiresAt", "must be in the future");
         } else if (in.expiresAt() != null && in.expiresAt().isAfter(LATEST_EXPIRY)) {
-            violations.add("/expiresAt", "must be before year 10000 (RFC 3339 date-time); omit it for a key that does not expire");
+            violations.add(
+                    "/expiresAt",
+                    "must be before year 10000 (RFC 3339 date-time); omit it for a key that does not expire");
         }
         violations.throwIfAny();
         String key = generate();
@@ -103,8 +111,9 @@ public class ApiKeyService {
     /** Makes sure a key given in configuration (HERALD_API_KEY) works, as an admin key. */
     public void ensureConfigured(String key, String name) {
         if (!FORMAT.matcher(key).matches()) {
-            throw new IllegalStateException("HERALD_API_KEY must look like hk_<8 lower-case letters or digits>_<24 to 64 letters or "
-                    + "digits>, e.g. as POST /api/v1/api-keys makes them");
+            throw new IllegalStateException(
+                    "HERALD_API_KEY must look like hk_<8 lower-case letters or digits>_<24 to 64 letters or "
+                            + "digits>, e.g. as POST /api/v1/api-keys makes them");
         }
         boolean usable = QuarkusTransaction.requiringNew().call(() -> {
             ApiKey existing = keys.findByLookup(lookup(key));
@@ -112,7 +121,8 @@ public class ApiKeyService {
                 return true;
             }
             if (existing != null) {
-                keys.delete(existing.id); // another key under the same prefix, or this one revoked: the configuration wins
+                keys.delete(
+                        existing.id); // another key under the same prefix, or this one revoked: the configuration wins
             }
             return false;
         });
@@ -121,7 +131,8 @@ public class ApiKeyService {
         }
     }
 
-    private ApiKey store(String key, String name, String role, List<String> patterns, Instant expiresAt, String createdBy) {
+    private ApiKey store(
+            String key, String name, String role, List<String> patterns, Instant expiresAt, String createdBy) {
         ApiKey row = new ApiKey();
         row.id = Ids.next("key");
         row.lookupId = lookup(key);
@@ -181,8 +192,9 @@ public class ApiKeyService {
             return Optional.of(known);
         }
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement read = connection.prepareStatement("select id, key_hash, name, role, topic_patterns, expires_at, "
-                        + "revoked_at from api_keys where lookup_id = ?")) {
+                PreparedStatement read =
+                        connection.prepareStatement("select id, key_hash, name, role, topic_patterns, expires_at, "
+                                + "revoked_at from api_keys where lookup_id = ?")) {
             read.setString(1, lookup(presented));
             String id = null;
             String hash = NO_SUCH_KEY;
@@ -202,19 +214,29 @@ public class ApiKeyService {
                     revoked = row.getTimestamp(7);
                 }
             }
-            boolean equal = MessageDigest.isEqual(Hashing.sha256Hex(presented).getBytes(StandardCharsets.US_ASCII),
+            boolean equal = MessageDigest.isEqual(
+                    Hashing.sha256Hex(presented).getBytes(StandardCharsets.US_ASCII),
                     hash.getBytes(StandardCharsets.US_ASCII));
-            if (id == null || !equal || revoked != null || (expires != null && !expires.toInstant().isAfter(Instant.now()))) {
+            if (id == null
+                    || !equal
+                    || revoked != null
+                    || (expires != null && !expires.toInstant().isAfter(Instant.now()))) {
                 return Optional.empty();
             }
             recordUse(connection, id);
             List<String> texts = patterns == null ? List.of() : Arrays.asList(patterns.split(","));
-            Verified key = new Verified(id, name, role, texts.stream().map(TopicPattern::of).toList(), texts,
+            Verified key = new Verified(
+                    id,
+                    name,
+                    role,
+                    texts.stream().map(TopicPattern::of).toList(),
+                    texts,
                     expires == null ? null : expires.toInstant());
             cache.put(presented, key);
             return Optional.of(key);
         } catch (SQLException e) {
-            throw new io.herald.platform.problem.ServiceUnavailableException("API keys cannot be checked: the database is unreachable");
+            throw new io.herald.platform.problem.ServiceUnavailableException(
+                    "API keys cannot be checked: the database is unreachable");
         }
     }
 
@@ -224,7 +246,9 @@ public class ApiKeyService {
      */
     public Optional<Verified> verifiedWithoutWork(String presented) {
         Verified known = presented == null ? null : cache.get(presented);
-        if (known == null || (known.expiresAt() != null && !known.expiresAt().isAfter(Instant.now())) || lastUseDue(known.id())) {
+        if (known == null
+                || (known.expiresAt() != null && !known.expiresAt().isAfter(Instant.now()))
+                || lastUseDue(known.id())) {
             return Optional.empty();
         }
         return Optional.of(known);
@@ -244,7 +268,8 @@ public class ApiKeyService {
         if (last == null ? lastUseWritten.putIfAbsent(id, now) != null : !lastUseWritten.replace(id, last, now)) {
             return; // another request is writing it now
         }
-        try (PreparedStatement update = connection.prepareStatement("update api_keys set last_used_at = ? where id = ?")) {
+        try (PreparedStatement update =
+                connection.prepareStatement("update api_keys set last_used_at = ? where id = ?")) {
             update.setTimestamp(1, new Timestamp(now));
             update.setString(2, id);
             update.executeUpdate();
@@ -277,9 +302,22 @@ public class ApiKeyService {
 
     static ApiKeyOut out(ApiKey row, String key) {
         Instant now = Instant.now();
-        String state = row.revokedAt != null ? "revoked" : row.expiresAt != null && !row.expiresAt.isAfter(now) ? "expired" : "active";
-        return new ApiKeyOut(row.id, row.name, row.lookupId, row.role, row.topicPatterns == null ? null : patterns(row), row.createdAt,
-                row.createdBy, row.expiresAt, row.revokedAt, row.lastUsedAt, state, key);
+        String state = row.revokedAt != null
+                ? "revoked"
+                : row.expiresAt != null && !row.expiresAt.isAfter(now) ? "expired" : "active";
+        return new ApiKeyOut(
+                row.id,
+                row.name,
+                row.lookupId,
+                row.role,
+                row.topicPatterns == null ? null : patterns(row),
+                row.createdAt,
+                row.createdBy,
+                row.expiresAt,
+                row.revokedAt,
+                row.lastUsedAt,
+                state,
+                key);
     }
 
     static String lookup(String key) {

@@ -2,7 +2,6 @@ package io.herald.identity;
 
 import io.herald.platform.Database;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -11,8 +10,9 @@ import java.util.List;
 /** The api_keys table, as the API and console manage it ({@link ApiKeyService#verify} reads it on its own path). */
 @ApplicationScoped
 class ApiKeys {
-    private static final String COLUMNS = "id, lookup_id, key_hash, name, role, topic_patterns, created_at, created_by, expires_at, "
-            + "revoked_at, last_used_at";
+    private static final String COLUMNS =
+            "id, lookup_id, key_hash, name, role, topic_patterns, created_at, created_by, expires_at, "
+                    + "revoked_at, last_used_at";
 
     private final Database db;
 
@@ -34,8 +34,19 @@ class ApiKeys {
     }
 
     void insert(ApiKey k) {
-        db.update("insert into api_keys (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", k.id, k.lookupId, k.keyHash, k.name,
-                k.role, k.topicPatterns, k.createdAt, k.createdBy, k.expiresAt, k.revokedAt, k.lastUsedAt);
+        db.update(
+                "insert into api_keys (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                k.id,
+                k.lookupId,
+                k.keyHash,
+                k.name,
+                k.role,
+                k.topicPatterns,
+                k.createdAt,
+                k.createdBy,
+                k.expiresAt,
+                k.revokedAt,
+                k.lastUsedAt);
     }
 
     /** Revokes the key; every instance's listener hears of it when the transaction commits. */

@@ -2,7 +2,6 @@ package io.herald.identity;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.util.Optional;
 
 /** Settings of API and console access. Every key is documented in the README's configuration table. */

@@ -6,9 +6,8 @@ import io.quarkus.security.identity.SecurityIdentityAugmentor;
 import io.quarkus.security.runtime.QuarkusSecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.jwt.JsonWebToken;
-
 import java.util.Set;
+import org.eclipse.microprofile.jwt.JsonWebToken;
 
 /**
  * An OIDC token's roles (from the configured claim) mapped onto Herald's: {@code <prefix>admin} is admin, and so on;
@@ -16,7 +15,8 @@ import java.util.Set;
  */
 @ApplicationScoped
 public class ProviderRoles implements SecurityIdentityAugmentor {
-    private static final Set<String> HERALD_ROLES = Set.of(Role.ADMIN_NAME, Role.OPERATOR_NAME, Role.PUBLISHER_NAME, Role.VIEWER_NAME);
+    private static final Set<String> HERALD_ROLES =
+            Set.of(Role.ADMIN_NAME, Role.OPERATOR_NAME, Role.PUBLISHER_NAME, Role.VIEWER_NAME);
     private final String prefix;
 
     ProviderRoles(IdentityConfig config) {

@@ -7,14 +7,13 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-import org.postgresql.PGConnection;
-import org.postgresql.PGNotification;
-
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
 
 /**
  * Verified API keys kept in memory, so a request costs neither a hash nor a read, while a revocation still holds at
@@ -29,7 +28,8 @@ public class RevocationListener {
     private static final Duration KEEP = Duration.ofSeconds(30);
 
     private final AgroalDataSource dataSource;
-    private final Cache<String, ApiKeyService.Verified> verified = Caffeine.newBuilder().expireAfterWrite(KEEP).maximumSize(10_000).build();
+    private final Cache<String, ApiKeyService.Verified> verified =
+            Caffeine.newBuilder().expireAfterWrite(KEEP).maximumSize(10_000).build();
     private volatile boolean listening;
     private volatile boolean running = true;
     private Thread thread;
@@ -86,7 +86,8 @@ public class RevocationListener {
                 }
             } catch (SQLException | RuntimeException e) {
                 if (listening) {
-                    LOG.warnf("API key revocations cannot be heard (%s); keys are checked against the database until they can",
+                    LOG.warnf(
+                            "API key revocations cannot be heard (%s); keys are checked against the database until they can",
                             e.getMessage());
                 }
             } finally {

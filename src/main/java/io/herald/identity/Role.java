@@ -8,7 +8,10 @@ import java.util.Locale;
  * accounts and secrets, and delete. Each role includes those below it (admin > operator > publisher, viewer).
  */
 public enum Role {
-    VIEWER, PUBLISHER, OPERATOR, ADMIN;
+    VIEWER,
+    PUBLISHER,
+    OPERATOR,
+    ADMIN;
 
     public static final String ADMIN_NAME = "admin";
     public static final String OPERATOR_NAME = "operator";

@@ -12,11 +12,10 @@ import io.herald.platform.problem.FieldError;
 import io.herald.platform.problem.ProblemType;
 import io.herald.platform.problem.Violations;
 import jakarta.inject.Singleton;
-
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
-import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -47,39 +46,66 @@ public class EventParser {
     static final String HEADER_SUBJECT = "Herald-Event-Subject";
     static final String HEADER_SOURCE = "Herald-Event-Source";
     static final String HEADER_SCHEMA_VERSION = "Herald-Schema-Version";
-    private static final Set<String> CORE_ATTRIBUTES = Set.of("specversion", "id", "source", "type", "subject", "time",
-            "datacontenttype", "data", "data_base64", "schemaversion");
+    private static final Set<String> CORE_ATTRIBUTES = Set.of(
+            "specversion",
+            "id",
+            "source",
+            "type",
+            "subject",
+            "time",
+            "datacontenttype",
+            "data",
+            "data_base64",
+            "schemaversion");
     /** Binary-mode headers read as core attributes; every other {@code ce-*} header is an extension attribute. */
-    private static final Set<String> CORE_HEADERS = Set.of("ce-specversion", "ce-id", "ce-source", "ce-type", "ce-subject", "ce-time",
-            "ce-schemaversion");
+    private static final Set<String> CORE_HEADERS =
+            Set.of("ce-specversion", "ce-id", "ce-source", "ce-type", "ce-subject", "ce-time", "ce-schemaversion");
     /** RFC 3339 date-time: four-digit year, 'T', seconds, optional fraction, 'Z' or an offset. */
     private static final Pattern RFC_3339 = Pattern.compile(
             "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})");
+
     private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
 
     private final ObjectMapper json;
     /** Reads request bodies with the data depth bound (plus the envelope and batch levels around the data). */
     private final ObjectMapper bodyJson;
+
     private final IngestConfig config;
 
     EventParser(ObjectMapper json, IngestConfig config) {
         this.json = json;
         this.config = config;
         JsonFactory bounded = json.getFactory().copy();
-        bounded.setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(config.maxDataDepth() + 2).build());
+        bounded.setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(config.maxDataDepth() + 2)
+                .build());
         this.bodyJson = json.copyWith(bounded);
     }
 
     /** One event as read from the request, before validation. {@code pointer} locates it in the request body. */
-    public record Draft(String ceId, String source, String type, String subject, OffsetDateTime time, String dataContentType,
-            JsonNode data, String dataText, Integer schemaVersion, ObjectNode extensions, String pointer, String dataPointer) {
-    }
+    public record Draft(
+            String ceId,
+            String source,
+            String type,
+            String subject,
+            OffsetDateTime time,
+            String dataContentType,
+            JsonNode data,
+            String dataText,
+            Integer schemaVersion,
+            ObjectNode extensions,
+            String pointer,
+            String dataPointer) {}
 
     /** The drafts of a request; {@code batch} when the request was a batch (answered item by item). */
-    public record Parsed(List<Draft> drafts, boolean batch) {
-    }
+    public record Parsed(List<Draft> drafts, boolean batch) {}
 
-    public Parsed parse(String topic, String contentType, Function<String, String> header, Iterable<String> headerNames, byte[] body) {
+    public Parsed parse(
+            String topic,
+            String contentType,
+            Function<String, String> header,
+            Iterable<String> headerNames,
+            byte[] body) {
         String mediaType = mediaType(contentType);
         body = utf8(body);
         if (header.apply("ce-specversion") != null) {
@@ -105,14 +131,14 @@ public class EventParser {
                     return new Parsed(batch(data, false, topic, header), true);
                 }
                 checkSize(body.length, config.maxEventBytes(), "The event data");
-                return new Parsed(List.of(plain(topic, header, data, new String(body, StandardCharsets.UTF_8), "")), false);
+                return new Parsed(
+                        List.of(plain(topic, header, data, new String(body, StandardCharsets.UTF_8), "")), false);
             }
         }
     }
 
     /** A body that is nothing but an event's data (an inbound webhook), with its text as stored. */
-    public record Data(JsonNode node, String text) {
-    }
+    public record Data(JsonNode node, String text) {}
 
     /** Reads a body that is only event data, with the checks every event's data gets (encoding, depth, numbers). */
     public Data data(byte[] body) {
@@ -137,27 +163,45 @@ public class EventParser {
         String type = optional(header.apply(HEADER_TYPE), 255, "header " + HEADER_TYPE, violations);
         String subject = optional(header.apply(HEADER_SUBJECT), 1024, "header " + HEADER_SUBJECT, violations);
         String source = optional(header.apply(HEADER_SOURCE), 1024, "header " + HEADER_SOURCE, violations);
-        Integer version = schemaVersion(header.apply(HEADER_SCHEMA_VERSION), "header " + HEADER_SCHEMA_VERSION, violations);
+        Integer version =
+                schemaVersion(header.apply(HEADER_SCHEMA_VERSION), "header " + HEADER_SCHEMA_VERSION, violations);
         violations.throwIfAny();
         checkData(data, at, 0);
-        return new Draft(id, source == null ? defaultSource(topic) : source, type == null ? topic : type, subject, null,
-                "application/json", data, dataText, version, null, "", "");
+        return new Draft(
+                id,
+                source == null ? defaultSource(topic) : source,
+                type == null ? topic : type,
+                subject,
+                null,
+                "application/json",
+                data,
+                dataText,
+                version,
+                null,
+                "",
+                "");
     }
 
     private List<Draft> batch(JsonNode items, boolean cloudEvents, String topic, Function<String, String> header) {
         if (!items.isArray()) {
-            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "A batch is a JSON array of " + (cloudEvents ? "CloudEvents" : "event data"));
+            throw new ApiProblem(
+                    ProblemType.MALFORMED_REQUEST,
+                    "A batch is a JSON array of " + (cloudEvents ? "CloudEvents" : "event data"));
         }
         if (items.isEmpty()) {
             throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "The batch is empty");
         }
         if (items.size() > config.maxBatchEvents()) {
-            throw new ApiProblem(ProblemType.PAYLOAD_TOO_LARGE, "The batch holds " + items.size() + " events; at most "
-                    + config.maxBatchEvents() + " are accepted per request (herald.ingest.max-batch-events)");
+            throw new ApiProblem(
+                    ProblemType.PAYLOAD_TOO_LARGE,
+                    "The batch holds " + items.size() + " events; at most " + config.maxBatchEvents()
+                            + " are accepted per request (herald.ingest.max-batch-events)");
         }
         if (!cloudEvents && header.apply(HEADER_ID) != null) {
-            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "Header " + HEADER_ID + " names one event; a batch gets one id per event "
-                    + "(send application/cloudevents-batch+json to give each its id)");
+            throw new ApiProblem(
+                    ProblemType.MALFORMED_REQUEST,
+                    "Header " + HEADER_ID + " names one event; a batch gets one id per event "
+                            + "(send application/cloudevents-batch+json to give each its id)");
         }
         List<Draft> drafts = new ArrayList<>();
         List<FieldError> errors = new ArrayList<>();
@@ -165,8 +209,11 @@ public class EventParser {
             JsonNode item = items.get(i);
             String text = write(item);
             if (text.length() > config.maxEventBytes()) {
-                throw new ApiProblem(ProblemType.PAYLOAD_TOO_LARGE, "Event " + i + " of the batch is larger than "
-                        + config.maxEventBytes() + " bytes (herald.ingest.max-event-bytes)", List.of(new FieldError("/" + i, "too large")));
+                throw new ApiProblem(
+                        ProblemType.PAYLOAD_TOO_LARGE,
+                        "Event " + i + " of the batch is larger than " + config.maxEventBytes()
+                                + " bytes (herald.ingest.max-event-bytes)",
+                        List.of(new FieldError("/" + i, "too large")));
             }
             try {
                 if (cloudEvents) {
@@ -174,8 +221,19 @@ public class EventParser {
                     drafts.add(draft);
                 } else {
                     Draft single = plain(topic, header, item, text, "/" + i);
-                    drafts.add(new Draft(single.ceId(), single.source(), single.type(), single.subject(), null, single.dataContentType(),
-                            item, text, single.schemaVersion(), null, "/" + i, "/" + i));
+                    drafts.add(new Draft(
+                            single.ceId(),
+                            single.source(),
+                            single.type(),
+                            single.subject(),
+                            null,
+                            single.dataContentType(),
+                            item,
+                            text,
+                            single.schemaVersion(),
+                            null,
+                            "/" + i,
+                            "/" + i));
                 }
             } catch (ApiProblem problem) {
                 errors.addAll(problem.errors());
@@ -190,7 +248,8 @@ public class EventParser {
     /** A CloudEvent in structured form; {@code at} is its pointer in the request body. */
     private Draft structured(JsonNode event, String at) {
         if (!event.isObject()) {
-            throw ApiProblem.invalid(List.of(new FieldError(at, "must be a CloudEvent: a JSON object with specversion, id, source and type")));
+            throw ApiProblem.invalid(List.of(
+                    new FieldError(at, "must be a CloudEvent: a JSON object with specversion, id, source and type")));
         }
         Violations violations = new Violations();
         String specversion = text(event, "specversion", at, violations);
@@ -212,7 +271,10 @@ public class EventParser {
             violations.add(at + "/data_base64", "binary data is not supported; Herald carries JSON data in 'data'");
         }
         JsonNode versionNode = event.get("schemaversion");
-        Integer version = schemaVersion(versionNode == null || versionNode.isNull() ? null : versionNode.asText(), at + "/schemaversion", violations);
+        Integer version = schemaVersion(
+                versionNode == null || versionNode.isNull() ? null : versionNode.asText(),
+                at + "/schemaversion",
+                violations);
         ObjectNode extensions = json.createObjectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = event.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
@@ -222,7 +284,9 @@ public class EventParser {
             JsonNode value = field.getValue();
             String pointer = at + "/" + FieldError.token(field.getKey());
             if (!EXTENSION_NAME.matcher(field.getKey()).matches()) {
-                violations.add(pointer, "is not a valid CloudEvents attribute name (lowercase letters and digits, at most 20)");
+                violations.add(
+                        pointer,
+                        "is not a valid CloudEvents attribute name (lowercase letters and digits, at most 20)");
             } else if (value.isTextual()) {
                 if (checkText(value.asText(), pointer, violations)) {
                     extensions.set(field.getKey(), value);
@@ -230,8 +294,10 @@ public class EventParser {
             } else if (value.isBoolean() || value.isIntegralNumber() && value.canConvertToInt()) {
                 extensions.set(field.getKey(), value);
             } else if (value.isNumber()) {
-                violations.add(pointer, "a numeric extension attribute must be a CloudEvents Integer (a whole number from "
-                        + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + "); send other numbers as strings");
+                violations.add(
+                        pointer,
+                        "a numeric extension attribute must be a CloudEvents Integer (a whole number from "
+                                + Integer.MIN_VALUE + " to " + Integer.MAX_VALUE + "); send other numbers as strings");
             } else {
                 violations.add(pointer, "an extension attribute must be a string, an integer or a boolean");
             }
@@ -239,11 +305,27 @@ public class EventParser {
         violations.throwIfAny();
         JsonNode data = event.has("data") ? event.get("data") : json.nullNode();
         checkData(data, at + "/data", 0);
-        return new Draft(id, source, type, subject, time, contentType == null ? "application/json" : contentType, data, write(data),
-                version, extensions.isEmpty() ? null : extensions, at, at + "/data");
+        return new Draft(
+                id,
+                source,
+                type,
+                subject,
+                time,
+                contentType == null ? "application/json" : contentType,
+                data,
+                write(data),
+                version,
+                extensions.isEmpty() ? null : extensions,
+                at,
+                at + "/data");
     }
 
-    private Draft binary(String topic, String mediaType, Function<String, String> header, Iterable<String> headerNames, byte[] body) {
+    private Draft binary(
+            String topic,
+            String mediaType,
+            Function<String, String> header,
+            Iterable<String> headerNames,
+            byte[] body) {
         Violations violations = new Violations();
         if (!"1.0".equals(header.apply("ce-specversion"))) {
             violations.add("/ce-specversion", "header must be 1.0");
@@ -267,7 +349,9 @@ public class EventParser {
             String attribute = lower.substring(3);
             String value = header.apply(name);
             if (!EXTENSION_NAME.matcher(attribute).matches()) {
-                violations.add("/" + FieldError.token(lower), "header does not name a valid CloudEvents attribute (lowercase letters and digits, at most 20)");
+                violations.add(
+                        "/" + FieldError.token(lower),
+                        "header does not name a valid CloudEvents attribute (lowercase letters and digits, at most 20)");
             } else if (value != null && checkText(value, "/" + lower, violations)) {
                 extensions.put(attribute, value);
             }
@@ -275,8 +359,19 @@ public class EventParser {
         violations.throwIfAny();
         JsonNode data = read(body);
         checkData(data, "", 0);
-        return new Draft(id, source, type, subject, time, mediaType, data, new String(body, StandardCharsets.UTF_8), version,
-                extensions.isEmpty() ? null : extensions, "", "");
+        return new Draft(
+                id,
+                source,
+                type,
+                subject,
+                time,
+                mediaType,
+                data,
+                new String(body, StandardCharsets.UTF_8),
+                version,
+                extensions.isEmpty() ? null : extensions,
+                "",
+                "");
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -288,8 +383,10 @@ public class EventParser {
         try {
             return bodyJson.readTree(body);
         } catch (StreamConstraintsException e) {
-            throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "The event data is nested deeper than " + config.maxDataDepth()
-                    + " levels of arrays and objects (herald.ingest.max-data-depth)");
+            throw new ApiProblem(
+                    ProblemType.MALFORMED_REQUEST,
+                    "The event data is nested deeper than " + config.maxDataDepth()
+                            + " levels of arrays and objects (herald.ingest.max-data-depth)");
         } catch (JsonProcessingException e) {
             throw new MalformedJsonException(e);
         } catch (java.io.IOException e) {
@@ -312,7 +409,8 @@ public class EventParser {
 
     private static void checkSize(int size, int limit, String what) {
         if (size > limit) {
-            throw new ApiProblem(ProblemType.PAYLOAD_TOO_LARGE, what + " is " + size + " bytes; the limit is " + limit + " bytes");
+            throw new ApiProblem(
+                    ProblemType.PAYLOAD_TOO_LARGE, what + " is " + size + " bytes; the limit is " + limit + " bytes");
         }
     }
 
@@ -338,8 +436,10 @@ public class EventParser {
             boolean control = c < 0x20 || c >= 0x7f && c <= 0x9f;
             boolean nonCharacter = c >= 0xfdd0 && c <= 0xfdef || (c & 0xfffe) == 0xfffe;
             if (control || nonCharacter || Character.isSurrogate((char) c) && Character.charCount(c) == 1) {
-                violations.add(pointer.startsWith("header") ? "/" + pointer.substring(7) : pointer, "must not contain U+"
-                        + String.format("%04X", c) + " (a CloudEvents String holds no control characters, surrogates or noncharacters)");
+                violations.add(
+                        pointer.startsWith("header") ? "/" + pointer.substring(7) : pointer,
+                        "must not contain U+" + String.format("%04X", c)
+                                + " (a CloudEvents String holds no control characters, surrogates or noncharacters)");
                 return false;
             }
             i += Character.charCount(c);
@@ -354,19 +454,25 @@ public class EventParser {
     private void checkData(JsonNode data, String pointer, int depth) {
         if (data.isContainerNode()) {
             if (depth == config.maxDataDepth()) {
-                throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "The event data is nested deeper than " + config.maxDataDepth()
-                        + " levels of arrays and objects (herald.ingest.max-data-depth)", List.of(new FieldError(pointer, "nested too deep")));
+                throw new ApiProblem(
+                        ProblemType.MALFORMED_REQUEST,
+                        "The event data is nested deeper than " + config.maxDataDepth()
+                                + " levels of arrays and objects (herald.ingest.max-data-depth)",
+                        List.of(new FieldError(pointer, "nested too deep")));
             }
             if (data.isArray()) {
                 for (int i = 0; i < data.size(); i++) {
                     checkData(data.get(i), pointer + "/" + i, depth + 1);
                 }
             } else {
-                data.fields().forEachRemaining(field -> checkData(field.getValue(), pointer + "/" + FieldError.token(field.getKey()), depth + 1));
+                data.fields()
+                        .forEachRemaining(field -> checkData(
+                                field.getValue(), pointer + "/" + FieldError.token(field.getKey()), depth + 1));
             }
         } else if (data.isFloatingPointNumber() && !Double.isFinite(data.doubleValue())) {
-            throw ApiProblem.invalid(List.of(new FieldError(pointer, "is a number beyond the range of a 64-bit floating-point "
-                    + "number; send it as a string")));
+            throw ApiProblem.invalid(List.of(new FieldError(
+                    pointer,
+                    "is a number beyond the range of a 64-bit floating-point " + "number; send it as a string")));
         }
     }
 
@@ -378,15 +484,17 @@ public class EventParser {
         if (body.length >= 3 && (body[0] & 0xff) == 0xef && (body[1] & 0xff) == 0xbb && (body[2] & 0xff) == 0xbf) {
             return java.util.Arrays.copyOfRange(body, 3, body.length);
         }
-        boolean wideBom = body.length >= 2 && ((body[0] & 0xff) == 0xfe && (body[1] & 0xff) == 0xff
-                || (body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xfe);
+        boolean wideBom = body.length >= 2
+                && ((body[0] & 0xff) == 0xfe && (body[1] & 0xff) == 0xff
+                        || (body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xfe);
         if (wideBom || body.length >= 2 && (body[0] == 0 || body[1] == 0)) {
-            throw new ApiProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE, "The body is not UTF-8 (it looks like UTF-16 or UTF-32); "
-                    + "JSON is exchanged as UTF-8 (RFC 8259)");
+            throw new ApiProblem(
+                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                    "The body is not UTF-8 (it looks like UTF-16 or UTF-32); "
+                            + "JSON is exchanged as UTF-8 (RFC 8259)");
         }
         return body;
     }
-
 
     private static String required(String value, String pointer, int max, Violations violations) {
         if (value == null || value.isEmpty()) {
@@ -402,7 +510,9 @@ public class EventParser {
      */
     private static String optional(String value, int max, String where, Violations violations) {
         if (value != null && (value.length() > max || value.getBytes(StandardCharsets.UTF_8).length > max)) {
-            violations.add(where.startsWith("header") ? "/" + where.substring(7) : where, "must be at most " + max + " bytes (UTF-8)");
+            violations.add(
+                    where.startsWith("header") ? "/" + where.substring(7) : where,
+                    "must be at most " + max + " bytes (UTF-8)");
         } else if (value != null && !checkText(value, where, violations)) {
             return null;
         }
@@ -414,8 +524,10 @@ public class EventParser {
             return null;
         }
         if (!RFC_3339.matcher(value).matches() || value.startsWith("0000")) {
-            violations.add(pointer, "must be an RFC 3339 timestamp from year 0001 to 9999 such as 2026-11-26T10:15:30Z, not '"
-                    + value + "'");
+            violations.add(
+                    pointer,
+                    "must be an RFC 3339 timestamp from year 0001 to 9999 such as 2026-11-26T10:15:30Z, not '" + value
+                            + "'");
             return null;
         }
         try {
@@ -439,7 +551,9 @@ public class EventParser {
         } catch (NumberFormatException e) {
             // reported below
         }
-        violations.add(where.startsWith("header") ? "/" + where.substring(7) : where, "must be a schema version number (1, 2, ...), not '" + value + "'");
+        violations.add(
+                where.startsWith("header") ? "/" + where.substring(7) : where,
+                "must be a schema version number (1, 2, ...), not '" + value + "'");
         return null;
     }
 
@@ -452,7 +566,9 @@ public class EventParser {
             return null;
         }
         int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .trim()
+                .toLowerCase(Locale.ROOT);
     }
 
     private static boolean isJson(String mediaType) {
@@ -460,8 +576,10 @@ public class EventParser {
     }
 
     private static ApiProblem unsupported(String what) {
-        return new ApiProblem(ProblemType.UNSUPPORTED_MEDIA_TYPE, what + " is not accepted; send application/json, "
-                + CE_STRUCTURED + ", " + CE_BATCH + ", or CloudEvents binary mode (ce-* headers) with JSON data");
+        return new ApiProblem(
+                ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                what + " is not accepted; send application/json, " + CE_STRUCTURED + ", " + CE_BATCH
+                        + ", or CloudEvents binary mode (ce-* headers) with JSON data");
     }
 
     /** Broken JSON in the body: mapped like any Jackson parse error (400 with line and column). */

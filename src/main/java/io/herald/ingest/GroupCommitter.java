@@ -1,10 +1,10 @@
 package io.herald.ingest;
 
+import io.agroal.api.AgroalDataSource;
 import io.herald.flow.FlowStats;
 import io.herald.flow.StageLag;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.ProblemType;
-import io.agroal.api.AgroalDataSource;
 import io.herald.routing.HandOff;
 import io.herald.routing.OutboxRelay;
 import io.herald.routing.Router;
@@ -18,15 +18,12 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.stream.Collectors;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,6 +32,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.jboss.logging.Logger;
 
 /**
  * Group commit: concurrent ingest requests are gathered and stored in one transaction (events, idempotency keys and
@@ -71,8 +70,14 @@ public class GroupCommitter {
     private final StageLag stageLag;
     private volatile boolean running = true;
 
-    GroupCommitter(AgroalDataSource dataSource, Router router, OutboxRelay relay, IngestConfig config, MeterRegistry metrics,
-            FlowStats flow, StageLag stageLag) {
+    GroupCommitter(
+            AgroalDataSource dataSource,
+            Router router,
+            OutboxRelay relay,
+            IngestConfig config,
+            MeterRegistry metrics,
+            FlowStats flow,
+            StageLag stageLag) {
         this.dataSource = dataSource;
         this.stageLag = stageLag;
         this.flow = flow;
@@ -81,18 +86,23 @@ public class GroupCommitter {
         this.config = config;
         this.queue = new ArrayBlockingQueue<>(config.maxQueuedRequests());
         this.groupSizes = DistributionSummary.builder("herald.ingest.commit.group.size")
-                .description("Events stored per database commit").register(metrics);
-        this.accepted = Counter.builder("herald.ingest.events.accepted").description("Events accepted (stored)").register(metrics);
+                .description("Events stored per database commit")
+                .register(metrics);
+        this.accepted = Counter.builder("herald.ingest.events.accepted")
+                .description("Events accepted (stored)")
+                .register(metrics);
     }
 
     /** What became of one event of a request. */
-    public record Outcome(Status status, String eventId, int deliveries) {
+    public record Outcome(Status status, String eventId, int deliveries) {}
+
+    public enum Status {
+        ACCEPTED,
+        DUPLICATE,
+        CONFLICT
     }
 
-    public enum Status { ACCEPTED, DUPLICATE, CONFLICT }
-
-    private record Request(List<NewEvent> events, CompletableFuture<List<Outcome>> result) {
-    }
+    private record Request(List<NewEvent> events, CompletableFuture<List<Outcome>> result) {}
 
     void start(@Observes StartupEvent event) {
         for (int i = 0; i < config.committerThreads(); i++) {
@@ -115,7 +125,8 @@ public class GroupCommitter {
     public CompletableFuture<List<Outcome>> append(List<NewEvent> events) {
         CompletableFuture<List<Outcome>> result = new CompletableFuture<>();
         if (!queue.offer(new Request(events, result))) {
-            result.completeExceptionally(new StoreUnavailableException("Herald is storing as fast as it can; retry shortly"));
+            result.completeExceptionally(
+                    new StoreUnavailableException("Herald is storing as fast as it can; retry shortly"));
         }
         return result;
     }
@@ -141,7 +152,8 @@ public class GroupCommitter {
                 return;
             } catch (RuntimeException e) {
                 LOG.error("Group commit failed unexpectedly", e);
-                group.forEach(r -> r.result.completeExceptionally(new StoreUnavailableException("The event store failed", e)));
+                group.forEach(r ->
+                        r.result.completeExceptionally(new StoreUnavailableException("The event store failed", e)));
             } finally {
                 group.clear();
             }
@@ -191,8 +203,12 @@ public class GroupCommitter {
             return;
         }
         LOG.warnf("The database refused an event that passed validation: %s", refusal.getMessage());
-        fail(group, new ApiProblem(ProblemType.VALIDATION_FAILED, "The event store refused the event: "
-                + refusal.getMessage().lines().findFirst().orElse("") + "; nothing was stored"));
+        fail(
+                group,
+                new ApiProblem(
+                        ProblemType.VALIDATION_FAILED,
+                        "The event store refused the event: "
+                                + refusal.getMessage().lines().findFirst().orElse("") + "; nothing was stored"));
     }
 
     /** SQLSTATE classes 22 (data exception), 23 (integrity constraint) and 54 (program limit exceeded). */
@@ -206,8 +222,7 @@ public class GroupCommitter {
     }
 
     /** A committed group: each request's outcomes, the deliveries leased to this instance's relay, and how many were not. */
-    private record Stored(Map<Request, List<Outcome>> outcomes, List<HandOff> handOffs, int unleased) {
-    }
+    private record Stored(Map<Request, List<Outcome>> outcomes, List<HandOff> handOffs, int unleased) {}
 
     private Stored store(List<Request> group) throws SQLException {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
@@ -239,7 +254,8 @@ public class GroupCommitter {
                     }
                 }
                 if (!fresh.isEmpty()) {
-                    List<NewEvent> named = fresh.stream().filter(GroupCommitter::producerNamed).toList();
+                    List<NewEvent> named =
+                            fresh.stream().filter(GroupCommitter::producerNamed).toList();
                     if (!named.isEmpty()) {
                         insertKeys(connection, named, now, dedupFrom);
                     }
@@ -248,7 +264,11 @@ public class GroupCommitter {
                     int[] deliveries = routed.counts();
                     for (int i = 0; i < fresh.size(); i++) {
                         int[] slot = freshSlots.get(i);
-                        outcomes.get(group.get(slot[0])).set(slot[1], new Outcome(Status.ACCEPTED, fresh.get(i).id(), deliveries[i]));
+                        outcomes.get(group.get(slot[0]))
+                                .set(
+                                        slot[1],
+                                        new Outcome(
+                                                Status.ACCEPTED, fresh.get(i).id(), deliveries[i]));
                         unleased += deliveries[i];
                     }
                     handOffs = routed.handOffs();
@@ -258,7 +278,8 @@ public class GroupCommitter {
                 stageLag.reached(StageLag.Stage.STORED, now.toEpochMilli(), fresh.size());
                 groupSizes.record(fresh.size());
                 accepted.increment(fresh.size());
-                fresh.stream().collect(Collectors.groupingBy(NewEvent::topic, Collectors.counting()))
+                fresh.stream()
+                        .collect(Collectors.groupingBy(NewEvent::topic, Collectors.counting()))
                         .forEach((topic, count) -> flow.accepted(topic, count.intValue()));
                 return new Stored(outcomes, handOffs, unleased);
             } catch (SQLException | RuntimeException e) {
@@ -269,7 +290,8 @@ public class GroupCommitter {
     }
 
     /** Outcomes of a request's events against keys already stored and keys claimed earlier in this group. */
-    private static List<Outcome> classify(Request request, Map<String, String[]> existing, Map<String, NewEvent> claimedInGroup) {
+    private static List<Outcome> classify(
+            Request request, Map<String, String[]> existing, Map<String, NewEvent> claimedInGroup) {
         List<Outcome> result = new ArrayList<>();
         Map<String, NewEvent> inRequest = new HashMap<>();
         for (NewEvent event : request.events) {
@@ -277,9 +299,13 @@ public class GroupCommitter {
             String[] stored = existing.get(key);
             NewEvent earlier = claimedInGroup.getOrDefault(key, inRequest.get(key));
             if (stored != null) {
-                result.add(new Outcome(stored[1].equals(event.payloadHash()) ? Status.DUPLICATE : Status.CONFLICT, stored[0], 0));
+                result.add(new Outcome(
+                        stored[1].equals(event.payloadHash()) ? Status.DUPLICATE : Status.CONFLICT, stored[0], 0));
             } else if (earlier != null) {
-                result.add(new Outcome(earlier.payloadHash().equals(event.payloadHash()) ? Status.DUPLICATE : Status.CONFLICT, earlier.id(), 0));
+                result.add(new Outcome(
+                        earlier.payloadHash().equals(event.payloadHash()) ? Status.DUPLICATE : Status.CONFLICT,
+                        earlier.id(),
+                        0));
             } else {
                 inRequest.put(key, event);
                 result.add(new Outcome(Status.ACCEPTED, event.id(), 0));
@@ -288,9 +314,11 @@ public class GroupCommitter {
         return result;
     }
 
-    private static Map<String, String[]> existingKeys(Connection connection, List<Request> group, Instant dedupFrom) throws SQLException {
+    private static Map<String, String[]> existingKeys(Connection connection, List<Request> group, Instant dedupFrom)
+            throws SQLException {
         List<NewEvent> all = new ArrayList<>();
-        group.forEach(request -> request.events.stream().filter(GroupCommitter::producerNamed).forEach(all::add));
+        group.forEach(request ->
+                request.events.stream().filter(GroupCommitter::producerNamed).forEach(all::add));
         if (all.isEmpty()) {
             return Map.of();
         }
@@ -301,14 +329,17 @@ public class GroupCommitter {
             statement.setString(3, dedupFrom.toString());
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
-                    existing.put(rs.getString(1) + '\u0000' + rs.getString(2), new String[] {rs.getString(3), rs.getString(4)});
+                    existing.put(
+                            rs.getString(1) + '\u0000' + rs.getString(2),
+                            new String[] {rs.getString(3), rs.getString(4)});
                 }
             }
         }
         return existing;
     }
 
-    private static void insertKeys(Connection connection, List<NewEvent> fresh, Instant now, Instant dedupFrom) throws SQLException {
+    private static void insertKeys(Connection connection, List<NewEvent> fresh, Instant now, Instant dedupFrom)
+            throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(INSERT_KEYS)) {
             statement.setString(1, now.toString());
             SqlArrays.bindText(connection, statement, 2, fresh, NewEvent::source);

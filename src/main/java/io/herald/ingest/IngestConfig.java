@@ -2,7 +2,6 @@ package io.herald.ingest;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** Ingest limits and group-commit settings. Documented in the README's configuration table. */

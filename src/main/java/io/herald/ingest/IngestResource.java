@@ -1,18 +1,18 @@
 package io.herald.ingest;
 
-import io.herald.identity.PublishScope;
-import io.quarkus.security.identity.SecurityIdentity;
-import io.herald.identity.Role;
-import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.herald.identity.PublishScope;
+import io.herald.identity.Role;
+import io.herald.platform.WouldBlock;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.FieldError;
 import io.herald.platform.problem.Problem;
-import io.herald.platform.WouldBlock;
 import io.herald.platform.problem.ProblemType;
 import io.herald.store.EventStore;
 import io.herald.store.NewEvent;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.vertx.core.Vertx;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -22,7 +22,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -54,12 +53,17 @@ public class IngestResource {
 
     /** What a producer learns about one accepted (or re-posted) event. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record EventReceipt(String id, String status, String topic, String ceId, String source, String type, Integer schemaVersion,
-            Integer deliveries) {
-    }
+    public record EventReceipt(
+            String id,
+            String status,
+            String topic,
+            String ceId,
+            String source,
+            String type,
+            Integer schemaVersion,
+            Integer deliveries) {}
 
-    public record BatchReceipt(List<EventReceipt> items) {
-    }
+    public record BatchReceipt(List<EventReceipt> items) {}
 
     /**
      * Runs on the event loop: the topic and its schemas are almost always cached, so parsing, validation and queueing
@@ -70,8 +74,8 @@ public class IngestResource {
      */
     @RolesAllowed(Role.PUBLISHER_NAME)
     @POST
-    public CompletionStage<Response> publish(@PathParam("topic") String topic, @Context HttpHeaders headers, @Context UriInfo uri,
-            byte[] body) {
+    public CompletionStage<Response> publish(
+            @PathParam("topic") String topic, @Context HttpHeaders headers, @Context UriInfo uri, byte[] body) {
         PublishScope.check(identity, topic);
         io.vertx.core.Context request = Vertx.currentContext();
         String contentType = headers.getHeaderString(HttpHeaders.CONTENT_TYPE);
@@ -86,15 +90,20 @@ public class IngestResource {
             }
         }
         if (stored == null) {
-            stored = request.executeBlocking(() -> ingest.ingest(topic, contentType, headers::getHeaderString, headerNames, bytes, true), false)
-                    .toCompletionStage().thenCompose(queued -> queued);
+            stored = request.executeBlocking(
+                            () -> ingest.ingest(topic, contentType, headers::getHeaderString, headerNames, bytes, true),
+                            false)
+                    .toCompletionStage()
+                    .thenCompose(queued -> queued);
         }
         return stored.thenCompose(accepted -> answer(request, topic, accepted, uri));
     }
 
-    private CompletionStage<Response> answer(io.vertx.core.Context request, String topic, IngestService.Accepted accepted, UriInfo uri) {
+    private CompletionStage<Response> answer(
+            io.vertx.core.Context request, String topic, IngestService.Accepted accepted, UriInfo uri) {
         if (!accepted.batch() && accepted.outcomes().get(0).status() == GroupCommitter.Status.DUPLICATE) {
-            return request.executeBlocking(() -> respond(topic, accepted, uri), false).toCompletionStage();
+            return request.executeBlocking(() -> respond(topic, accepted, uri), false)
+                    .toCompletionStage();
         }
         CompletableFuture<Response> answer = new CompletableFuture<>();
         request.runOnContext(ignored -> {
@@ -115,30 +124,50 @@ public class IngestResource {
             NewEvent event = accepted.events().get(i);
             GroupCommitter.Outcome outcome = accepted.outcomes().get(i);
             if (outcome.status() == GroupCommitter.Status.CONFLICT) {
-                conflicts.add(new FieldError(accepted.batch() ? "/" + i : "", "event id '" + event.ceId() + "' from source '" + event.source()
-                        + "' was already accepted with a different payload (as " + outcome.eventId() + ")"));
+                conflicts.add(new FieldError(
+                        accepted.batch() ? "/" + i : "",
+                        "event id '" + event.ceId() + "' from source '" + event.source()
+                                + "' was already accepted with a different payload (as " + outcome.eventId() + ")"));
             }
             anyAccepted |= outcome.status() == GroupCommitter.Status.ACCEPTED;
-            receipts.add(new EventReceipt(outcome.eventId(), outcome.status().name().toLowerCase(Locale.ROOT), topic, event.ceId(),
-                    event.source(), event.type(), event.schemaVersion(),
+            receipts.add(new EventReceipt(
+                    outcome.eventId(),
+                    outcome.status().name().toLowerCase(Locale.ROOT),
+                    topic,
+                    event.ceId(),
+                    event.source(),
+                    event.type(),
+                    event.schemaVersion(),
                     outcome.status() == GroupCommitter.Status.ACCEPTED ? outcome.deliveries() : null));
         }
         if (!conflicts.isEmpty()) {
-            throw new ApiProblem(ProblemType.CONFLICT, (conflicts.size() == 1 ? conflicts.get(0).detail()
-                    : conflicts.size() + " events reuse ids with different payloads") + "; nothing was stored", conflicts);
+            throw new ApiProblem(
+                    ProblemType.CONFLICT,
+                    (conflicts.size() == 1
+                                    ? conflicts.get(0).detail()
+                                    : conflicts.size() + " events reuse ids with different payloads")
+                            + "; nothing was stored",
+                    conflicts);
         }
         if (!accepted.batch()) {
             EventReceipt receipt = receipts.get(0);
             // Written as text: building it with getBaseUriBuilder() took 4.5 % of ingest's event-loop samples in a JFR
-            // profile, half of it encoding and parsing the URI once more. The base URI (scheme, host and root path, proxy
+            // profile, half of it encoding and parsing the URI once more. The base URI (scheme, host and root path,
+            // proxy
             // headers applied) ends in '/'; event ids are URL-safe.
             String location = uri.getBaseUri() + "api/v1/events/" + receipt.id();
             if (!anyAccepted) {
                 // A re-post: the original event, as stored.
-                return Response.ok(store.get(receipt.id()).orElseThrow()).header(HttpHeaders.LOCATION, location).build();
+                return Response.ok(store.get(receipt.id()).orElseThrow())
+                        .header(HttpHeaders.LOCATION, location)
+                        .build();
             }
-            return Response.accepted(receipt).header(HttpHeaders.LOCATION, location).build();
+            return Response.accepted(receipt)
+                    .header(HttpHeaders.LOCATION, location)
+                    .build();
         }
-        return Response.status(anyAccepted ? 202 : 200).entity(new BatchReceipt(receipts)).build();
+        return Response.status(anyAccepted ? 202 : 200)
+                .entity(new BatchReceipt(receipts))
+                .build();
     }
 }

@@ -16,7 +16,6 @@ import io.herald.store.NewEvent;
 import io.herald.topic.TopicService;
 import io.herald.topic.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,8 +29,10 @@ import java.util.function.Function;
 @ApplicationScoped
 public class IngestService {
     /** Whether a topic exists, remembered briefly: ingest must not query the topics table per event. */
-    private final Cache<String, Boolean> topicExists = Caffeine.newBuilder().maximumSize(10_000)
-            .expireAfterWrite(Duration.ofSeconds(2)).build();
+    private final Cache<String, Boolean> topicExists = Caffeine.newBuilder()
+            .maximumSize(10_000)
+            .expireAfterWrite(Duration.ofSeconds(2))
+            .build();
 
     private final EventParser parser;
     private final SchemaService schemas;
@@ -39,7 +40,12 @@ public class IngestService {
     private final TopicService topics;
     private final GroupCommitter committer;
 
-    IngestService(EventParser parser, SchemaService schemas, SchemaConfig schemaConfig, TopicService topics, GroupCommitter committer) {
+    IngestService(
+            EventParser parser,
+            SchemaService schemas,
+            SchemaConfig schemaConfig,
+            TopicService topics,
+            GroupCommitter committer) {
         this.parser = parser;
         this.schemas = schemas;
         this.schemaConfig = schemaConfig;
@@ -48,15 +54,18 @@ public class IngestService {
     }
 
     /** The stored events of a request, in order, with what became of each. */
-    public record Accepted(List<NewEvent> events, List<GroupCommitter.Outcome> outcomes, boolean batch) {
-    }
+    public record Accepted(List<NewEvent> events, List<GroupCommitter.Outcome> outcomes, boolean batch) {}
 
     /**
      * Parses, validates and queues a request for the group commit. With {@code mayBlock} false (on an event loop) the
      * topic and its schemas come only from the caches, and a miss throws {@link WouldBlock} before anything is queued.
      */
-    public CompletableFuture<Accepted> ingest(String topic, String contentType, Function<String, String> header,
-            Iterable<String> headerNames, byte[] body,
+    public CompletableFuture<Accepted> ingest(
+            String topic,
+            String contentType,
+            Function<String, String> header,
+            Iterable<String> headerNames,
+            byte[] body,
             boolean mayBlock) {
         if (!WouldBlock.cached(topicExists, topic, topics::exists, mayBlock)) {
             throw ApiProblem.notFound("Topic", topic);
@@ -67,7 +76,8 @@ public class IngestService {
         List<FieldError> violations = new ArrayList<>();
         int total = 0;
         for (Draft draft : parsed.drafts()) {
-            SchemaCheck check = schemas.check(topic, draft.schemaVersion(), draft.data(), draft.dataPointer(), mayBlock);
+            SchemaCheck check =
+                    schemas.check(topic, draft.schemaVersion(), draft.data(), draft.dataPointer(), mayBlock);
             total += check.totalViolations();
             for (FieldError violation : check.violations()) {
                 if (violations.size() < schemaConfig.maxReportedViolations()) {
@@ -75,17 +85,30 @@ public class IngestService {
                 }
             }
             String id = Ids.next("evt");
-            events.add(new NewEvent(id, topic, draft.ceId() == null ? id : draft.ceId(), draft.source(), draft.type(), draft.subject(),
-                    draft.time(), draft.dataContentType(), draft.dataText(), draft.data(), check.version(), draft.extensions(),
+            events.add(new NewEvent(
+                    id,
+                    topic,
+                    draft.ceId() == null ? id : draft.ceId(),
+                    draft.source(),
+                    draft.type(),
+                    draft.subject(),
+                    draft.time(),
+                    draft.dataContentType(),
+                    draft.dataText(),
+                    draft.data(),
+                    check.version(),
+                    draft.extensions(),
                     Hashing.sha256Hex(draft.dataText())));
         }
         if (total > 0) {
-            throw new ApiProblem(ProblemType.SCHEMA_VIOLATION, (parsed.batch() ? "The batch does not match" : "The event does not match")
-                    + " the schema of topic '" + topic + "': " + total + " violation" + (total == 1 ? "" : "s")
-                    + (total > violations.size() ? " (the first " + violations.size() + " are listed)" : "") + "; nothing was stored",
+            throw new ApiProblem(
+                    ProblemType.SCHEMA_VIOLATION,
+                    (parsed.batch() ? "The batch does not match" : "The event does not match")
+                            + " the schema of topic '" + topic + "': " + total + " violation" + (total == 1 ? "" : "s")
+                            + (total > violations.size() ? " (the first " + violations.size() + " are listed)" : "")
+                            + "; nothing was stored",
                     violations);
         }
         return committer.append(events).thenApply(outcomes -> new Accepted(events, outcomes, parsed.batch()));
     }
-
 }

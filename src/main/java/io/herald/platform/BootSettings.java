@@ -19,8 +19,7 @@ public final class BootSettings {
     public static final int DEFAULT_EMBEDDED_BROKER_PORT = 5673;
     public static final int DEFAULT_HTTP_PORT = 8080;
 
-    private BootSettings() {
-    }
+    private BootSettings() {}
 
     public static Optional<String> get(String key) {
         String value = System.getProperty(key);
@@ -35,8 +34,8 @@ public final class BootSettings {
         try {
             return Integer.parseInt(value);
         } catch (NumberFormatException e) {
-            throw new io.herald.platform.embedded.StartupFailure(
-                    environmentName(key) + "=" + value + " is not a port number. Set it to a number between 1 and 65535.");
+            throw new io.herald.platform.embedded.StartupFailure(environmentName(key) + "=" + value
+                    + " is not a port number. Set it to a number between 1 and 65535.");
         }
     }
 

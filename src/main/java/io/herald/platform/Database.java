@@ -5,7 +5,6 @@ import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.ProblemType;
 import io.herald.platform.problem.ServiceUnavailableException;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -37,7 +36,8 @@ public class Database {
     }
 
     public <T> List<T> list(String sql, Row<T> row, Object... parameters) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = prepare(connection, sql, parameters);
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = prepare(connection, sql, parameters);
                 ResultSet rows = statement.executeQuery()) {
             List<T> found = new ArrayList<>();
             while (rows.next()) {
@@ -62,7 +62,8 @@ public class Database {
 
     /** Runs an insert, update or delete; the number of rows it changed. */
     public int update(String sql, Object... parameters) {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = prepare(connection, sql, parameters)) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = prepare(connection, sql, parameters)) {
             return statement.executeUpdate();
         } catch (SQLException e) {
             throw failure(e);
@@ -75,7 +76,9 @@ public class Database {
      */
     public void updateVersioned(String sql, Object... parameters) {
         if (update(sql, parameters) != 1) {
-            throw new ApiProblem(ProblemType.CONFLICT, "The resource was changed by another request at the same time; read it again and retry");
+            throw new ApiProblem(
+                    ProblemType.CONFLICT,
+                    "The resource was changed by another request at the same time; read it again and retry");
         }
     }
 
@@ -104,7 +107,8 @@ public class Database {
         return false;
     }
 
-    private static PreparedStatement prepare(Connection connection, String sql, Object... parameters) throws SQLException {
+    private static PreparedStatement prepare(Connection connection, String sql, Object... parameters)
+            throws SQLException {
         PreparedStatement statement = connection.prepareStatement(sql);
         try {
             for (int i = 0; i < parameters.length; i++) {

@@ -16,8 +16,7 @@ public final class Hashing {
         }
     });
 
-    private Hashing() {
-    }
+    private Hashing() {}
 
     public static String sha256Hex(byte[] bytes) {
         MessageDigest digest = SHA_256.get();

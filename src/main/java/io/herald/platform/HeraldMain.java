@@ -6,7 +6,6 @@ import io.herald.platform.embedded.StartupFailure;
 import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.QuarkusApplication;
 import io.quarkus.runtime.annotations.QuarkusMain;
-
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,11 +24,15 @@ public class HeraldMain {
         try {
             boolean embeddedDatabase = BootSettings.get(BootSettings.DB_URL).isEmpty();
             boolean embeddedBroker = BootSettings.get(BootSettings.BROKER_HOST).isEmpty();
-            requireFreePort(BootSettings.port(BootSettings.HTTP_PORT, BootSettings.DEFAULT_HTTP_PORT),
-                    "HTTP server", "QUARKUS_HTTP_PORT");
+            requireFreePort(
+                    BootSettings.port(BootSettings.HTTP_PORT, BootSettings.DEFAULT_HTTP_PORT),
+                    "HTTP server",
+                    "QUARKUS_HTTP_PORT");
             if (embeddedBroker) {
-                requireFreePort(BootSettings.port(BootSettings.EMBEDDED_BROKER_PORT, BootSettings.DEFAULT_EMBEDDED_BROKER_PORT),
-                        "embedded AMQP broker", BootSettings.environmentName(BootSettings.EMBEDDED_BROKER_PORT));
+                requireFreePort(
+                        BootSettings.port(BootSettings.EMBEDDED_BROKER_PORT, BootSettings.DEFAULT_EMBEDDED_BROKER_PORT),
+                        "embedded AMQP broker",
+                        BootSettings.environmentName(BootSettings.EMBEDDED_BROKER_PORT));
             }
             if (embeddedDatabase || embeddedBroker) {
                 DataDirectory data = DataDirectory.open(
@@ -42,20 +45,28 @@ public class HeraldMain {
                 if (embeddedDatabase) {
                     database = EmbeddedDatabase.start(data);
                     database.datasourceConfig().forEach(System::setProperty);
-                    System.setProperty("herald.db.embedded-directory", database.dataDirectory().toString());
+                    System.setProperty(
+                            "herald.db.embedded-directory",
+                            database.dataDirectory().toString());
                 }
             }
-            if (BootSettings.get("herald.oidc.enabled").map(Boolean::parseBoolean).orElse(false)
+            if (BootSettings.get("herald.oidc.enabled")
+                            .map(Boolean::parseBoolean)
+                            .orElse(false)
                     && BootSettings.get("herald.console.auth-mechanism").isEmpty()) {
-                System.setProperty("herald.console.auth-mechanism", "code"); // the console signs in through the provider too
+                System.setProperty(
+                        "herald.console.auth-mechanism", "code"); // the console signs in through the provider too
             }
             if (BootSettings.get(BootSettings.SESSION_KEY).isEmpty()) {
                 // No data directory to keep it in: a key for this process only (Quarkus would log the one it makes).
                 byte[] key = new byte[32];
                 new java.security.SecureRandom().nextBytes(key);
-                System.setProperty(BootSettings.SESSION_KEY, java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(key));
-                System.err.println("Herald: HERALD_SESSION_KEY is not set; console sign-ins end when this instance stops and are not"
-                        + " shared with other instances.");
+                System.setProperty(
+                        BootSettings.SESSION_KEY,
+                        java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(key));
+                System.err.println(
+                        "Herald: HERALD_SESSION_KEY is not set; console sign-ins end when this instance stops and are not"
+                                + " shared with other instances.");
             }
         } catch (StartupFailure failure) {
             System.err.println("Herald cannot start: " + failure.getMessage());
@@ -77,8 +88,8 @@ public class HeraldMain {
             socket.setReuseAddress(true);
             socket.bind(new InetSocketAddress(InetAddress.getByName("0.0.0.0"), port));
         } catch (IOException e) {
-            throw new StartupFailure("Port " + port + " for the " + what + " is already in use. Stop what uses it or set "
-                    + variable + " to a free port.");
+            throw new StartupFailure("Port " + port + " for the " + what
+                    + " is already in use. Stop what uses it or set " + variable + " to a free port.");
         }
     }
 

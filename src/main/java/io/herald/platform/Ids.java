@@ -16,8 +16,7 @@ public final class Ids {
     private static long lastHigh;
     private static long lastLow;
 
-    private Ids() {
-    }
+    private Ids() {}
 
     public static String next(String prefix) {
         long millis;

@@ -1,13 +1,12 @@
 package io.herald.platform;
 
-import org.jboss.logging.Logger;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * Gathers single requests that arrive about the same time and answers them with one call for all (one SQL statement
@@ -26,8 +25,7 @@ public final class MicroBatcher<T, R> implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(MicroBatcher.class);
 
-    private record Pending<T, R>(T request, CompletableFuture<R> answer) {
-    }
+    private record Pending<T, R>(T request, CompletableFuture<R> answer) {}
 
     private final BlockingQueue<Pending<T, R>> queue;
     private final BatchCall<T, R> call;

@@ -4,7 +4,6 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;

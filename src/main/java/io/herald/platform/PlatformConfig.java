@@ -2,7 +2,6 @@ package io.herald.platform;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.util.Optional;
 
 /** Settings of the platform part. Every key is documented in the README's configuration table. */

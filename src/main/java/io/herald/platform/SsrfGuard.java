@@ -1,8 +1,6 @@
 package io.herald.platform;
 
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.net.InetAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
@@ -15,6 +13,7 @@ import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Keeps webhooks from reaching Herald's own network. A URL is refused, when saved and again before every request (DNS
@@ -27,16 +26,42 @@ import java.util.regex.Pattern;
 @Singleton
 public class SsrfGuard {
     /** IPv4 special-purpose ranges (IANA registry) a webhook has no business reaching. */
-    private static final List<Cidr> SPECIAL_V4 = Cidr.all("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8",
-            "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24", "192.0.2.0/24", "192.88.99.0/24", "192.168.0.0/16",
-            "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/4", "240.0.0.0/4", "255.255.255.255/32");
+    private static final List<Cidr> SPECIAL_V4 = Cidr.all(
+            "0.0.0.0/8",
+            "10.0.0.0/8",
+            "100.64.0.0/10",
+            "127.0.0.0/8",
+            "169.254.0.0/16",
+            "172.16.0.0/12",
+            "192.0.0.0/24",
+            "192.0.2.0/24",
+            "192.88.99.0/24",
+            "192.168.0.0/16",
+            "198.18.0.0/15",
+            "198.51.100.0/24",
+            "203.0.113.0/24",
+            "224.0.0.0/4",
+            "240.0.0.0/4",
+            "255.255.255.255/32");
     /** IPv6 special-purpose ranges; those that embed an IPv4 address are judged by it instead (see {@link #embeddedV4}). */
-    private static final List<Cidr> SPECIAL_V6 = Cidr.all("::/96", "64:ff9b:1::/48", "100::/64", "2001::/23", "2001:db8::/32",
-            "3fff::/20", "5f00::/16", "fc00::/7", "fe80::/10", "fec0::/10", "ff00::/8");
+    private static final List<Cidr> SPECIAL_V6 = Cidr.all(
+            "::/96",
+            "64:ff9b:1::/48",
+            "100::/64",
+            "2001::/23",
+            "2001:db8::/32",
+            "3fff::/20",
+            "5f00::/16",
+            "fc00::/7",
+            "fe80::/10",
+            "fec0::/10",
+            "ff00::/8");
     /** What inet_aton reads as an IPv4 address: one to four parts, each decimal, octal (0...) or hexadecimal (0x...). */
-    private static final Pattern NUMERIC_HOST = Pattern.compile("(?i)((0x[0-9a-f]*|[0-9]+)\\.){0,3}(0x[0-9a-f]*|[0-9]+)\\.?");
-    private static final Pattern CANONICAL_V4 = Pattern.compile("((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}"
-            + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+    private static final Pattern NUMERIC_HOST =
+            Pattern.compile("(?i)((0x[0-9a-f]*|[0-9]+)\\.){0,3}(0x[0-9a-f]*|[0-9]+)\\.?");
+
+    private static final Pattern CANONICAL_V4 = Pattern.compile(
+            "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}" + "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
 
     private final Set<String> allowed;
     private volatile Set<InetAddress> ownAddresses;
@@ -64,7 +89,8 @@ public class SsrfGuard {
             return null;
         }
         if (NUMERIC_HOST.matcher(bare).matches() && !CANONICAL_V4.matcher(bare).matches()) {
-            return "host '" + bare + "' is an IPv4 address in a non-standard spelling (octal, hexadecimal or fewer than four "
+            return "host '" + bare
+                    + "' is an IPv4 address in a non-standard spelling (octal, hexadecimal or fewer than four "
                     + "parts), which resolvers read differently; write it as four decimal numbers";
         }
         InetAddress[] addresses;
@@ -78,7 +104,8 @@ public class SsrfGuard {
                 continue;
             }
             if (internal(address) || ownAddresses().contains(address)) {
-                return "resolves to " + address.getHostAddress() + ", an address of this machine or of a special-purpose range; "
+                return "resolves to " + address.getHostAddress()
+                        + ", an address of this machine or of a special-purpose range; "
                         + "webhooks may only reach public addresses (an operator can allow a host with herald.delivery.allowed-hosts)";
             }
         }
@@ -105,7 +132,10 @@ public class SsrfGuard {
             zeros80 &= v6[i] == 0;
         }
         boolean mapped = zeros80 && v6[10] == (byte) 0xff && v6[11] == (byte) 0xff;
-        boolean nat64 = v6[0] == 0 && v6[1] == 0x64 && v6[2] == (byte) 0xff && v6[3] == (byte) 0x9b
+        boolean nat64 = v6[0] == 0
+                && v6[1] == 0x64
+                && v6[2] == (byte) 0xff
+                && v6[3] == (byte) 0x9b
                 && java.util.stream.IntStream.range(4, 12).allMatch(i -> v6[i] == 0);
         if (mapped || nat64) {
             return new byte[] {v6[12], v6[13], v6[14], v6[15]};

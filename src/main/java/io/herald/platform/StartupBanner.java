@@ -13,21 +13,31 @@ import org.jboss.logging.Logger;
 public class StartupBanner {
     private static final Logger LOG = Logger.getLogger(StartupBanner.class);
 
-    void onStart(@Observes @Priority(5000) StartupEvent event, PlatformConfig platform, BrokerConfig broker,
+    void onStart(
+            @Observes @Priority(5000) StartupEvent event,
+            PlatformConfig platform,
+            BrokerConfig broker,
             @ConfigProperty(name = "quarkus.http.host", defaultValue = "localhost") String httpHost,
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort) {
         String host = "0.0.0.0".equals(httpHost) ? "localhost" : httpHost;
         String base = "http://" + host + ":" + httpPort;
-        String database = platform.db().embeddedDirectory()
+        String database = platform.db()
+                .embeddedDirectory()
                 .map(dir -> "embedded PostgreSQL, data in " + dir)
-                .orElseGet(() -> "external PostgreSQL " + redact(platform.db().url().orElse("(from quarkus.datasource)")));
+                .orElseGet(() ->
+                        "external PostgreSQL " + redact(platform.db().url().orElse("(from quarkus.datasource)")));
         String brokerLine = broker.isEmbedded()
-                ? "embedded Artemis, AMQP 1.0 on " + broker.embedded().host() + ":" + broker.embedded().port()
-                        + ", data in " + java.nio.file.Path.of(platform.dataDir(), "artemis").toAbsolutePath().normalize()
-                : "external " + broker.flavour().name().toLowerCase() + " at " + broker.host().orElseThrow() + ":" + broker.port()
-                        + (broker.tls() ? " (TLS)" : "");
-        LOG.infof("%n  Herald is ready%n    API:      %s/api/v1   (contract: %s/openapi.yaml)%n    Console:  %s/console%n"
-                + "    Health:   %s/q/health/ready%n    Database: %s%n    Broker:   %s", base, base, base, base, database, brokerLine);
+                ? "embedded Artemis, AMQP 1.0 on " + broker.embedded().host() + ":"
+                        + broker.embedded().port() + ", data in "
+                        + java.nio.file.Path.of(platform.dataDir(), "artemis")
+                                .toAbsolutePath()
+                                .normalize()
+                : "external " + broker.flavour().name().toLowerCase() + " at "
+                        + broker.host().orElseThrow() + ":" + broker.port() + (broker.tls() ? " (TLS)" : "");
+        LOG.infof(
+                "%n  Herald is ready%n    API:      %s/api/v1   (contract: %s/openapi.yaml)%n    Console:  %s/console%n"
+                        + "    Health:   %s/q/health/ready%n    Database: %s%n    Broker:   %s",
+                base, base, base, base, database, brokerLine);
     }
 
     /** JDBC URLs can carry a password as a query parameter; never log it. */

@@ -3,10 +3,9 @@ package io.herald.platform;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.util.ArrayList;
 import java.util.List;
+import org.jboss.logging.Logger;
 
 /**
  * Warns at start when PostgreSQL will not vacuum the tables Herald updates on every event. Each delivery is updated
@@ -40,21 +39,27 @@ public class VacuumCheck {
     /** What keeps autovacuum from Herald's churning tables, one sentence each; empty when nothing does. */
     public List<String> findings() {
         List<String> findings = new ArrayList<>();
-        Boolean on = db.one("select current_setting('autovacuum')::boolean and current_setting('track_counts')::boolean",
+        Boolean on = db.one(
+                "select current_setting('autovacuum')::boolean and current_setting('track_counts')::boolean",
                 row -> row.getBoolean(1));
         if (!Boolean.TRUE.equals(on)) {
-            findings.add("PostgreSQL's autovacuum is off (settings autovacuum or track_counts), so the dead row versions"
-                    + " each delivery leaves are never reclaimed: " + String.join(" and ", CHURNING_TABLES)
-                    + " grow with every event and delivery slows down. Turn autovacuum on, or run VACUUM ANALYZE on them"
-                    + " at least every few minutes under load.");
+            findings.add(
+                    "PostgreSQL's autovacuum is off (settings autovacuum or track_counts), so the dead row versions"
+                            + " each delivery leaves are never reclaimed: " + String.join(" and ", CHURNING_TABLES)
+                            + " grow with every event and delivery slows down. Turn autovacuum on, or run VACUUM ANALYZE on them"
+                            + " at least every few minutes under load.");
         }
         for (String table : CHURNING_TABLES) {
-            boolean disabled = db.count("select count(*) from pg_class c, unnest(c.reloptions) option where c.oid = to_regclass(?)"
-                    + " and option ~* '^autovacuum_enabled=(f|false|off|no|0)$'", table) > 0;
+            boolean disabled = db.count(
+                            "select count(*) from pg_class c, unnest(c.reloptions) option where c.oid = to_regclass(?)"
+                                    + " and option ~* '^autovacuum_enabled=(f|false|off|no|0)$'",
+                            table)
+                    > 0;
             if (disabled) {
-                findings.add("Autovacuum is disabled on table " + table + " (autovacuum_enabled = false), so the dead row"
-                        + " versions each delivery leaves there are never reclaimed and delivery slows down. Run: ALTER TABLE "
-                        + table + " RESET (autovacuum_enabled)");
+                findings.add(
+                        "Autovacuum is disabled on table " + table + " (autovacuum_enabled = false), so the dead row"
+                                + " versions each delivery leaves there are never reclaimed and delivery slows down. Run: ALTER TABLE "
+                                + table + " RESET (autovacuum_enabled)");
             }
         }
         return findings;

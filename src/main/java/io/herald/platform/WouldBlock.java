@@ -12,8 +12,11 @@ public final class WouldBlock extends RuntimeException {
     }
 
     /** The cached value, the loaded one when blocking is allowed, or {@link WouldBlock}. */
-    public static <K, V> V cached(com.github.benmanes.caffeine.cache.Cache<K, V> cache, K key,
-            java.util.function.Function<? super K, ? extends V> loader, boolean mayBlock) {
+    public static <K, V> V cached(
+            com.github.benmanes.caffeine.cache.Cache<K, V> cache,
+            K key,
+            java.util.function.Function<? super K, ? extends V> loader,
+            boolean mayBlock) {
         if (mayBlock) {
             return cache.get(key, loader);
         }

@@ -4,7 +4,6 @@ import io.herald.store.NewEvent;
 import io.vertx.amqp.AmqpMessage;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
-
 import java.nio.charset.StandardCharsets;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -21,33 +20,67 @@ import java.time.Instant;
 final class CloudEventsAmqp {
     static final String PREFIX = "cloudEvents_";
 
-    private CloudEventsAmqp() {
-    }
+    private CloudEventsAmqp() {}
 
     /** Builds the message from a relay row: delivery id, event id, then the event's columns (see OutboxRelay). */
     static AmqpMessage message(ResultSet row) throws SQLException {
         Timestamp time = row.getTimestamp("time");
         String extensions = row.getString("extensions");
         Object version = row.getObject("schema_version");
-        return message(row.getString("delivery_id"), row.getString("event_id"), row.getString("topic"), row.getString("ce_id"),
-                row.getString("source"), row.getString("type"), row.getString("subject"), time == null ? null : time.toInstant(),
-                row.getString("data_content_type"), row.getString("data"), version == null ? null : ((Number) version).intValue(),
-                extensions == null ? null : new JsonObject(extensions), row.getBoolean("replay"),
+        return message(
+                row.getString("delivery_id"),
+                row.getString("event_id"),
+                row.getString("topic"),
+                row.getString("ce_id"),
+                row.getString("source"),
+                row.getString("type"),
+                row.getString("subject"),
+                time == null ? null : time.toInstant(),
+                row.getString("data_content_type"),
+                row.getString("data"),
+                version == null ? null : ((Number) version).intValue(),
+                extensions == null ? null : new JsonObject(extensions),
+                row.getBoolean("replay"),
                 row.getTimestamp("accepted_at").getTime());
     }
 
     /** The same message from the event as accepted, for a delivery handed off by its commit (no replay). */
     static AmqpMessage message(HandOff handOff) {
         NewEvent event = handOff.event();
-        return message(handOff.deliveryId(), event.id(), event.topic(), event.ceId(), event.source(), event.type(), event.subject(),
-                event.time() == null ? null : event.time().toInstant(), event.dataContentType(), event.data(), event.schemaVersion(),
-                event.extensions() == null ? null : new JsonObject(event.extensions().toString()), false,
+        return message(
+                handOff.deliveryId(),
+                event.id(),
+                event.topic(),
+                event.ceId(),
+                event.source(),
+                event.type(),
+                event.subject(),
+                event.time() == null ? null : event.time().toInstant(),
+                event.dataContentType(),
+                event.data(),
+                event.schemaVersion(),
+                event.extensions() == null
+                        ? null
+                        : new JsonObject(event.extensions().toString()),
+                false,
                 handOff.acceptedAt().toEpochMilli());
     }
 
-    private static AmqpMessage message(String deliveryId, String eventId, String topic, String ceId, String source, String type,
-            String subject, Instant time, String dataContentType, String data, Integer schemaVersion, JsonObject extensions,
-            boolean replay, long acceptedAtMillis) {
+    private static AmqpMessage message(
+            String deliveryId,
+            String eventId,
+            String topic,
+            String ceId,
+            String source,
+            String type,
+            String subject,
+            Instant time,
+            String dataContentType,
+            String data,
+            Integer schemaVersion,
+            JsonObject extensions,
+            boolean replay,
+            long acceptedAtMillis) {
         JsonObject properties = new JsonObject()
                 .put(PREFIX + "specversion", "1.0")
                 .put(PREFIX + "id", ceId)
@@ -61,7 +94,8 @@ final class CloudEventsAmqp {
         if (extensions != null) {
             extensions.forEach(entry -> properties.put(PREFIX + entry.getKey(), entry.getValue()));
         }
-        properties.put("herald_event_id", eventId)
+        properties
+                .put("herald_event_id", eventId)
                 .put("herald_delivery_id", deliveryId)
                 .put("herald_topic", topic);
         if (replay) {

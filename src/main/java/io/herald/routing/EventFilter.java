@@ -3,7 +3,6 @@ package io.herald.routing;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.platform.problem.FieldError;
 import io.herald.platform.problem.Violations;
-
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -30,11 +29,9 @@ public final class EventFilter {
     }
 
     /** The attributes and payload of one event, as the filter sees them. */
-    public record Event(String type, String subject, String source, JsonNode data) {
-    }
+    public record Event(String type, String subject, String source, JsonNode data) {}
 
-    private record Condition(String attribute, List<String> path, Predicate<JsonNode> test) {
-    }
+    private record Condition(String attribute, List<String> path, Predicate<JsonNode> test) {}
 
     public static final EventFilter MATCH_ALL = new EventFilter(List.of());
 
@@ -44,7 +41,9 @@ public final class EventFilter {
             return MATCH_ALL;
         }
         if (!filter.isObject()) {
-            violations.add(pointer, "must be a JSON object such as {\"type\": [\"order.placed\"], \"data\": {\"amount\": [{\"numeric\": [\">\", 100]}]}}");
+            violations.add(
+                    pointer,
+                    "must be a JSON object such as {\"type\": [\"order.placed\"], \"data\": {\"amount\": [{\"numeric\": [\">\", 100]}]}}");
             return MATCH_ALL;
         }
         List<Condition> conditions = new ArrayList<>();
@@ -63,9 +62,11 @@ public final class EventFilter {
         return new EventFilter(conditions);
     }
 
-    private static void collectData(JsonNode node, String pointer, List<String> path, List<Condition> conditions, Violations violations) {
+    private static void collectData(
+            JsonNode node, String pointer, List<String> path, List<Condition> conditions, Violations violations) {
         if (!node.isObject() || node.isEmpty()) {
-            violations.add(pointer, "must be an object of payload fields, each an array of alternatives or a nested object");
+            violations.add(
+                    pointer, "must be an object of payload fields, each an array of alternatives or a nested object");
             return;
         }
         for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
@@ -76,14 +77,17 @@ public final class EventFilter {
             if (field.getValue().isObject()) {
                 collectData(field.getValue(), child, childPath, conditions, violations);
             } else {
-                conditions.add(new Condition("data", List.copyOf(childPath), alternatives(field.getValue(), child, violations)));
+                conditions.add(new Condition(
+                        "data", List.copyOf(childPath), alternatives(field.getValue(), child, violations)));
             }
         }
     }
 
     private static Predicate<JsonNode> alternatives(JsonNode node, String pointer, Violations violations) {
         if (!node.isArray() || node.isEmpty()) {
-            violations.add(pointer, "must be a non-empty array of alternatives, e.g. [\"a\", \"b\"] or [{\"prefix\": \"eu-\"}]");
+            violations.add(
+                    pointer,
+                    "must be a non-empty array of alternatives, e.g. [\"a\", \"b\"] or [{\"prefix\": \"eu-\"}]");
             return value -> false;
         }
         List<Predicate<JsonNode>> options = new ArrayList<>();
@@ -119,17 +123,24 @@ public final class EventFilter {
                 if (!argument.isTextual()) {
                     violations.add(pointer + "/prefix", "must be a string");
                 }
-                return value -> value != null && value.isTextual() && value.asText().startsWith(argument.asText());
+                return value ->
+                        value != null && value.isTextual() && value.asText().startsWith(argument.asText());
             case "exists":
                 if (!argument.isBoolean()) {
                     violations.add(pointer + "/exists", "must be true or false");
                 }
                 return value -> (value != null && !value.isNull()) == argument.asBoolean();
             case "anything-but":
-                JsonNode excluded = argument.isArray() ? argument : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(argument);
+                JsonNode excluded = argument.isArray()
+                        ? argument
+                        : com.fasterxml.jackson.databind.node.JsonNodeFactory.instance
+                                .arrayNode()
+                                .add(argument);
                 for (int i = 0; i < excluded.size(); i++) {
                     if (excluded.get(i).isContainerNode()) {
-                        violations.add(pointer + "/anything-but" + (argument.isArray() ? "/" + i : ""), "must be a literal value");
+                        violations.add(
+                                pointer + "/anything-but" + (argument.isArray() ? "/" + i : ""),
+                                "must be a literal value");
                     }
                 }
                 return value -> {
@@ -146,14 +157,18 @@ public final class EventFilter {
             case "numeric":
                 return numeric(argument, pointer + "/numeric", violations);
             default:
-                violations.add(pointer + "/" + FieldError.token(matcher), "unknown matcher; use prefix, numeric, exists or anything-but");
+                violations.add(
+                        pointer + "/" + FieldError.token(matcher),
+                        "unknown matcher; use prefix, numeric, exists or anything-but");
                 return value -> false;
         }
     }
 
     private static Predicate<JsonNode> numeric(JsonNode argument, String pointer, Violations violations) {
         if (!argument.isArray() || argument.isEmpty() || argument.size() % 2 != 0 || argument.size() > 4) {
-            violations.add(pointer, "must be [operator, number] or [operator, number, operator, number], operators < <= = >= >");
+            violations.add(
+                    pointer,
+                    "must be [operator, number] or [operator, number, operator, number], operators < <= = >= >");
             return value -> false;
         }
         List<Predicate<BigDecimal>> bounds = new ArrayList<>();
@@ -173,13 +188,14 @@ public final class EventFilter {
                 continue;
             }
             BigDecimal limit = number.decimalValue();
-            bounds.add(switch (operator) {
-                case "<" -> v -> v.compareTo(limit) < 0;
-                case "<=" -> v -> v.compareTo(limit) <= 0;
-                case "=" -> v -> v.compareTo(limit) == 0;
-                case ">=" -> v -> v.compareTo(limit) >= 0;
-                default -> v -> v.compareTo(limit) > 0;
-            });
+            bounds.add(
+                    switch (operator) {
+                        case "<" -> v -> v.compareTo(limit) < 0;
+                        case "<=" -> v -> v.compareTo(limit) <= 0;
+                        case "=" -> v -> v.compareTo(limit) == 0;
+                        case ">=" -> v -> v.compareTo(limit) >= 0;
+                        default -> v -> v.compareTo(limit) > 0;
+                    });
         }
         return value -> {
             if (value == null || !value.isNumber()) {

@@ -12,8 +12,6 @@ import io.vertx.core.Future;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,10 +23,11 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
+import org.jboss.logging.Logger;
 
 /**
  * Moves committed deliveries into their subscriptions' queues, in two ways.
@@ -87,13 +86,18 @@ public class OutboxRelay {
      */
     private static final String PENDING_NOT_LOCKED =
             "id = any(array(select id from deliveries where id = any(?::text[]) and pending for update skip locked))";
-    private static final String MARK_QUEUED = "update deliveries set state = 'QUEUED', queued_at = now() where " + PENDING_NOT_LOCKED;
+
+    private static final String MARK_QUEUED =
+            "update deliveries set state = 'QUEUED', queued_at = now() where " + PENDING_NOT_LOCKED;
     /** The poll's mark: its claim holds the rows' locks already. */
-    private static final String MARK_CLAIMED_QUEUED = "update deliveries set state = 'QUEUED', queued_at = now() where id = any(?::text[])";
+    private static final String MARK_CLAIMED_QUEUED =
+            "update deliveries set state = 'QUEUED', queued_at = now() where id = any(?::text[])";
     /** A lease given back: only while the delivery is still PENDING, by the same rule as {@link #MARK_QUEUED}. */
-    private static final String RELEASE_LEASES = "update deliveries set relay_lease_until = null where " + PENDING_NOT_LOCKED;
+    private static final String RELEASE_LEASES =
+            "update deliveries set relay_lease_until = null where " + PENDING_NOT_LOCKED;
     /** A delivery routed by a transaction that read its subscription just before the subscription was deleted. */
-    private static final String DISCARD_ORPHANS = "update deliveries set state = 'DISCARDED', finished_at = now() where id = any(?::text[])";
+    private static final String DISCARD_ORPHANS =
+            "update deliveries set state = 'DISCARDED', finished_at = now() where id = any(?::text[])";
 
     private final AgroalDataSource dataSource;
     private final BrokerClient broker;
@@ -102,21 +106,30 @@ public class OutboxRelay {
     private final Semaphore wake = new Semaphore(0);
     /** Handed-off deliveries not yet taken by a worker, and how many (the queue's size is not constant-time). */
     private final Queue<HandOff> handOffs = new ConcurrentLinkedQueue<>();
+
     private final AtomicInteger handOffsWaiting = new AtomicInteger();
     /** Set when deliveries were committed unleased, so a worker polls the outbox now instead of at the next interval. */
     private final AtomicBoolean outboxChanged = new AtomicBoolean();
+
     private final Counter queued;
     private final StageLag stageLag;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
-    OutboxRelay(AgroalDataSource dataSource, BrokerClient broker, RelayConfig config, MeterRegistry metrics, StageLag stageLag) {
+    OutboxRelay(
+            AgroalDataSource dataSource,
+            BrokerClient broker,
+            RelayConfig config,
+            MeterRegistry metrics,
+            StageLag stageLag) {
         this.dataSource = dataSource;
         this.stageLag = stageLag;
         this.broker = broker;
         this.config = config;
         this.claimSql = CLAIM.formatted(config.batchSize());
-        this.queued = Counter.builder("herald.relay.deliveries.queued").description("Deliveries settled into their queue").register(metrics);
+        this.queued = Counter.builder("herald.relay.deliveries.queued")
+                .description("Deliveries settled into their queue")
+                .register(metrics);
     }
 
     void start(@Observes @Priority(BrokerClient.STARTUP_PRIORITY + 10) StartupEvent event) {
@@ -194,7 +207,8 @@ public class OutboxRelay {
                     outageLogged = false;
                 }
                 if (relayed == 0 && !outboxFull && handOffsWaiting.get() == 0 && !outboxChanged.get()) {
-                    // Until the next poll is due, or a signal: one permit per signal, so each commit wakes one idle worker.
+                    // Until the next poll is due, or a signal: one permit per signal, so each commit wakes one idle
+                    // worker.
                     long untilPoll = pollEvery - (System.nanoTime() - lastPoll);
                     wake.tryAcquire(Math.max(1, TimeUnit.NANOSECONDS.toMillis(untilPoll)), TimeUnit.MILLISECONDS);
                 }
@@ -229,9 +243,13 @@ public class OutboxRelay {
                             }
                             ids.add(rows.getString("delivery_id"));
                             // A replay's acceptance is long past: its lag would say nothing about the flow.
-                            acceptedAt.add(rows.getBoolean("replay") ? 0L : rows.getTimestamp("accepted_at").getTime());
+                            acceptedAt.add(
+                                    rows.getBoolean("replay")
+                                            ? 0L
+                                            : rows.getTimestamp("accepted_at").getTime());
                             var message = CloudEventsAmqp.message(rows);
-                            sends.add(broker.sender(rows.getString("queue_name")).compose(sender -> sender.send(message)));
+                            sends.add(broker.sender(rows.getString("queue_name"))
+                                    .compose(sender -> sender.send(message)));
                         }
                     }
                 }
@@ -288,8 +306,16 @@ public class OutboxRelay {
             releaseLeases(ids); // shutting down: sent or not, the outbox takes them
             throw e;
         }
-        List<String> settled = settled(ids, sent.stream().map(handOff -> handOff.acceptedAt().toEpochMilli()).toList(), sends);
-        List<String> failed = IntStream.range(0, ids.size()).filter(i -> !sends.get(i).succeeded()).mapToObj(ids::get).toList();
+        List<String> settled = settled(
+                ids,
+                sent.stream()
+                        .map(handOff -> handOff.acceptedAt().toEpochMilli())
+                        .toList(),
+                sends);
+        List<String> failed = IntStream.range(0, ids.size())
+                .filter(i -> !sends.get(i).succeeded())
+                .mapToObj(ids::get)
+                .toList();
         try (Connection connection = dataSource.getConnection()) {
             update(connection, MARK_QUEUED, settled);
             update(connection, RELEASE_LEASES, failed); // left to the outbox poll, at once
@@ -316,8 +342,13 @@ public class OutboxRelay {
             }
         }
         if (settled.size() < ids.size()) {
-            Throwable cause = sends.stream().filter(Future::failed).findFirst().map(Future::cause).orElse(null);
-            LOG.debugf("%d of %d deliveries not settled this round: %s", ids.size() - settled.size(), ids.size(), cause);
+            Throwable cause = sends.stream()
+                    .filter(Future::failed)
+                    .findFirst()
+                    .map(Future::cause)
+                    .orElse(null);
+            LOG.debugf(
+                    "%d of %d deliveries not settled this round: %s", ids.size() - settled.size(), ids.size(), cause);
         }
         return settled;
     }
@@ -329,7 +360,9 @@ public class OutboxRelay {
         try (Connection connection = dataSource.getConnection()) {
             update(connection, RELEASE_LEASES, deliveryIds);
         } catch (SQLException | RuntimeException e) {
-            LOG.debugf("Could not give back %d hand-off leases (%s); they run out by themselves", deliveryIds.size(), e.getMessage());
+            LOG.debugf(
+                    "Could not give back %d hand-off leases (%s); they run out by themselves",
+                    deliveryIds.size(), e.getMessage());
         }
     }
 
@@ -344,7 +377,9 @@ public class OutboxRelay {
 
     private void awaitSettled(List<Future<Void>> sends) throws InterruptedException {
         try {
-            Future.join(new ArrayList<>(sends)).toCompletionStage().toCompletableFuture()
+            Future.join(new ArrayList<>(sends))
+                    .toCompletionStage()
+                    .toCompletableFuture()
                     .get(config.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             // Some sends failed or did not settle in time: only the settled ones are marked below.
@@ -358,5 +393,4 @@ public class OutboxRelay {
             Thread.currentThread().interrupt();
         }
     }
-
 }

@@ -2,7 +2,6 @@ package io.herald.routing;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** The outbox relay. Documented in the README's configuration table. */

@@ -6,7 +6,6 @@ import io.herald.platform.problem.Violations;
 import io.herald.store.NewEvent;
 import io.herald.store.SqlArrays;
 import jakarta.inject.Singleton;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 @Singleton
 public class Router {
-    private static final String SUBSCRIPTIONS = "select id, topic_pattern, filter, version, queue_name, state = 'ACTIVE' from subscriptions";
+    private static final String SUBSCRIPTIONS =
+            "select id, topic_pattern, filter, version, queue_name, state = 'ACTIVE' from subscriptions";
     private static final String INSERT = """
             insert into deliveries (id, event_id, event_accepted_at, subscription_id, state, created_at, relay_lease_until)
             select id, event_id, ?::timestamptz, subscription_id, 'PENDING', ?::timestamptz,
@@ -40,21 +40,18 @@ public class Router {
         this.json = json;
     }
 
-    private record Compiled(long version, TopicPattern pattern, EventFilter filter) {
-    }
+    private record Compiled(long version, TopicPattern pattern, EventFilter filter) {}
 
-    private record Route(String subscriptionId, String queueName, boolean active, TopicPattern pattern, EventFilter filter) {
-    }
+    private record Route(
+            String subscriptionId, String queueName, boolean active, TopicPattern pattern, EventFilter filter) {}
 
-    private record DeliveryRow(String id, String eventId, String subscriptionId, boolean leased) {
-    }
+    private record DeliveryRow(String id, String eventId, String subscriptionId, boolean leased) {}
 
     /**
      * The deliveries written for a group of events: how many each event got, in order, and those leased to this
      * instance's relay to send from memory once the transaction has committed.
      */
-    public record Routed(int[] counts, List<HandOff> handOffs) {
-    }
+    public record Routed(int[] counts, List<HandOff> handOffs) {}
 
     /** Writes the deliveries the events are owed, none leased: the outbox poller sends them. */
     public int[] route(Connection connection, List<NewEvent> events, Instant acceptedAt) throws SQLException {
@@ -66,7 +63,8 @@ public class Router {
      * instance for that long and returned as hand-offs; a paused subscription's wait in the outbox unleased. The
      * database's clock times the lease for other instances' relays, this instance's clock for its own.
      */
-    public Routed route(Connection connection, List<NewEvent> events, Instant acceptedAt, Duration lease) throws SQLException {
+    public Routed route(Connection connection, List<NewEvent> events, Instant acceptedAt, Duration lease)
+            throws SQLException {
         Instant leaseUntil = lease == null ? null : Instant.now().plus(lease);
         List<Route> routes = routes(connection);
         List<DeliveryRow> rows = new ArrayList<>();
@@ -74,7 +72,8 @@ public class Router {
         int[] counts = new int[events.size()];
         for (int i = 0; i < events.size(); i++) {
             NewEvent event = events.get(i);
-            EventFilter.Event view = new EventFilter.Event(event.type(), event.subject(), event.source(), event.dataNode());
+            EventFilter.Event view =
+                    new EventFilter.Event(event.type(), event.subject(), event.source(), event.dataNode());
             for (Route route : routes) {
                 if (route.pattern.matches(event.topic()) && route.filter.matches(view)) {
                     boolean leased = lease != null && route.active;
@@ -95,7 +94,10 @@ public class Router {
                 SqlArrays.bindText(connection, statement, 4, rows, DeliveryRow::id);
                 SqlArrays.bindText(connection, statement, 5, rows, DeliveryRow::eventId);
                 SqlArrays.bindText(connection, statement, 6, rows, DeliveryRow::subscriptionId);
-                statement.setArray(7, connection.createArrayOf("bool", rows.stream().map(DeliveryRow::leased).toArray()));
+                statement.setArray(
+                        7,
+                        connection.createArrayOf(
+                                "bool", rows.stream().map(DeliveryRow::leased).toArray()));
                 statement.executeUpdate();
             }
         }
@@ -104,7 +106,8 @@ public class Router {
 
     private List<Route> routes(Connection connection) throws SQLException {
         List<Route> routes = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(SUBSCRIPTIONS); ResultSet rs = statement.executeQuery()) {
+        try (PreparedStatement statement = connection.prepareStatement(SUBSCRIPTIONS);
+                ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 String id = rs.getString(1);
                 long version = rs.getLong(4);
@@ -117,7 +120,8 @@ public class Router {
             }
         }
         if (compiled.size() > routes.size() * 2 + 100) {
-            compiled.keySet().retainAll(routes.stream().map(Route::subscriptionId).toList());
+            compiled.keySet()
+                    .retainAll(routes.stream().map(Route::subscriptionId).toList());
         }
         return routes;
     }

@@ -4,11 +4,22 @@ import java.time.Instant;
 
 /** Who receives a topic's events, through one durable queue of its own ({@link #queueName}). A row of {@link Subscriptions}. */
 public class Subscription {
-    public enum Kind { WEBHOOK, QUEUE }
+    public enum Kind {
+        WEBHOOK,
+        QUEUE
+    }
 
-    public enum State { ACTIVE, PAUSED, DISABLED }
+    public enum State {
+        ACTIVE,
+        PAUSED,
+        DISABLED
+    }
 
-    public enum Format { STANDARD_WEBHOOKS, CLOUDEVENTS_BINARY, CLOUDEVENTS_STRUCTURED }
+    public enum Format {
+        STANDARD_WEBHOOKS,
+        CLOUDEVENTS_BINARY,
+        CLOUDEVENTS_STRUCTURED
+    }
 
     public String id;
 

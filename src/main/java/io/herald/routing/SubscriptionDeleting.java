@@ -6,5 +6,4 @@ package io.herald.routing;
  * plugin cannot handle a queue deleted under an attached receiver: it fails the whole session, and with it every
  * other link on Herald's connection.
  */
-public record SubscriptionDeleting(String subscriptionId, String queue) {
-}
+public record SubscriptionDeleting(String subscriptionId, String queue) {}

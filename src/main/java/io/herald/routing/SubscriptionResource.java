@@ -1,12 +1,12 @@
 package io.herald.routing;
 
 import io.herald.identity.Role;
-import jakarta.annotation.security.RolesAllowed;
 import io.herald.platform.problem.Problem;
 import io.herald.routing.SubscriptionDtos.SubscriptionIn;
 import io.herald.routing.SubscriptionDtos.SubscriptionOut;
 import io.herald.routing.SubscriptionDtos.SubscriptionPage;
 import io.herald.routing.SubscriptionDtos.SubscriptionPatch;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -20,7 +20,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-
 import java.util.Map;
 
 /** {@code /api/v1/subscriptions}, as described in openapi.yaml. */
@@ -38,7 +37,9 @@ public class SubscriptionResource {
     @POST
     public Response create(SubscriptionIn in, @Context UriInfo uri) {
         SubscriptionOut created = subscriptions.create(in);
-        return Response.created(uri.getAbsolutePathBuilder().path(created.id()).build()).entity(created).build();
+        return Response.created(uri.getAbsolutePathBuilder().path(created.id()).build())
+                .entity(created)
+                .build();
     }
 
     @RolesAllowed(Role.VIEWER_NAME)

@@ -7,8 +7,7 @@ import java.util.Base64;
 public final class SubscriptionSecrets {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private SubscriptionSecrets() {
-    }
+    private SubscriptionSecrets() {}
 
     public static String newSecret() {
         byte[] key = new byte[32];

@@ -24,8 +24,6 @@ import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
-import org.jboss.logging.Logger;
-
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,6 +38,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Pattern;
+import org.jboss.logging.Logger;
 
 /**
  * Subscriptions: a topic (or pattern), an optional filter, and a kind: {@code webhook} (Herald delivers) or
@@ -55,10 +54,21 @@ public class SubscriptionService {
     static final Duration MAX_TIMEOUT = Duration.ofSeconds(60);
     static final int MAX_HEADERS = 20;
     /** Headers Herald sets itself on every webhook request. */
-    static final Set<String> RESERVED_HEADERS = Set.of("host", "content-type", "content-length", "user-agent", "traceparent",
-            "tracestate", "webhook-id", "webhook-timestamp", "webhook-signature", "connection", "transfer-encoding");
+    static final Set<String> RESERVED_HEADERS = Set.of(
+            "host",
+            "content-type",
+            "content-length",
+            "user-agent",
+            "traceparent",
+            "tracestate",
+            "webhook-id",
+            "webhook-timestamp",
+            "webhook-signature",
+            "connection",
+            "transfer-encoding");
     /** Other instances close a paused subscription's lane within their reconcile interval (a second); this is ample. */
     private static final Duration LANES_RELEASED_WITHIN = Duration.ofSeconds(5);
+
     private static final Logger LOG = Logger.getLogger(SubscriptionService.class);
     private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,100}");
 
@@ -68,7 +78,12 @@ public class SubscriptionService {
     private final Subscriptions subscriptions;
     private final Event<SubscriptionDeleting> deleting;
 
-    SubscriptionService(ObjectMapper json, BrokerClient broker, SsrfGuard ssrf, Subscriptions subscriptions, Event<SubscriptionDeleting> deleting) {
+    SubscriptionService(
+            ObjectMapper json,
+            BrokerClient broker,
+            SsrfGuard ssrf,
+            Subscriptions subscriptions,
+            Event<SubscriptionDeleting> deleting) {
         this.json = json;
         this.broker = broker;
         this.ssrf = ssrf;
@@ -106,11 +121,13 @@ public class SubscriptionService {
         subscription.kind = kind;
         subscription.state = Subscription.State.ACTIVE;
         subscription.queueName = Subscription.queueFor(subscription.id);
-        subscription.filter = in.filter() == null || in.filter().isNull() ? null : in.filter().toString();
+        subscription.filter =
+                in.filter() == null || in.filter().isNull() ? null : in.filter().toString();
         if (kind == Subscription.Kind.WEBHOOK) {
             subscription.webhookUrl = in.webhook().url();
             subscription.webhookHeaders = headersJson(in.webhook().headers());
-            subscription.webhookTimeoutMs = (int) timeout(in.webhook().timeout()).toMillis();
+            subscription.webhookTimeoutMs =
+                    (int) timeout(in.webhook().timeout()).toMillis();
             subscription.webhookSecret = SubscriptionSecrets.newSecret();
             if (in.webhook().format() != null) {
                 subscription.webhookFormat = format(in.webhook().format());
@@ -129,7 +146,8 @@ public class SubscriptionService {
         int size = Paging.limit(limit, DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE);
         List<Subscription> found = subscriptions.page(after == null || after.isEmpty() ? null : after, size + 1);
         boolean more = found.size() > size;
-        List<SubscriptionOut> items = found.stream().limit(size).map(s -> out(s, false)).toList();
+        List<SubscriptionOut> items =
+                found.stream().limit(size).map(s -> out(s, false)).toList();
         return new SubscriptionPage(items, more ? items.get(items.size() - 1).id() : null);
     }
 
@@ -141,7 +159,8 @@ public class SubscriptionService {
     public String secret(String id) {
         Subscription subscription = find(id);
         if (subscription.kind != Subscription.Kind.WEBHOOK) {
-            throw new ApiProblem(ProblemType.NOT_FOUND, "Subscription '" + id + "' is a queue subscription and has no secret");
+            throw new ApiProblem(
+                    ProblemType.NOT_FOUND, "Subscription '" + id + "' is a queue subscription and has no secret");
         }
         return subscription.webhookSecret;
     }
@@ -180,7 +199,8 @@ public class SubscriptionService {
                 subscription.state = state;
             }
             if (patch.filter() != null) {
-                subscription.filter = patch.filter().isNull() ? null : patch.filter().toString();
+                subscription.filter =
+                        patch.filter().isNull() ? null : patch.filter().toString();
             }
             if (patch.webhook() != null) {
                 if (patch.webhook().url() != null) {
@@ -190,7 +210,8 @@ public class SubscriptionService {
                     subscription.webhookHeaders = headersJson(patch.webhook().headers());
                 }
                 if (patch.webhook().timeout() != null) {
-                    subscription.webhookTimeoutMs = (int) timeout(patch.webhook().timeout()).toMillis();
+                    subscription.webhookTimeoutMs =
+                            (int) timeout(patch.webhook().timeout()).toMillis();
                 }
                 if (patch.webhook().format() != null) {
                     subscription.webhookFormat = format(patch.webhook().format());
@@ -215,19 +236,25 @@ public class SubscriptionService {
     public void delete(String id, boolean force) {
         Subscription subscription = find(id);
         long pending = subscriptions.pendingDeliveries(id);
-        long queued = await(broker.messageCount(subscription.queueName), "count the messages in the subscription's queue");
+        long queued =
+                await(broker.messageCount(subscription.queueName), "count the messages in the subscription's queue");
         if (!force && (pending > 0 || queued > 0)) {
-            throw new ApiProblem(ProblemType.CONFLICT, "Subscription '" + id + "' still has " + queued
-                    + " message(s) in its queue and " + pending + " waiting to be queued; delete it when they are drained, "
-                    + "or pass force=true to discard them");
+            throw new ApiProblem(
+                    ProblemType.CONFLICT,
+                    "Subscription '" + id + "' still has " + queued
+                            + " message(s) in its queue and " + pending
+                            + " waiting to be queued; delete it when they are drained, "
+                            + "or pass force=true to discard them");
         }
         try {
             releaseQueue(subscription);
             await(broker.delete(subscription.queueName), "delete the subscription's queue");
         } catch (BrokerUnavailableException e) {
             String state = subscription.state == Subscription.State.DISABLED ? "disabled" : "paused";
-            throw new BrokerUnavailableException("Subscription '" + id + "' is " + state + " but not deleted: " + e.getMessage()
-                    + "; deleting it again finishes the deletion", e);
+            throw new BrokerUnavailableException(
+                    "Subscription '" + id + "' is " + state + " but not deleted: " + e.getMessage()
+                            + "; deleting it again finishes the deletion",
+                    e);
         }
         QuarkusTransaction.requiringNew().run(() -> subscriptions.delete(id));
     }
@@ -247,13 +274,17 @@ public class SubscriptionService {
         long deadline = System.nanoTime() + LANES_RELEASED_WITHIN.toNanos();
         int consumers;
         while ((consumers = await(broker.inspect(subscription.queueName), "inspect the subscription's queue")
-                .map(BrokerTopology.QueueState::consumers).orElse(0)) > 0 && System.nanoTime() < deadline) {
+                                .map(BrokerTopology.QueueState::consumers)
+                                .orElse(0))
+                        > 0
+                && System.nanoTime() < deadline) {
             sleep(Duration.ofMillis(100));
         }
         if (consumers > 0) {
             // Another instance's lane, or (RabbitMQ quorum queues) a closed lane whose unsettled messages the broker
             // still counts as a consumer until the session returns them.
-            LOG.warnf("The broker still counts %d consumer(s) on the queue of subscription %s after %d s; deleting it anyway",
+            LOG.warnf(
+                    "The broker still counts %d consumer(s) on the queue of subscription %s after %d s; deleting it anyway",
                     consumers, subscription.id, LANES_RELEASED_WITHIN.toSeconds());
         }
     }
@@ -281,7 +312,8 @@ public class SubscriptionService {
         if ("queue".equals(kind)) {
             return Subscription.Kind.QUEUE;
         }
-        violations.add("/kind", kind == null ? "is required: webhook or queue" : "'" + kind + "' is not webhook or queue");
+        violations.add(
+                "/kind", kind == null ? "is required: webhook or queue" : "'" + kind + "' is not webhook or queue");
         return null;
     }
 
@@ -313,13 +345,16 @@ public class SubscriptionService {
                     violations.add("/webhook/timeout", "must be between PT1S and PT60S");
                 }
             } catch (DateTimeParseException e) {
-                violations.add("/webhook/timeout", "must be an ISO-8601 duration such as PT15S, not '" + webhook.timeout() + "'");
+                violations.add(
+                        "/webhook/timeout",
+                        "must be an ISO-8601 duration such as PT15S, not '" + webhook.timeout() + "'");
             }
         }
         // An empty list means "not given" (generated clients send one by default): the global schedule applies.
         if (webhook.retrySchedule() != null && !webhook.retrySchedule().isEmpty()) {
             if (webhook.retrySchedule().size() > 20) {
-                violations.add("/webhook/retrySchedule", "must list at most 20 delays (the first is the first attempt)");
+                violations.add(
+                        "/webhook/retrySchedule", "must list at most 20 delays (the first is the first attempt)");
             }
             for (int i = 0; i < webhook.retrySchedule().size(); i++) {
                 try {
@@ -339,7 +374,10 @@ public class SubscriptionService {
             violations.add("/webhook/maxPerSecond", "must be between 1 and 10000");
         }
         if (webhook.format() != null && format(webhook.format()) == null) {
-            violations.add("/webhook/format", "'" + webhook.format() + "' is not standard-webhooks, cloudevents-binary or cloudevents-structured");
+            violations.add(
+                    "/webhook/format",
+                    "'" + webhook.format()
+                            + "' is not standard-webhooks, cloudevents-binary or cloudevents-structured");
         }
         if (webhook.headers() != null) {
             if (webhook.headers().size() > MAX_HEADERS) {
@@ -363,8 +401,17 @@ public class SubscriptionService {
     private static String withoutCredentials(String url) {
         try {
             URI uri = new URI(url);
-            return uri.getRawUserInfo() == null ? url
-                    : new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getRawPath(), uri.getRawQuery(), null).toString();
+            return uri.getRawUserInfo() == null
+                    ? url
+                    : new URI(
+                                    uri.getScheme(),
+                                    null,
+                                    uri.getHost(),
+                                    uri.getPort(),
+                                    uri.getRawPath(),
+                                    uri.getRawQuery(),
+                                    null)
+                            .toString();
         } catch (java.net.URISyntaxException e) {
             return url;
         }
@@ -423,7 +470,6 @@ public class SubscriptionService {
         return timeout == null ? DEFAULT_TIMEOUT : Duration.parse(timeout);
     }
 
-
     private String headersJson(Map<String, String> headers) {
         if (headers == null || headers.isEmpty()) {
             return null;
@@ -441,19 +487,28 @@ public class SubscriptionService {
         if (subscription.kind == Subscription.Kind.WEBHOOK) {
             Map<String, String> headers = null;
             try {
-                headers = subscription.webhookHeaders == null ? null
-                        : json.readValue(subscription.webhookHeaders, new TypeReference<LinkedHashMap<String, String>>() { });
+                headers = subscription.webhookHeaders == null
+                        ? null
+                        : json.readValue(
+                                subscription.webhookHeaders, new TypeReference<LinkedHashMap<String, String>>() {});
             } catch (JsonProcessingException e) {
                 throw new IllegalStateException("Stored headers are not JSON", e);
             }
-            webhook = new WebhookOut(withoutCredentials(subscription.webhookUrl), headers, Duration.ofMillis(subscription.webhookTimeoutMs).toString(),
+            webhook = new WebhookOut(
+                    withoutCredentials(subscription.webhookUrl),
+                    headers,
+                    Duration.ofMillis(subscription.webhookTimeoutMs).toString(),
                     subscription.webhookFormat.name().toLowerCase(Locale.ROOT).replace('_', '-'),
                     subscription.retrySchedule == null ? null : List.of(subscription.retrySchedule.split(",")),
-                    subscription.maxInFlight, subscription.maxPerSecond, withSecret ? subscription.webhookSecret : null);
+                    subscription.maxInFlight,
+                    subscription.maxPerSecond,
+                    withSecret ? subscription.webhookSecret : null);
         } else {
             BrokerTopology topology = broker.topology();
-            queue = new QueueOut(topology.address(subscription.queueName),
-                    topology.address(BrokerTopology.deadLetterQueue(subscription.queueName)), topology.flavour().name().toLowerCase(Locale.ROOT));
+            queue = new QueueOut(
+                    topology.address(subscription.queueName),
+                    topology.address(BrokerTopology.deadLetterQueue(subscription.queueName)),
+                    topology.flavour().name().toLowerCase(Locale.ROOT));
         }
         JsonNode filter;
         try {
@@ -461,10 +516,18 @@ public class SubscriptionService {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored filter is not JSON", e);
         }
-        return new SubscriptionOut(subscription.id, subscription.name, subscription.topicPattern,
-                subscription.kind.name().toLowerCase(Locale.ROOT), subscription.state.name().toLowerCase(Locale.ROOT),
-                subscription.disabledReason, filter,
-                webhook, queue, subscription.createdAt, subscription.updatedAt);
+        return new SubscriptionOut(
+                subscription.id,
+                subscription.name,
+                subscription.topicPattern,
+                subscription.kind.name().toLowerCase(Locale.ROOT),
+                subscription.state.name().toLowerCase(Locale.ROOT),
+                subscription.disabledReason,
+                filter,
+                webhook,
+                queue,
+                subscription.createdAt,
+                subscription.updatedAt);
     }
 
     private static <T> T await(Future<T> future, String what) {
@@ -474,7 +537,8 @@ public class SubscriptionService {
             if (e.getCause() instanceof BrokerUnavailableException unavailable) {
                 throw unavailable;
             }
-            throw new BrokerUnavailableException("Could not " + what + ": " + e.getCause().getMessage(), e.getCause());
+            throw new BrokerUnavailableException(
+                    "Could not " + what + ": " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             throw new BrokerUnavailableException("Could not " + what + " in time", e);
         } catch (InterruptedException e) {

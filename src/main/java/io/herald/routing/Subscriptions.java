@@ -2,7 +2,6 @@ package io.herald.routing;
 
 import io.herald.platform.Database;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -14,12 +13,14 @@ import java.util.List;
  */
 @ApplicationScoped
 public class Subscriptions {
-    private static final String COLUMNS = "id, name, topic_pattern, kind, state, queue_name, filter, webhook_url, webhook_secret, "
-            + "webhook_headers, webhook_timeout_ms, webhook_previous_secret, webhook_previous_secret_expires, webhook_format, "
-            + "retry_schedule, max_in_flight, max_per_second, consecutive_failures, failing_since, disabled_reason, created_at, "
-            + "updated_at, version";
-    private static final String SETTINGS = "name = ?, state = ?, filter = ?, webhook_url = ?, webhook_headers = ?, webhook_timeout_ms = ?, "
-            + "webhook_format = ?, retry_schedule = ?, max_in_flight = ?, max_per_second = ?, updated_at = ?";
+    private static final String COLUMNS =
+            "id, name, topic_pattern, kind, state, queue_name, filter, webhook_url, webhook_secret, "
+                    + "webhook_headers, webhook_timeout_ms, webhook_previous_secret, webhook_previous_secret_expires, webhook_format, "
+                    + "retry_schedule, max_in_flight, max_per_second, consecutive_failures, failing_since, disabled_reason, created_at, "
+                    + "updated_at, version";
+    private static final String SETTINGS =
+            "name = ?, state = ?, filter = ?, webhook_url = ?, webhook_headers = ?, webhook_timeout_ms = ?, "
+                    + "webhook_format = ?, retry_schedule = ?, max_in_flight = ?, max_per_second = ?, updated_at = ?";
 
     private final Database db;
 
@@ -28,39 +29,86 @@ public class Subscriptions {
     }
 
     public Subscription find(String id) {
-        return id == null ? null : db.one("select " + COLUMNS + " from subscriptions where id = ?", Subscriptions::row, id);
+        return id == null
+                ? null
+                : db.one("select " + COLUMNS + " from subscriptions where id = ?", Subscriptions::row, id);
     }
 
     /** A page in id order, after {@code after} (null: from the first). */
     List<Subscription> page(String after, int size) {
         return after == null
                 ? db.list("select " + COLUMNS + " from subscriptions order by id limit ?", Subscriptions::row, size)
-                : db.list("select " + COLUMNS + " from subscriptions where id > ? order by id limit ?", Subscriptions::row, after, size);
+                : db.list(
+                        "select " + COLUMNS + " from subscriptions where id > ? order by id limit ?",
+                        Subscriptions::row,
+                        after,
+                        size);
     }
 
     void insert(Subscription s) {
-        db.update("insert into subscriptions (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
-                s.id, s.name, s.topicPattern, s.kind, s.state, s.queueName, s.filter, s.webhookUrl, s.webhookSecret, s.webhookHeaders,
-                s.webhookTimeoutMs, s.webhookPreviousSecret, s.webhookPreviousSecretExpires, s.webhookFormat, s.retrySchedule,
-                s.maxInFlight, s.maxPerSecond, s.consecutiveFailures, s.failingSince, s.disabledReason, s.createdAt, s.updatedAt);
+        db.update(
+                "insert into subscriptions (" + COLUMNS
+                        + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                s.id,
+                s.name,
+                s.topicPattern,
+                s.kind,
+                s.state,
+                s.queueName,
+                s.filter,
+                s.webhookUrl,
+                s.webhookSecret,
+                s.webhookHeaders,
+                s.webhookTimeoutMs,
+                s.webhookPreviousSecret,
+                s.webhookPreviousSecretExpires,
+                s.webhookFormat,
+                s.retrySchedule,
+                s.maxInFlight,
+                s.maxPerSecond,
+                s.consecutiveFailures,
+                s.failingSince,
+                s.disabledReason,
+                s.createdAt,
+                s.updatedAt);
         s.version = 0;
     }
 
     /** Writes the operator's settings (and, with {@code resetHealth}, clears the failure count and disabled reason). */
     void update(Subscription s, boolean resetHealth) {
-        db.updateVersioned("update subscriptions set " + SETTINGS
-                        + (resetHealth ? ", consecutive_failures = 0, failing_since = null, disabled_reason = null" : "")
+        db.updateVersioned(
+                "update subscriptions set " + SETTINGS
+                        + (resetHealth
+                                ? ", consecutive_failures = 0, failing_since = null, disabled_reason = null"
+                                : "")
                         + ", version = version + 1 where id = ? and version = ?",
-                s.name, s.state, s.filter, s.webhookUrl, s.webhookHeaders, s.webhookTimeoutMs, s.webhookFormat, s.retrySchedule,
-                s.maxInFlight, s.maxPerSecond, s.updatedAt, s.id, s.version);
+                s.name,
+                s.state,
+                s.filter,
+                s.webhookUrl,
+                s.webhookHeaders,
+                s.webhookTimeoutMs,
+                s.webhookFormat,
+                s.retrySchedule,
+                s.maxInFlight,
+                s.maxPerSecond,
+                s.updatedAt,
+                s.id,
+                s.version);
         s.version++;
     }
 
     /** Writes a new signing secret with the previous one and when it stops being sent. */
     public void updateSecrets(Subscription s) {
-        db.updateVersioned("update subscriptions set webhook_secret = ?, webhook_previous_secret = ?, webhook_previous_secret_expires = ?, "
+        db.updateVersioned(
+                "update subscriptions set webhook_secret = ?, webhook_previous_secret = ?, webhook_previous_secret_expires = ?, "
                         + "updated_at = ?, version = version + 1 where id = ? and version = ?",
-                s.webhookSecret, s.webhookPreviousSecret, s.webhookPreviousSecretExpires, s.updatedAt, s.id, s.version);
+                s.webhookSecret,
+                s.webhookPreviousSecret,
+                s.webhookPreviousSecretExpires,
+                s.updatedAt,
+                s.id,
+                s.version);
         s.version++;
     }
 
@@ -70,12 +118,16 @@ public class Subscriptions {
 
     /** Pauses an active subscription (on its way to deletion); one in another state is left as it is. */
     void pauseIfActive(String id) {
-        db.update("update subscriptions set state = 'PAUSED', updated_at = now(), version = version + 1 where id = ? and state = 'ACTIVE'", id);
+        db.update(
+                "update subscriptions set state = 'PAUSED', updated_at = now(), version = version + 1 where id = ? and state = 'ACTIVE'",
+                id);
     }
 
     /** Deletes the subscription; the deliveries it still owed are recorded DISCARDED. */
     void delete(String id) {
-        db.update("update deliveries set state = 'DISCARDED', finished_at = now() where subscription_id = ? and pending", id);
+        db.update(
+                "update deliveries set state = 'DISCARDED', finished_at = now() where subscription_id = ? and pending",
+                id);
         db.update("delete from subscriptions where id = ?", id);
     }
 

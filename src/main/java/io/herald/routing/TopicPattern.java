@@ -27,7 +27,8 @@ public final class TopicPattern {
         String[] segments = pattern.split("\\.", -1);
         for (int i = 0; i < segments.length; i++) {
             if (!SEGMENT.matcher(segments[i]).matches()) {
-                return "segment '" + segments[i] + "' must be a lowercase name, '*' (one segment) or a final '**' (one or more)";
+                return "segment '" + segments[i]
+                        + "' must be a lowercase name, '*' (one segment) or a final '**' (one or more)";
             }
             if (segments[i].equals("**") && i != segments.length - 1) {
                 return "'**' may only be the last segment";

@@ -1,7 +1,6 @@
 package io.herald.schema;
 
 import io.herald.platform.problem.FieldError;
-
 import java.util.List;
 
 /**

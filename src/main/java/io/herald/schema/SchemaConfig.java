@@ -2,7 +2,6 @@ package io.herald.schema;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** Schema registry settings. Documented in the README's configuration table. */

@@ -1,7 +1,6 @@
 package io.herald.schema;
 
 import com.networknt.schema.SpecificationVersion;
-
 import java.util.Optional;
 
 /** The JSON Schema drafts Herald accepts, named by their {@code $schema} URI. */
@@ -29,7 +28,10 @@ public enum SchemaDialect {
     static Optional<SchemaDialect> fromUri(String uri) {
         String normalized = uri.replaceFirst("^https?://", "").replaceFirst("#$", "");
         for (SchemaDialect dialect : values()) {
-            if (dialect.uri.replaceFirst("^https?://", "").replaceFirst("#$", "").equals(normalized)) {
+            if (dialect.uri
+                    .replaceFirst("^https?://", "")
+                    .replaceFirst("#$", "")
+                    .equals(normalized)) {
                 return Optional.of(dialect);
             }
         }

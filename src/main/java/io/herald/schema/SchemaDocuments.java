@@ -14,7 +14,6 @@ import io.herald.platform.problem.FieldError;
 import io.herald.platform.problem.Violations;
 import io.herald.schema.regex.LinearRegex;
 import jakarta.inject.Singleton;
-
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -46,8 +45,8 @@ public class SchemaDocuments {
                 .regularExpressionFactory(LinearRegex.FACTORY)
                 .build();
         for (SchemaDialect dialect : SchemaDialect.values()) {
-            SchemaRegistry registry = SchemaRegistry.withDefaultDialect(dialect.specification(),
-                    builder -> builder.schemaRegistryConfig(config));
+            SchemaRegistry registry = SchemaRegistry.withDefaultDialect(
+                    dialect.specification(), builder -> builder.schemaRegistryConfig(config));
             registries.put(dialect, registry);
             metaSchemas.put(dialect, registry.getSchema(SchemaLocation.of(dialect.uri())));
         }
@@ -64,8 +63,10 @@ public class SchemaDocuments {
             return SchemaDialect.DRAFT_2020_12;
         }
         return SchemaDialect.fromUri(declared.asText()).orElseGet(() -> {
-            violations.add("/schema/$schema", "'" + declared.asText() + "' is not supported; use "
-                    + SchemaDialect.DRAFT_2020_12.uri() + " or " + SchemaDialect.DRAFT_07.uri());
+            violations.add(
+                    "/schema/$schema",
+                    "'" + declared.asText() + "' is not supported; use " + SchemaDialect.DRAFT_2020_12.uri() + " or "
+                            + SchemaDialect.DRAFT_07.uri());
             return SchemaDialect.DRAFT_2020_12;
         });
     }
@@ -92,11 +93,14 @@ public class SchemaDocuments {
             return;
         }
         List<Error> errors = metaSchemas.get(dialect).validate(schema);
-        errors.stream().limit(MAX_REPORTED_SCHEMA_ERRORS).forEach(error ->
-                violations.add("/schema" + error.getInstanceLocation().toString(), "violates the " + dialectName(dialect)
-                        + " meta-schema: " + error.getMessage()));
+        errors.stream()
+                .limit(MAX_REPORTED_SCHEMA_ERRORS)
+                .forEach(error -> violations.add(
+                        "/schema" + error.getInstanceLocation().toString(),
+                        "violates the " + dialectName(dialect) + " meta-schema: " + error.getMessage()));
         if (errors.size() > MAX_REPORTED_SCHEMA_ERRORS) {
-            violations.add("/schema", (errors.size() - MAX_REPORTED_SCHEMA_ERRORS) + " more meta-schema errors not listed");
+            violations.add(
+                    "/schema", (errors.size() - MAX_REPORTED_SCHEMA_ERRORS) + " more meta-schema errors not listed");
         }
         checkReferences(schema, "/schema", violations);
     }
@@ -106,10 +110,15 @@ public class SchemaDocuments {
             for (Iterator<Map.Entry<String, JsonNode>> fields = node.fields(); fields.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = fields.next();
                 String child = pointer + "/" + FieldError.token(field.getKey());
-                boolean reference = field.getKey().equals("$ref") || field.getKey().equals("$dynamicRef");
-                if (reference && field.getValue().isTextual() && !field.getValue().asText().startsWith("#")) {
-                    violations.add(child, "'" + field.getValue().asText() + "' is not a local reference; Herald schemas are "
-                            + "self-contained: put shared parts under $defs and refer to them as #/$defs/<name>");
+                boolean reference =
+                        field.getKey().equals("$ref") || field.getKey().equals("$dynamicRef");
+                if (reference
+                        && field.getValue().isTextual()
+                        && !field.getValue().asText().startsWith("#")) {
+                    violations.add(
+                            child,
+                            "'" + field.getValue().asText() + "' is not a local reference; Herald schemas are "
+                                    + "self-contained: put shared parts under $defs and refer to them as #/$defs/<name>");
                 } else if (!reference && !isLiteralValue(field.getKey())) {
                     checkReferences(field.getValue(), child, violations);
                 }
@@ -146,7 +155,8 @@ public class SchemaDocuments {
                     if (refusal != null) {
                         violations.add(child, "pattern " + refusal);
                     }
-                } else if (field.getKey().equals("patternProperties") && field.getValue().isObject()) {
+                } else if (field.getKey().equals("patternProperties")
+                        && field.getValue().isObject()) {
                     field.getValue().fieldNames().forEachRemaining(name -> {
                         String refusal = LinearRegex.refusal(name);
                         if (refusal != null) {
@@ -167,7 +177,10 @@ public class SchemaDocuments {
 
     /** Keywords whose values are data, not subschemas: a "$ref" key inside them is not a reference. */
     private static boolean isLiteralValue(String keyword) {
-        return keyword.equals("enum") || keyword.equals("const") || keyword.equals("default") || keyword.equals("examples");
+        return keyword.equals("enum")
+                || keyword.equals("const")
+                || keyword.equals("default")
+                || keyword.equals("examples");
     }
 
     /** Compiles a stored (already checked) schema for validating events. */
@@ -193,7 +206,6 @@ public class SchemaDocuments {
             throw new IllegalStateException("A stored schema is not JSON", e);
         }
     }
-
 
     private JsonNode sorted(JsonNode node) {
         if (node.isObject()) {

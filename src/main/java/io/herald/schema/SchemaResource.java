@@ -1,12 +1,12 @@
 package io.herald.schema;
 
-import io.herald.identity.Role;
-import jakarta.annotation.security.RolesAllowed;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.herald.identity.Role;
 import io.herald.platform.problem.ApiProblem;
-import io.herald.platform.problem.ProblemType;
 import io.herald.platform.problem.Problem;
+import io.herald.platform.problem.ProblemType;
 import io.herald.schema.compatibility.CompatibilityReport;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -19,7 +19,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-
 
 /** {@code /api/v1/topics/{topic}/schemas}, as described in openapi.yaml. */
 @Path("/api/v1/topics/{topic}/schemas")
@@ -40,14 +39,20 @@ public class SchemaResource {
         if (!registration.created()) {
             return Response.ok(registration.version()).build();
         }
-        return Response.created(uri.getAbsolutePathBuilder().path(Integer.toString(registration.version().version())).build())
-                .entity(registration.version()).build();
+        return Response.created(uri.getAbsolutePathBuilder()
+                        .path(Integer.toString(registration.version().version()))
+                        .build())
+                .entity(registration.version())
+                .build();
     }
 
     @RolesAllowed(Role.VIEWER_NAME)
     @GET
-    public SchemaVersionPage list(@PathParam("topic") String topic, @QueryParam("after") String after,
-            @QueryParam("limit") String limit, @QueryParam("includeDeleted") boolean includeDeleted) {
+    public SchemaVersionPage list(
+            @PathParam("topic") String topic,
+            @QueryParam("after") String after,
+            @QueryParam("limit") String limit,
+            @QueryParam("includeDeleted") boolean includeDeleted) {
         return schemas.list(topic, after, limit, includeDeleted);
     }
 
@@ -78,7 +83,8 @@ public class SchemaResource {
     @RolesAllowed(Role.VIEWER_NAME)
     @POST
     @Path("/{version}/validate")
-    public ValidationOut validate(@PathParam("topic") String topic, @PathParam("version") String version, JsonNode payload) {
+    public ValidationOut validate(
+            @PathParam("topic") String topic, @PathParam("version") String version, JsonNode payload) {
         if (payload == null) {
             throw new ApiProblem(ProblemType.MALFORMED_REQUEST, "A JSON body (the sample event data) is required");
         }

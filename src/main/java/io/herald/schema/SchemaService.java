@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
-import io.herald.schema.regex.LinearRegex;
 import io.herald.platform.Paging;
 import io.herald.platform.WouldBlock;
 import io.herald.platform.problem.ApiProblem;
@@ -16,12 +15,12 @@ import io.herald.schema.compatibility.CompatibilityFinding;
 import io.herald.schema.compatibility.CompatibilityPolicy;
 import io.herald.schema.compatibility.CompatibilityReport;
 import io.herald.schema.compatibility.JsonSchemaChecker;
+import io.herald.schema.regex.LinearRegex;
 import io.herald.topic.CompatibilityMode;
 import io.herald.topic.Topic;
 import io.herald.topic.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -39,6 +38,7 @@ public class SchemaService {
      * beyond it the event is checked again on a worker thread with the whole budget.
      */
     private static final long EVENT_LOOP_PATTERN_BUDGET = 100_000;
+
     static final int DEFAULT_PAGE_SIZE = 100;
     static final int MAX_PAGE_SIZE = 1000;
 
@@ -57,15 +57,18 @@ public class SchemaService {
         this.config = config;
         this.versions = versions;
         this.topics = topics;
-        this.compiled = Caffeine.newBuilder().maximumSize(config.compiledCacheSize())
-                .expireAfterWrite(config.latestVersionCacheTtl().multipliedBy(12)).build();
-        this.latest = Caffeine.newBuilder().maximumSize(config.compiledCacheSize())
-                .expireAfterWrite(config.latestVersionCacheTtl()).build();
+        this.compiled = Caffeine.newBuilder()
+                .maximumSize(config.compiledCacheSize())
+                .expireAfterWrite(config.latestVersionCacheTtl().multipliedBy(12))
+                .build();
+        this.latest = Caffeine.newBuilder()
+                .maximumSize(config.compiledCacheSize())
+                .expireAfterWrite(config.latestVersionCacheTtl())
+                .build();
     }
 
     /** What a registration did: a new version, or the existing identical one. */
-    public record Registration(SchemaVersionOut version, boolean created) {
-    }
+    public record Registration(SchemaVersionOut version, boolean created) {}
 
     @Transactional
     public Registration register(String topicName, SchemaIn in) {
@@ -119,8 +122,10 @@ public class SchemaService {
     public SchemaVersionOut get(String topicName, String version) {
         requireTopic(topicName);
         if ("latest".equals(version)) {
-            return versions.latestActive(topicName).map(this::out).orElseThrow(() ->
-                    new ApiProblem(ProblemType.NOT_FOUND, "Topic '" + topicName + "' has no schema"));
+            return versions.latestActive(topicName)
+                    .map(this::out)
+                    .orElseThrow(
+                            () -> new ApiProblem(ProblemType.NOT_FOUND, "Topic '" + topicName + "' has no schema"));
         }
         SchemaVersion found = versions.find(topicName, parseVersion(version, "/version"));
         if (found == null) {
@@ -157,7 +162,8 @@ public class SchemaService {
      * {@link #check}; with {@code mayBlock} false (on an event loop) it answers only from the caches and throws
      * {@link WouldBlock} when the version would have to be read from the database.
      */
-    public SchemaCheck check(String topicName, Integer version, JsonNode payload, String pointerPrefix, boolean mayBlock) {
+    public SchemaCheck check(
+            String topicName, Integer version, JsonNode payload, String pointerPrefix, boolean mayBlock) {
         Integer effective = version;
         if (effective == null) {
             Optional<Integer> newest = WouldBlock.cached(latest, topicName, this::loadLatestNumber, mayBlock);
@@ -166,30 +172,49 @@ public class SchemaService {
             }
             effective = newest.get();
         }
-        CompiledVersion schema = WouldBlock.cached(compiled, new VersionKey(topicName, effective), this::load, mayBlock);
+        CompiledVersion schema =
+                WouldBlock.cached(compiled, new VersionKey(topicName, effective), this::load, mayBlock);
         if (schema == null || schema.deleted) {
-            throw new ApiProblem(ProblemType.VALIDATION_FAILED, "Topic '" + topicName + "' has no "
-                    + (schema == null ? "" : "usable (deleted) ") + "schema version " + effective,
-                    List.of(new FieldError(pointerPrefix.isEmpty() ? "/schemaVersion" : pointerPrefix, "unknown schema version " + effective)));
+            throw new ApiProblem(
+                    ProblemType.VALIDATION_FAILED,
+                    "Topic '" + topicName + "' has no " + (schema == null ? "" : "usable (deleted) ")
+                            + "schema version " + effective,
+                    List.of(new FieldError(
+                            pointerPrefix.isEmpty() ? "/schemaVersion" : pointerPrefix,
+                            "unknown schema version " + effective)));
         }
         if (schema.unusable != null) {
-            throw new ApiProblem(ProblemType.VALIDATION_FAILED, "Schema version " + effective + " of topic '" + topicName
-                    + "' cannot check events: " + schema.unusable,
-                    List.of(new FieldError(pointerPrefix.isEmpty() ? "/schemaVersion" : pointerPrefix, "unusable schema version " + effective)));
+            throw new ApiProblem(
+                    ProblemType.VALIDATION_FAILED,
+                    "Schema version " + effective + " of topic '" + topicName + "' cannot check events: "
+                            + schema.unusable,
+                    List.of(new FieldError(
+                            pointerPrefix.isEmpty() ? "/schemaVersion" : pointerPrefix,
+                            "unusable schema version " + effective)));
         }
         List<Error> errors;
         try {
-            errors = LinearRegex.withBudget(mayBlock ? config.patternBudget() : EVENT_LOOP_PATTERN_BUDGET, () -> schema.schema.validate(payload));
+            errors = LinearRegex.withBudget(
+                    mayBlock ? config.patternBudget() : EVENT_LOOP_PATTERN_BUDGET,
+                    () -> schema.schema.validate(payload));
         } catch (LinearRegex.BudgetExceeded spent) {
             if (!mayBlock) {
                 throw WouldBlock.INSTANCE; // checked again on a worker, with the whole budget
             }
-            throw new ApiProblem(ProblemType.VALIDATION_FAILED, "Checking this event against the patterns of schema version " + effective
-                    + " of topic '" + topicName + "' takes more than Herald's budget (herald.schema.pattern-budget); shorten its"
-                    + " strings or simplify the schema's patterns. Nothing was stored",
-                    List.of(new FieldError(pointerPrefix.isEmpty() ? "" : pointerPrefix, "too costly to check against the schema's patterns")));
+            throw new ApiProblem(
+                    ProblemType.VALIDATION_FAILED,
+                    "Checking this event against the patterns of schema version " + effective
+                            + " of topic '" + topicName
+                            + "' takes more than Herald's budget (herald.schema.pattern-budget); shorten its"
+                            + " strings or simplify the schema's patterns. Nothing was stored",
+                    List.of(new FieldError(
+                            pointerPrefix.isEmpty() ? "" : pointerPrefix,
+                            "too costly to check against the schema's patterns")));
         }
-        return new SchemaCheck(effective, SchemaDocuments.violations(errors, pointerPrefix, config.maxReportedViolations()), errors.size());
+        return new SchemaCheck(
+                effective,
+                SchemaDocuments.violations(errors, pointerPrefix, config.maxReportedViolations()),
+                errors.size());
     }
 
     /** {@link #check} that refuses a payload with violations: 422 listing each (pointer and message). */
@@ -197,10 +222,14 @@ public class SchemaService {
         SchemaCheck check = check(topicName, version, payload, pointerPrefix);
         if (!check.valid()) {
             String more = check.totalViolations() > check.violations().size()
-                    ? " (the first " + check.violations().size() + " are listed)" : "";
-            throw new ApiProblem(ProblemType.SCHEMA_VIOLATION, "The event does not match version " + check.version()
-                    + " of the schema of topic '" + topicName + "': " + check.totalViolations() + " violation"
-                    + (check.totalViolations() == 1 ? "" : "s") + more, check.violations());
+                    ? " (the first " + check.violations().size() + " are listed)"
+                    : "";
+            throw new ApiProblem(
+                    ProblemType.SCHEMA_VIOLATION,
+                    "The event does not match version " + check.version()
+                            + " of the schema of topic '" + topicName + "': " + check.totalViolations() + " violation"
+                            + (check.totalViolations() == 1 ? "" : "s") + more,
+                    check.violations());
         }
         return check;
     }
@@ -213,8 +242,7 @@ public class SchemaService {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private record Candidate(JsonNode schema, SchemaDialect dialect, String canonical, String fingerprint) {
-    }
+    private record Candidate(JsonNode schema, SchemaDialect dialect, String canonical, String fingerprint) {}
 
     private Candidate candidate(SchemaIn in) {
         if (in == null) {
@@ -222,7 +250,9 @@ public class SchemaService {
         }
         Violations violations = new Violations();
         JsonNode schema = in.schema();
-        SchemaDialect dialect = schema != null && schema.isObject() ? documents.dialectOf(schema, violations) : SchemaDialect.DRAFT_2020_12;
+        SchemaDialect dialect = schema != null && schema.isObject()
+                ? documents.dialectOf(schema, violations)
+                : SchemaDialect.DRAFT_2020_12;
         violations.throwIfAny();
         documents.check(schema, dialect, violations);
         violations.throwIfAny();
@@ -233,7 +263,8 @@ public class SchemaService {
     private CompatibilityReport evaluate(CompatibilityMode mode, JsonNode candidate, List<SchemaVersion> active) {
         List<CompatibilityPolicy.RegisteredSchema> registered = new ArrayList<>();
         for (SchemaVersion version : active) {
-            registered.add(new CompatibilityPolicy.RegisteredSchema(version.version, documents.parse(version.schemaText)));
+            registered.add(
+                    new CompatibilityPolicy.RegisteredSchema(version.version, documents.parse(version.schemaText)));
         }
         return policy.evaluate(mode, candidate, registered);
     }
@@ -243,9 +274,14 @@ public class SchemaService {
         for (CompatibilityFinding finding : report.incompatibilities()) {
             errors.add(new FieldError("/schema" + finding.pointer(), finding.message()));
         }
-        return new ApiProblem(ProblemType.SCHEMA_INCOMPATIBLE, "The schema breaks the " + report.mode()
-                + " compatibility of topic '" + topicName + "' (checked against version" + (report.checkedAgainst().size() == 1 ? " " : "s ")
-                + report.checkedAgainst() + "): " + errors.size() + " incompatibilit" + (errors.size() == 1 ? "y" : "ies"), errors);
+        return new ApiProblem(
+                ProblemType.SCHEMA_INCOMPATIBLE,
+                "The schema breaks the " + report.mode()
+                        + " compatibility of topic '" + topicName + "' (checked against version"
+                        + (report.checkedAgainst().size() == 1 ? " " : "s ")
+                        + report.checkedAgainst() + "): " + errors.size() + " incompatibilit"
+                        + (errors.size() == 1 ? "y" : "ies"),
+                errors);
     }
 
     private Optional<Integer> loadLatestNumber(String topicName) {
@@ -258,13 +294,17 @@ public class SchemaService {
             return null;
         }
         try {
-            return new CompiledVersion(documents.compile(version.dialect, documents.parse(version.schemaText)), version.isDeleted(), null);
+            return new CompiledVersion(
+                    documents.compile(version.dialect, documents.parse(version.schemaText)), version.isDeleted(), null);
         } catch (RuntimeException e) {
             // Registered before patterns were held to RE2: the version stays readable, but cannot check events.
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof com.google.re2j.PatternSyntaxException refused) {
-                    return new CompiledVersion(null, version.isDeleted(), "it has a pattern Herald does not run ("
-                            + refused.getDescription() + " in '" + refused.getPattern() + "'); register a new version");
+                    return new CompiledVersion(
+                            null,
+                            version.isDeleted(),
+                            "it has a pattern Herald does not run (" + refused.getDescription() + " in '"
+                                    + refused.getPattern() + "'); register a new version");
                 }
             }
             throw e;
@@ -280,8 +320,15 @@ public class SchemaService {
     }
 
     private SchemaVersionOut out(SchemaVersion version) {
-        return new SchemaVersionOut(version.topic, version.version, version.dialect.uri(), documents.parse(version.schemaText),
-                version.fingerprint, version.createdAt, version.isDeleted(), version.deletedAt);
+        return new SchemaVersionOut(
+                version.topic,
+                version.version,
+                version.dialect.uri(),
+                documents.parse(version.schemaText),
+                version.fingerprint,
+                version.createdAt,
+                version.isDeleted(),
+                version.deletedAt);
     }
 
     private static int parseVersion(String value, String pointer) {
@@ -293,15 +340,14 @@ public class SchemaService {
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw ApiProblem.invalid(List.of(new FieldError(pointer, "must be a version number (1, 2, ...)"
-                + (pointer.equals("/version") ? " or 'latest'" : "") + ", not '" + value + "'")));
+        throw ApiProblem.invalid(List.of(new FieldError(
+                pointer,
+                "must be a version number (1, 2, ...)" + (pointer.equals("/version") ? " or 'latest'" : "") + ", not '"
+                        + value + "'")));
     }
 
-
-    private record VersionKey(String topic, int version) {
-    }
+    private record VersionKey(String topic, int version) {}
 
     /** A compiled version; {@code unusable} says why a stored version cannot check events, when it cannot. */
-    private record CompiledVersion(Schema schema, boolean deleted, String unusable) {
-    }
+    private record CompiledVersion(Schema schema, boolean deleted, String unusable) {}
 }

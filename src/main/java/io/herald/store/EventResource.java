@@ -1,9 +1,9 @@
 package io.herald.store;
 
 import io.herald.identity.Role;
-import jakarta.annotation.security.RolesAllowed;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.Problem;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -23,8 +23,13 @@ public class EventResource {
 
     @RolesAllowed(Role.VIEWER_NAME)
     @GET
-    public EventPage list(@QueryParam("topic") String topic, @QueryParam("type") String type, @QueryParam("subject") String subject,
-            @QueryParam("from") String from, @QueryParam("to") String to, @QueryParam("after") String after,
+    public EventPage list(
+            @QueryParam("topic") String topic,
+            @QueryParam("type") String type,
+            @QueryParam("subject") String subject,
+            @QueryParam("from") String from,
+            @QueryParam("to") String to,
+            @QueryParam("after") String after,
             @QueryParam("limit") String limit) {
         return store.list(new EventStore.Query(topic, type, subject, from, to, after, limit));
     }

@@ -17,8 +17,7 @@ public final class EventRows {
                         ?::int4[], ?::text[])
                  as t(id, topic, ce_id, source, type, subject, time, data_content_type, data, schema_version, extensions)""";
 
-    private EventRows() {
-    }
+    private EventRows() {}
 
     public static void insert(Connection connection, List<NewEvent> events, Instant acceptedAt) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
@@ -29,11 +28,21 @@ public final class EventRows {
             SqlArrays.bindText(connection, statement, 5, events, NewEvent::source);
             SqlArrays.bindText(connection, statement, 6, events, NewEvent::type);
             SqlArrays.bindText(connection, statement, 7, events, NewEvent::subject);
-            SqlArrays.bindText(connection, statement, 8, events, e -> e.time() == null ? null : e.time().toString());
+            SqlArrays.bindText(
+                    connection,
+                    statement,
+                    8,
+                    events,
+                    e -> e.time() == null ? null : e.time().toString());
             SqlArrays.bindText(connection, statement, 9, events, NewEvent::dataContentType);
             SqlArrays.bindText(connection, statement, 10, events, NewEvent::data);
             SqlArrays.bindInteger(connection, statement, 11, events, NewEvent::schemaVersion);
-            SqlArrays.bindText(connection, statement, 12, events, e -> e.extensions() == null ? null : e.extensions().toString());
+            SqlArrays.bindText(
+                    connection,
+                    statement,
+                    12,
+                    events,
+                    e -> e.extensions() == null ? null : e.extensions().toString());
             statement.executeUpdate();
         }
     }

@@ -7,7 +7,6 @@ import io.agroal.api.AgroalDataSource;
 import io.herald.platform.Paging;
 import io.herald.platform.problem.Violations;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -30,8 +29,9 @@ import java.util.Optional;
 public class EventStore {
     static final int DEFAULT_PAGE_SIZE = 50;
     static final int MAX_PAGE_SIZE = 500;
-    private static final String COLUMNS = "id, topic, ce_id, source, type, subject, time, data_content_type, data, schema_version, "
-            + "extensions, accepted_at";
+    private static final String COLUMNS =
+            "id, topic, ce_id, source, type, subject, time, data_content_type, data, schema_version, "
+                    + "extensions, accepted_at";
 
     private final AgroalDataSource dataSource;
     private final ObjectMapper json;
@@ -42,12 +42,13 @@ public class EventStore {
     }
 
     /** Search criteria; null fields do not filter. Times are on acceptance: from inclusive, to exclusive. */
-    public record Query(String topic, String type, String subject, String from, String to, String after, String limit) {
-    }
+    public record Query(
+            String topic, String type, String subject, String from, String to, String after, String limit) {}
 
     public Optional<EventOut> get(String id) {
         String sql = "select " + COLUMNS + " from events where id = ? order by accepted_at desc limit 1";
-        String deliveries = "select id, subscription_id, state, created_at, queued_at from deliveries where event_id = ? order by id";
+        String deliveries =
+                "select id, subscription_id, state, created_at, queued_at from deliveries where event_id = ? order by id";
         try (Connection connection = dataSource.getConnection()) {
             EventOut event;
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -64,13 +65,29 @@ public class EventStore {
                 statement.setString(1, id);
                 try (ResultSet rs = statement.executeQuery()) {
                     while (rs.next()) {
-                        owed.add(new EventOut.DeliveryOut(rs.getString(1), rs.getString(2), rs.getString(3).toLowerCase(),
-                                instant(rs.getTimestamp(4)), instant(rs.getTimestamp(5))));
+                        owed.add(new EventOut.DeliveryOut(
+                                rs.getString(1),
+                                rs.getString(2),
+                                rs.getString(3).toLowerCase(),
+                                instant(rs.getTimestamp(4)),
+                                instant(rs.getTimestamp(5))));
                     }
                 }
             }
-            return Optional.of(new EventOut(event.id(), event.topic(), event.ceId(), event.source(), event.type(), event.subject(),
-                    event.time(), event.dataContentType(), event.data(), event.schemaVersion(), event.extensions(), event.acceptedAt(), owed));
+            return Optional.of(new EventOut(
+                    event.id(),
+                    event.topic(),
+                    event.ceId(),
+                    event.source(),
+                    event.type(),
+                    event.subject(),
+                    event.time(),
+                    event.dataContentType(),
+                    event.data(),
+                    event.schemaVersion(),
+                    event.extensions(),
+                    event.acceptedAt(),
+                    owed));
         } catch (SQLException e) {
             throw new StoreReadException(e);
         }
@@ -81,7 +98,8 @@ public class EventStore {
         Violations violations = new Violations();
         Instant from = instant(query.from(), "/from", violations);
         Instant to = instant(query.to(), "/to", violations);
-        Cursor after = query.after() == null || query.after().isEmpty() ? null : Cursor.decode(query.after(), violations);
+        Cursor after =
+                query.after() == null || query.after().isEmpty() ? null : Cursor.decode(query.after(), violations);
         violations.throwIfAny();
 
         StringBuilder sql = new StringBuilder("select " + COLUMNS + " from events where true");
@@ -97,7 +115,8 @@ public class EventStore {
             parameters.add(after.id());
         }
         sql.append(" order by accepted_at desc, id desc limit ").append(size + 1);
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql.toString())) {
             // Planned with the actual values every time: a cached generic plan walks the store newest first hoping to
             // meet a common type soon, and reads the whole store for a rare or absent one.
             statement.unwrap(org.postgresql.PGStatement.class).setPrepareThreshold(0);
@@ -130,9 +149,20 @@ public class EventStore {
 
     private EventOut read(ResultSet rs, List<EventOut.DeliveryOut> deliveries) throws SQLException {
         Timestamp time = rs.getTimestamp(7);
-        return new EventOut(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                time == null ? null : rs.getObject(7, OffsetDateTime.class), rs.getString(8), parse(rs.getString(9)),
-                (Integer) rs.getObject(10), parse(rs.getString(11)), instant(rs.getTimestamp(12)), deliveries);
+        return new EventOut(
+                rs.getString(1),
+                rs.getString(2),
+                rs.getString(3),
+                rs.getString(4),
+                rs.getString(5),
+                rs.getString(6),
+                time == null ? null : rs.getObject(7, OffsetDateTime.class),
+                rs.getString(8),
+                parse(rs.getString(9)),
+                (Integer) rs.getObject(10),
+                parse(rs.getString(11)),
+                instant(rs.getTimestamp(12)),
+                deliveries);
     }
 
     private JsonNode parse(String text) {
@@ -157,7 +187,9 @@ public class EventStore {
         try {
             return OffsetDateTime.parse(value).toInstant();
         } catch (DateTimeParseException e) {
-            violations.add(pointer, "query parameter must be an RFC 3339 timestamp such as 2026-11-26T10:00:00Z, not '" + value + "'");
+            violations.add(
+                    pointer,
+                    "query parameter must be an RFC 3339 timestamp such as 2026-11-26T10:00:00Z, not '" + value + "'");
             return null;
         }
     }
@@ -165,15 +197,19 @@ public class EventStore {
     /** The opaque position after which the next page starts. */
     private record Cursor(Instant acceptedAt, String id) {
         String encode() {
-            return Base64.getUrlEncoder().withoutPadding().encodeToString((acceptedAt + "|" + id).getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder()
+                    .withoutPadding()
+                    .encodeToString((acceptedAt + "|" + id).getBytes(StandardCharsets.UTF_8));
         }
 
         static Cursor decode(String value, Violations violations) {
             try {
-                String[] parts = new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8).split("\\|", 2);
+                String[] parts =
+                        new String(Base64.getUrlDecoder().decode(value), StandardCharsets.UTF_8).split("\\|", 2);
                 return new Cursor(Instant.parse(parts[0]), parts[1]);
             } catch (RuntimeException e) {
-                violations.add("/after", "is not a cursor this API returned (use the 'next' value of the previous page)");
+                violations.add(
+                        "/after", "is not a cursor this API returned (use the 'next' value of the previous page)");
                 return null;
             }
         }

@@ -1,7 +1,6 @@
 package io.herald.store;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.time.OffsetDateTime;
 
 /**
@@ -12,6 +11,17 @@ import java.time.OffsetDateTime;
  * @param ceId        the producer's CloudEvents id (equals {@code id} when the producer gave none)
  * @param payloadHash SHA-256 of the data as sent, to tell a harmless re-post (the same data) from a conflicting one
  */
-public record NewEvent(String id, String topic, String ceId, String source, String type, String subject, OffsetDateTime time,
-        String dataContentType, String data, JsonNode dataNode, Integer schemaVersion, JsonNode extensions, String payloadHash) {
-}
+public record NewEvent(
+        String id,
+        String topic,
+        String ceId,
+        String source,
+        String type,
+        String subject,
+        OffsetDateTime time,
+        String dataContentType,
+        String data,
+        JsonNode dataNode,
+        Integer schemaVersion,
+        JsonNode extensions,
+        String payloadHash) {}

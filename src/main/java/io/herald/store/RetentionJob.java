@@ -6,8 +6,6 @@ import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -22,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jboss.logging.Logger;
 
 /**
  * Keeps the event store in shape, hourly and at start, on one instance at a time (advisory lock): prepares the
@@ -73,12 +72,18 @@ public class RetentionJob {
             }
             Instant now = Instant.now();
             Map<String, Long> retention = retentions(connection);
-            long longest = retention.values().stream().mapToLong(Long::longValue).max().orElse(Long.MAX_VALUE);
+            long longest =
+                    retention.values().stream().mapToLong(Long::longValue).max().orElse(Long.MAX_VALUE);
             List<String> dropped = new ArrayList<>();
             if (longest != Long.MAX_VALUE) {
                 Instant cutoff = now.minusSeconds(longest);
-                for (Map.Entry<String, LocalDate> partition : partitions(connection).entrySet()) {
-                    Instant end = partition.getValue().plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+                for (Map.Entry<String, LocalDate> partition :
+                        partitions(connection).entrySet()) {
+                    Instant end = partition
+                            .getValue()
+                            .plusDays(1)
+                            .atStartOfDay(ZoneOffset.UTC)
+                            .toInstant();
                     if (end.isBefore(cutoff)) {
                         try (PreparedStatement drop = connection.prepareStatement("drop table " + partition.getKey())) {
                             drop.execute();
@@ -90,11 +95,16 @@ public class RetentionJob {
             }
             for (Map.Entry<String, Long> topic : retention.entrySet()) {
                 if (topic.getValue() < longest) {
-                    deleteInBatches(connection, "events", "topic = ? and accepted_at < ?", topic.getKey(),
+                    deleteInBatches(
+                            connection,
+                            "events",
+                            "topic = ? and accepted_at < ?",
+                            topic.getKey(),
                             Timestamp.from(now.minusSeconds(topic.getValue())));
                 }
             }
-            deleteInBatches(connection, "event_keys", "accepted_at < ?", Timestamp.from(now.minus(ingest.dedupWindow())), null);
+            deleteInBatches(
+                    connection, "event_keys", "accepted_at < ?", Timestamp.from(now.minus(ingest.dedupWindow())), null);
             connection.commit();
             if (!dropped.isEmpty()) {
                 LOG.infof("Retention: dropped event partitions %s", dropped);
@@ -109,7 +119,7 @@ public class RetentionJob {
     private static Map<String, Long> retentions(Connection connection) throws SQLException {
         Map<String, Long> retention = new LinkedHashMap<>();
         try (PreparedStatement statement = connection.prepareStatement("select name, retention_seconds from topics");
-             ResultSet rs = statement.executeQuery()) {
+                ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 retention.put(rs.getString(1), rs.getLong(2));
             }
@@ -120,8 +130,10 @@ public class RetentionJob {
     /** Daily partitions by name ({@code events_YYYYMMDD}) and day. */
     private static Map<String, LocalDate> partitions(Connection connection) throws SQLException {
         Map<String, LocalDate> partitions = new LinkedHashMap<>();
-        String sql = "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'events'::regclass";
-        try (PreparedStatement statement = connection.prepareStatement(sql); ResultSet rs = statement.executeQuery()) {
+        String sql =
+                "select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid where i.inhparent = 'events'::regclass";
+        try (PreparedStatement statement = connection.prepareStatement(sql);
+                ResultSet rs = statement.executeQuery()) {
             while (rs.next()) {
                 String name = rs.getString(1);
                 if (name.matches("events_[0-9]{8}")) {
@@ -136,10 +148,12 @@ public class RetentionJob {
         return partitions;
     }
 
-    private void deleteInBatches(Connection connection, String table, String condition, Object first, Object second) throws SQLException {
-        String key = table.equals("event_keys") ? "(source, ce_id)" : table.equals("events") ? "(id, accepted_at)" : "id";
-        String sql = "delete from " + table + " where " + key + " in (select " + key.replaceAll("[()]", "") + " from " + table
-                + " where " + condition + " limit " + config.purgeBatchSize() + ")";
+    private void deleteInBatches(Connection connection, String table, String condition, Object first, Object second)
+            throws SQLException {
+        String key =
+                table.equals("event_keys") ? "(source, ce_id)" : table.equals("events") ? "(id, accepted_at)" : "id";
+        String sql = "delete from " + table + " where " + key + " in (select " + key.replaceAll("[()]", "") + " from "
+                + table + " where " + condition + " limit " + config.purgeBatchSize() + ")";
         int deleted;
         do {
             try (PreparedStatement statement = connection.prepareStatement(sql)) {

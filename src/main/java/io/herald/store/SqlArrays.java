@@ -12,11 +12,11 @@ import java.util.function.Function;
  * statement and one round trip for a whole group of rows, with no limit on parameters.
  */
 public final class SqlArrays {
-    private SqlArrays() {
-    }
+    private SqlArrays() {}
 
-    public static <T> void bindText(Connection connection, PreparedStatement statement, int index, List<T> rows,
-            Function<T, String> column) throws SQLException {
+    public static <T> void bindText(
+            Connection connection, PreparedStatement statement, int index, List<T> rows, Function<T, String> column)
+            throws SQLException {
         String[] values = new String[rows.size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = column.apply(rows.get(i));
@@ -25,8 +25,9 @@ public final class SqlArrays {
         statement.setArray(index, array);
     }
 
-    public static <T> void bindInteger(Connection connection, PreparedStatement statement, int index, List<T> rows,
-            Function<T, Integer> column) throws SQLException {
+    public static <T> void bindInteger(
+            Connection connection, PreparedStatement statement, int index, List<T> rows, Function<T, Integer> column)
+            throws SQLException {
         Integer[] values = new Integer[rows.size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = column.apply(rows.get(i));

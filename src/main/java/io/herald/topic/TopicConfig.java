@@ -2,7 +2,6 @@ package io.herald.topic;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.time.Duration;
 
 /** Defaults for new topics. Documented in the README's configuration table. */

@@ -1,8 +1,8 @@
 package io.herald.topic;
 
 import io.herald.identity.Role;
-import jakarta.annotation.security.RolesAllowed;
 import io.herald.platform.problem.Problem;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -12,10 +12,10 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
-import jakarta.ws.rs.core.Context;
 
 /** {@code /api/v1/topics}, as described in openapi.yaml. */
 @Path("/api/v1/topics")
@@ -32,7 +32,10 @@ public class TopicResource {
     @POST
     public Response create(TopicIn in, @Context UriInfo uri) {
         TopicOut created = topics.create(in);
-        return Response.created(uri.getAbsolutePathBuilder().path(created.name()).build()).entity(created).build();
+        return Response.created(
+                        uri.getAbsolutePathBuilder().path(created.name()).build())
+                .entity(created)
+                .build();
     }
 
     @RolesAllowed(Role.VIEWER_NAME)

@@ -1,7 +1,6 @@
 package io.herald.topic;
 
 import io.herald.platform.problem.Violations;
-
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
 import java.util.Optional;
@@ -19,8 +18,7 @@ final class TopicRules {
 
     private static final Pattern SEGMENT = Pattern.compile("[a-z0-9]+(-[a-z0-9]+)*");
 
-    private TopicRules() {
-    }
+    private TopicRules() {}
 
     static void checkName(String name, Violations violations) {
         if (name == null || name.isEmpty()) {
@@ -34,12 +32,16 @@ final class TopicRules {
         String[] segments = name.split("\\.", -1);
         for (int i = 0; i < segments.length; i++) {
             if (segments[i].isEmpty()) {
-                violations.add("/name", "must be dot-separated segments without empty ones (no leading, trailing or double dots)");
+                violations.add(
+                        "/name",
+                        "must be dot-separated segments without empty ones (no leading, trailing or double dots)");
                 return;
             }
             if (!SEGMENT.matcher(segments[i]).matches()) {
-                violations.add("/name", "segment '" + segments[i] + "' must be lowercase letters and digits, "
-                        + "optionally joined by single hyphens (e.g. order.placed, billing.invoice-paid)");
+                violations.add(
+                        "/name",
+                        "segment '" + segments[i] + "' must be lowercase letters and digits, "
+                                + "optionally joined by single hyphens (e.g. order.placed, billing.invoice-paid)");
                 return;
             }
         }

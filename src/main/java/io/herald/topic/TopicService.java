@@ -3,12 +3,10 @@ package io.herald.topic;
 import io.herald.platform.Database;
 import io.herald.platform.Paging;
 import io.herald.platform.problem.ApiProblem;
-import io.herald.platform.problem.FieldError;
 import io.herald.platform.problem.ProblemType;
 import io.herald.platform.problem.Violations;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -37,7 +35,8 @@ public class TopicService {
         TopicRules.checkName(in.name(), violations);
         TopicRules.checkText("/description", in.description(), TopicRules.MAX_DESCRIPTION_LENGTH, violations);
         TopicRules.checkText("/owner", in.owner(), TopicRules.MAX_OWNER_LENGTH, violations);
-        Duration retention = in.retention() == null ? config.defaultRetention()
+        Duration retention = in.retention() == null
+                ? config.defaultRetention()
                 : TopicRules.parseRetention(in.retention(), violations).orElse(null);
         violations.throwIfAny();
 
@@ -91,7 +90,8 @@ public class TopicService {
         Violations violations = new Violations();
         TopicRules.checkText("/description", patch.description(), TopicRules.MAX_DESCRIPTION_LENGTH, violations);
         TopicRules.checkText("/owner", patch.owner(), TopicRules.MAX_OWNER_LENGTH, violations);
-        Duration retention = patch.retention() == null ? null
+        Duration retention = patch.retention() == null
+                ? null
                 : TopicRules.parseRetention(patch.retention(), violations).orElse(null);
         violations.throwIfAny();
 
@@ -125,7 +125,6 @@ public class TopicService {
         }
         return topic;
     }
-
 
     private static ApiProblem alreadyExists(String name) {
         return new ApiProblem(ProblemType.ALREADY_EXISTS, "Topic '" + name + "' already exists");

@@ -4,7 +4,6 @@ import io.herald.platform.Database;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -12,7 +11,8 @@ import java.util.List;
 /** The topics table. */
 @ApplicationScoped
 public class Topics {
-    private static final String COLUMNS = "name, description, owner, retention_seconds, compatibility, created_at, updated_at, version";
+    private static final String COLUMNS =
+            "name, description, owner, retention_seconds, compatibility, created_at, updated_at, version";
 
     private final Database db;
 
@@ -31,8 +31,10 @@ public class Topics {
     /** 403 for a write to a system topic. */
     public static void requireWritable(String name) {
         if (isSystem(name)) {
-            throw new ApiProblem(ProblemType.FORBIDDEN, "Topic '" + name + "' is one of Herald's system topics: only Herald "
-                    + "writes to it, and it cannot be changed, deleted or given a schema");
+            throw new ApiProblem(
+                    ProblemType.FORBIDDEN,
+                    "Topic '" + name + "' is one of Herald's system topics: only Herald "
+                            + "writes to it, and it cannot be changed, deleted or given a schema");
         }
     }
 
@@ -42,7 +44,9 @@ public class Topics {
 
     /** The topic, locked until the transaction ends: writers that need it stable (schema registration) take turns. */
     public Topic findForUpdate(String name) {
-        return name == null ? null : db.one("select " + COLUMNS + " from topics where name = ? for update", Topics::row, name);
+        return name == null
+                ? null
+                : db.one("select " + COLUMNS + " from topics where name = ? for update", Topics::row, name);
     }
 
     public boolean exists(String name) {
@@ -53,19 +57,37 @@ public class Topics {
     List<Topic> page(String after, int size) {
         return after == null
                 ? db.list("select " + COLUMNS + " from topics order by name limit ?", Topics::row, size)
-                : db.list("select " + COLUMNS + " from topics where name > ? order by name limit ?", Topics::row, after, size);
+                : db.list(
+                        "select " + COLUMNS + " from topics where name > ? order by name limit ?",
+                        Topics::row,
+                        after,
+                        size);
     }
 
     void insert(Topic topic) {
-        db.update("insert into topics (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, 0)", topic.name, topic.description, topic.owner,
-                topic.retentionSeconds, topic.compatibility, topic.createdAt, topic.updatedAt);
+        db.update(
+                "insert into topics (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, 0)",
+                topic.name,
+                topic.description,
+                topic.owner,
+                topic.retentionSeconds,
+                topic.compatibility,
+                topic.createdAt,
+                topic.updatedAt);
         topic.version = 0;
     }
 
     void update(Topic topic) {
-        db.updateVersioned("update topics set description = ?, owner = ?, retention_seconds = ?, compatibility = ?, updated_at = ?, "
-                + "version = version + 1 where name = ? and version = ?", topic.description, topic.owner, topic.retentionSeconds,
-                topic.compatibility, topic.updatedAt, topic.name, topic.version);
+        db.updateVersioned(
+                "update topics set description = ?, owner = ?, retention_seconds = ?, compatibility = ?, updated_at = ?, "
+                        + "version = version + 1 where name = ? and version = ?",
+                topic.description,
+                topic.owner,
+                topic.retentionSeconds,
+                topic.compatibility,
+                topic.updatedAt,
+                topic.name,
+                topic.version);
         topic.version++;
     }
 

@@ -5,14 +5,13 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
-import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
-
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongFunction;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
 
 /**
  * An open-loop load generator: requests are started on a fixed schedule whatever the server does, and each latency
@@ -50,7 +49,8 @@ final class OpenLoopLoad {
      * Sends {@code rate} requests a second for {@code duration}; {@code body} gets the request's intended start as
      * epoch milliseconds.
      */
-    Result run(String path, MultiMap headers, LongFunction<Buffer> body, int rate, Duration duration, int expectedStatus)
+    Result run(
+            String path, MultiMap headers, LongFunction<Buffer> body, int rate, Duration duration, int expectedStatus)
             throws InterruptedException {
         Recorder recorder = new Recorder(TimeUnit.SECONDS.toMicros(60), 3);
         AtomicLong ok = new AtomicLong();
@@ -67,10 +67,16 @@ final class OpenLoopLoad {
                 long intended = start + sent * interval;
                 outstanding.incrementAndGet();
                 Buffer payload = body.apply(epochStart + TimeUnit.NANOSECONDS.toMillis(intended - start));
-                client.request(new RequestOptions().setMethod(HttpMethod.POST).setHost(host).setPort(port).setURI(path).setHeaders(headers))
+                client.request(new RequestOptions()
+                                .setMethod(HttpMethod.POST)
+                                .setHost(host)
+                                .setPort(port)
+                                .setURI(path)
+                                .setHeaders(headers))
                         .compose(request -> request.send(payload))
                         .onComplete(answer -> {
-                            recorder.recordValue(Math.min(TimeUnit.SECONDS.toMicros(60), (System.nanoTime() - intended) / 1000));
+                            recorder.recordValue(
+                                    Math.min(TimeUnit.SECONDS.toMicros(60), (System.nanoTime() - intended) / 1000));
                             if (answer.succeeded() && answer.result().statusCode() == expectedStatus) {
                                 ok.incrementAndGet();
                             } else {
@@ -80,7 +86,8 @@ final class OpenLoopLoad {
                         });
             }
             // Sleep until the next send is due, but at least 0.2 ms, so that high rates send in small bursts: at
-            // 1,000/s a fixed 0.2 ms tick woke this thread four times for each send, CPU taken from the machine it shares.
+            // 1,000/s a fixed 0.2 ms tick woke this thread four times for each send, CPU taken from the machine it
+            // shares.
             LockSupport.parkNanos(Math.max(200_000, start + sent * interval - System.nanoTime()));
         }
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -88,6 +95,7 @@ final class OpenLoopLoad {
             Thread.sleep(10);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
-        return new Result(rate, sent, ok.get(), failed.get() + outstanding.get(), seconds, recorder.getIntervalHistogram());
+        return new Result(
+                rate, sent, ok.get(), failed.get() + outstanding.get(), seconds, recorder.getIntervalHistogram());
     }
 }

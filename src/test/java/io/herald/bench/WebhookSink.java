@@ -2,12 +2,11 @@ package io.herald.bench;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import org.HdrHistogram.Recorder;
-
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.HdrHistogram.Recorder;
 
 /**
  * The benchmark's webhook receiver, on Vert.x so that it keeps up at thousands of requests a second: answers 204 at
@@ -24,17 +23,23 @@ final class WebhookSink implements AutoCloseable {
     private volatile String run = "";
 
     WebhookSink(Vertx vertx) throws Exception {
-        server = vertx.createHttpServer().requestHandler(request -> request.body().onSuccess(body -> {
-            long now = System.currentTimeMillis();
-            String text = body.toString();
-            Matcher sentAt = SENT_AT.matcher(text);
-            if (!run.isEmpty() && text.contains(run) && sentAt.find()) {
-                latency.recordValue(Math.min(TimeUnit.SECONDS.toMillis(300), Math.max(0, now - Long.parseLong(sentAt.group(1)))));
-                measured.incrementAndGet();
-            }
-            received.incrementAndGet();
-            request.response().setStatusCode(204).end();
-        })).listen(0, "127.0.0.1").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        server = vertx.createHttpServer()
+                .requestHandler(request -> request.body().onSuccess(body -> {
+                    long now = System.currentTimeMillis();
+                    String text = body.toString();
+                    Matcher sentAt = SENT_AT.matcher(text);
+                    if (!run.isEmpty() && text.contains(run) && sentAt.find()) {
+                        latency.recordValue(Math.min(
+                                TimeUnit.SECONDS.toMillis(300), Math.max(0, now - Long.parseLong(sentAt.group(1)))));
+                        measured.incrementAndGet();
+                    }
+                    received.incrementAndGet();
+                    request.response().setStatusCode(204).end();
+                }))
+                .listen(0, "127.0.0.1")
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(10, TimeUnit.SECONDS);
     }
 
     String url(String path) {

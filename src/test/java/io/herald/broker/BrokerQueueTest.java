@@ -1,23 +1,22 @@
 package io.herald.broker;
 
-import io.herald.testing.TestAmqpConsumer;
-import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.amqp.AmqpMessage;
-import io.vertx.core.Vertx;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
-import java.time.Duration;
-import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.herald.testing.TestAmqpConsumer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.amqp.AmqpMessage;
+import io.vertx.core.Vertx;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Herald declares a subscription queue, sends through its sender and an independent AMQP 1.0 consumer reads it; a
@@ -28,8 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class BrokerQueueTest {
     @Inject
     BrokerClient broker;
+
     @Inject
     BrokerConfig config;
+
     @Inject
     Vertx vertx;
 
@@ -46,10 +47,15 @@ class BrokerQueueTest {
     void sentMessageReachesAConsumerOfTheQueue() {
         String queue = queue();
         QueueSender sender = join(broker.sender(queue));
-        join(sender.send(AmqpMessage.create().durable(true).id("evt_1").withBody("{\"order\":42}").build()));
+        join(sender.send(AmqpMessage.create()
+                .durable(true)
+                .id("evt_1")
+                .withBody("{\"order\":42}")
+                .build()));
 
         try (TestAmqpConsumer consumer = TestAmqpConsumer.connect(vertx, config)) {
-            AmqpMessage received = consumer.receiveOne(broker.topology().address(queue), Duration.ofSeconds(10), AmqpMessage::accepted);
+            AmqpMessage received = consumer.receiveOne(
+                    broker.topology().address(queue), Duration.ofSeconds(10), AmqpMessage::accepted);
             assertNotNull(received, "the message is in the queue");
             assertEquals("{\"order\":42}", received.bodyAsString());
             assertEquals("evt_1", received.id());
@@ -59,12 +65,20 @@ class BrokerQueueTest {
     @Test
     void rejectedMessageGoesToTheDeadLetterQueue() {
         String queue = queue();
-        join(join(broker.sender(queue)).send(AmqpMessage.create().durable(true).id("evt_poison").withBody("poison").build()));
+        join(join(broker.sender(queue))
+                .send(AmqpMessage.create()
+                        .durable(true)
+                        .id("evt_poison")
+                        .withBody("poison")
+                        .build()));
 
         try (TestAmqpConsumer consumer = TestAmqpConsumer.connect(vertx, config)) {
-            assertNotNull(consumer.receiveOne(broker.topology().address(queue), Duration.ofSeconds(10), AmqpMessage::rejected));
-            AmqpMessage deadLetter = consumer.receiveOne(broker.topology().address(BrokerTopology.deadLetterQueue(queue)),
-                    Duration.ofSeconds(10), AmqpMessage::accepted);
+            assertNotNull(consumer.receiveOne(
+                    broker.topology().address(queue), Duration.ofSeconds(10), AmqpMessage::rejected));
+            AmqpMessage deadLetter = consumer.receiveOne(
+                    broker.topology().address(BrokerTopology.deadLetterQueue(queue)),
+                    Duration.ofSeconds(10),
+                    AmqpMessage::accepted);
             assertNotNull(deadLetter, "the rejected message is in " + BrokerTopology.deadLetterQueue(queue));
             assertEquals("poison", deadLetter.bodyAsString());
         }
@@ -76,19 +90,27 @@ class BrokerQueueTest {
         String queue = queue();
         QueueSender sender = join(broker.sender(queue));
         for (int i = 0; i < 2; i++) {
-            join(sender.send(AmqpMessage.create().durable(true).id("evt_" + i).withBody("{}").build()));
+            join(sender.send(AmqpMessage.create()
+                    .durable(true)
+                    .id("evt_" + i)
+                    .withBody("{}")
+                    .build()));
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> join(broker.inspect(queue)).orElseThrow().messages() == 2);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> join(broker.inspect(queue)).orElseThrow().messages() == 2);
         assertEquals(0, join(broker.inspect(queue)).orElseThrow().consumers());
 
         try (TestAmqpConsumer consumer = TestAmqpConsumer.connect(vertx, config)) {
             consumer.attach(broker.topology().address(queue));
-            await().atMost(Duration.ofSeconds(10)).until(() -> join(broker.inspect(queue)).orElseThrow().consumers() == 1);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> join(broker.inspect(queue)).orElseThrow().consumers() == 1);
         }
 
         join(broker.delete(queue));
         assertTrue(join(broker.inspect(queue)).isEmpty(), "a deleted queue is reported absent");
-        assertTrue(join(broker.inspect(BrokerTopology.deadLetterQueue(queue))).isEmpty(), "its dead-letter queue went with it");
+        assertTrue(
+                join(broker.inspect(BrokerTopology.deadLetterQueue(queue))).isEmpty(),
+                "its dead-letter queue went with it");
         assertEquals(0L, join(broker.messageCount(queue)));
         join(broker.delete(queue)); // already gone: done
     }
@@ -96,7 +118,8 @@ class BrokerQueueTest {
     @Test
     void nonDurableMessagesAreRefused() {
         QueueSender sender = join(broker.sender(queue()));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> join(sender.send(AmqpMessage.create().withBody("volatile").build())));
     }
 

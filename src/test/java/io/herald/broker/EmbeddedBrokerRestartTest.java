@@ -1,20 +1,24 @@
 package io.herald.broker;
 
+import static io.herald.broker.BrokerQueueTest.join;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+
 import io.herald.broker.embedded.EmbeddedBroker;
-import io.herald.testing.TestAmqpConsumer;
 import io.herald.routing.SubscriptionDtos.SubscriptionIn;
 import io.herald.routing.SubscriptionService;
 import io.herald.testing.JmsQueueReader;
+import io.herald.testing.TestAmqpConsumer;
 import io.herald.topic.TopicIn;
 import io.herald.topic.TopicService;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.amqp.AmqpMessage;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
-
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,25 +28,26 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-
-import static io.herald.broker.BrokerQueueTest.join;
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.hamcrest.Matchers.equalTo;
-import static org.hamcrest.Matchers.hasItem;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfEnvironmentVariable;
 
 /** Stopping and starting the embedded Artemis: readiness follows it, and durable messages outlive it. */
 @QuarkusTest
-@DisabledIfEnvironmentVariable(named = "HERALD_BROKER_HOST", matches = ".+", disabledReason = "stops the embedded broker")
+@DisabledIfEnvironmentVariable(
+        named = "HERALD_BROKER_HOST",
+        matches = ".+",
+        disabledReason = "stops the embedded broker")
 class EmbeddedBrokerRestartTest {
     @Inject
     EmbeddedBroker embedded;
+
     @Inject
     BrokerClient broker;
+
     @Inject
     BrokerConfig config;
+
     @Inject
     Vertx vertx;
 
@@ -57,19 +62,24 @@ class EmbeddedBrokerRestartTest {
         given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
 
         embedded.stop();
-        await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> given().get("/q/health/ready").then()
-                .statusCode(503)
-                .body("checks.find { it.name == 'broker' }.status", equalTo("DOWN")));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(() -> given().get("/q/health/ready")
+                        .then()
+                        .statusCode(503)
+                        .body("checks.find { it.name == 'broker' }.status", equalTo("DOWN")));
 
         embedded.start();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> given().get("/q/health/ready").then()
-                .statusCode(200)
-                .body("checks.status", hasItem("UP"))
-                .body("checks.find { it.name == 'broker' }.status", equalTo("UP")));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> given().get("/q/health/ready")
+                        .then()
+                        .statusCode(200)
+                        .body("checks.status", hasItem("UP"))
+                        .body("checks.find { it.name == 'broker' }.status", equalTo("UP")));
     }
 
     @Inject
     SubscriptionService subscriptions;
+
     @Inject
     TopicService topics;
 
@@ -86,8 +96,10 @@ class EmbeddedBrokerRestartTest {
         List<Future<Integer>> statuses = new ArrayList<>();
         for (int i = 0; i < 1000; i++) {
             String body = "{\"n\": " + i + "}";
-            statuses.add(producers.submit(() -> given().contentType("application/json").body(body)
-                    .post("/api/v1/topics/" + topic + "/events").statusCode()));
+            statuses.add(producers.submit(() -> given().contentType("application/json")
+                    .body(body)
+                    .post("/api/v1/topics/" + topic + "/events")
+                    .statusCode()));
         }
         for (Future<Integer> status : statuses) {
             assertEquals(202, status.get(), "accepted while the broker is down");
@@ -97,8 +109,8 @@ class EmbeddedBrokerRestartTest {
         embedded.start();
         List<JmsQueueReader.Received> messages = new ArrayList<>();
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            messages.addAll(JmsQueueReader.read(config, subscription.queue().address(), 1000 - messages.size(),
-                    Duration.ofSeconds(2)));
+            messages.addAll(JmsQueueReader.read(
+                    config, subscription.queue().address(), 1000 - messages.size(), Duration.ofSeconds(2)));
             assertEquals(1000, messages.size());
         });
         Set<Object> numbers = new HashSet<>();
@@ -110,7 +122,12 @@ class EmbeddedBrokerRestartTest {
     void durableMessageSurvivesABrokerRestart() {
         await().atMost(Duration.ofSeconds(30)).until(broker::isConnected);
         String queue = "herald.sub.restart-" + UUID.randomUUID().toString().substring(0, 8);
-        join(join(broker.sender(queue)).send(AmqpMessage.create().durable(true).id("evt_kept").withBody("kept").build()));
+        join(join(broker.sender(queue))
+                .send(AmqpMessage.create()
+                        .durable(true)
+                        .id("evt_kept")
+                        .withBody("kept")
+                        .build()));
 
         embedded.stop();
         embedded.start();

@@ -2,7 +2,6 @@ package io.herald.delivery;
 
 import io.herald.testing.HeraldApi;
 import io.herald.testing.WebhookReceiver;
-
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,12 +31,16 @@ public final class DeliveryBenchmark {
         int backlog = args.length > 3 ? Integer.parseInt(args[3]) : 20_000;
         int fanOutSubscriptions = args.length > 4 ? Integer.parseInt(args[4]) : 50;
         int fanOutEvents = args.length > 5 ? Integer.parseInt(args[5]) : 200;
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpClient http =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         try (WebhookReceiver sink = new WebhookReceiver()) {
             String topic = "bench.delivery." + System.currentTimeMillis();
             post(http, base + "/api/v1/topics", "{\"name\": \"" + topic + "\"}");
-            String subscription = id(post(http, base + "/api/v1/subscriptions", "{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", "
-                    + "\"webhook\": {\"url\": \"" + sink.url("/steady") + "\"}}"));
+            String subscription = id(post(
+                    http,
+                    base + "/api/v1/subscriptions",
+                    "{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", " + "\"webhook\": {\"url\": \""
+                            + sink.url("/steady") + "\"}}"));
             Thread.sleep(1500);
 
             steady(http, base + "/api/v1/topics/" + topic + "/events", rate, 5); // warm-up
@@ -56,9 +59,17 @@ public final class DeliveryBenchmark {
                 }
             }
             latencies.sort(null);
-            System.out.printf("end to end: %d events/s for %d s (open loop): %d of %d delivered; publish -> webhook received "
-                    + "p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms%n", rate, seconds, latencies.size(), sent,
-                    percentile(latencies, 50), percentile(latencies, 99), percentile(latencies, 99.9), percentile(latencies, 100));
+            System.out.printf(
+                    "end to end: %d events/s for %d s (open loop): %d of %d delivered; publish -> webhook received "
+                            + "p50 %d ms, p99 %d ms, p99.9 %d ms, max %d ms%n",
+                    rate,
+                    seconds,
+                    latencies.size(),
+                    sent,
+                    percentile(latencies, 50),
+                    percentile(latencies, 99),
+                    percentile(latencies, 99.9),
+                    percentile(latencies, 100));
 
             post(http, base + "/api/v1/subscriptions/" + subscription, "{\"state\": \"paused\"}", "PATCH");
             String batch = batchOf(500);
@@ -74,8 +85,10 @@ public final class DeliveryBenchmark {
             }
             double took = (System.nanoTime() - released) / 1e9;
             int got = sink.requests("/steady").size() - before;
-            System.out.printf("max delivery rate: backlog of %d released at once, %d delivered in %.1f s: %,.0f deliveries/s "
-                    + "(one subscription, %s requests in flight)%n", backlog, got, took, got / took, "10");
+            System.out.printf(
+                    "max delivery rate: backlog of %d released at once, %d delivered in %.1f s: %,.0f deliveries/s "
+                            + "(one subscription, %s requests in flight)%n",
+                    backlog, got, took, got / took, "10");
 
             if (fanOutSubscriptions > 0) {
                 fanOut(http, base, sink, fanOutSubscriptions, fanOutEvents);
@@ -84,19 +97,26 @@ public final class DeliveryBenchmark {
     }
 
     /** One topic, many webhook subscriptions: how fast all their deliveries arrive. */
-    private static void fanOut(HttpClient http, String base, WebhookReceiver sink, int subscriptions, int events) throws Exception {
+    private static void fanOut(HttpClient http, String base, WebhookReceiver sink, int subscriptions, int events)
+            throws Exception {
         String topic = "bench.fanout." + System.currentTimeMillis();
         post(http, base + "/api/v1/topics", "{\"name\": \"" + topic + "\"}");
         for (int i = 0; i < subscriptions; i++) {
-            post(http, base + "/api/v1/subscriptions", "{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", "
-                    + "\"webhook\": {\"url\": \"" + sink.url("/fanout") + "\"}}");
+            post(
+                    http,
+                    base + "/api/v1/subscriptions",
+                    "{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", " + "\"webhook\": {\"url\": \""
+                            + sink.url("/fanout") + "\"}}");
         }
         Thread.sleep(2500); // lanes attach within a second
         long expected = (long) subscriptions * events;
         long started = System.nanoTime();
         String batch = batchOf(Math.min(events, 500));
         for (int sent = 0; sent < events; sent += 500) {
-            post(http, base + "/api/v1/topics/" + topic + "/events", sent + 500 <= events ? batch : batchOf(events - sent));
+            post(
+                    http,
+                    base + "/api/v1/topics/" + topic + "/events",
+                    sent + 500 <= events ? batch : batchOf(events - sent));
         }
         long deadline = System.currentTimeMillis() + 300_000;
         while (sink.requests("/fanout").size() < expected && System.currentTimeMillis() < deadline) {
@@ -104,7 +124,8 @@ public final class DeliveryBenchmark {
         }
         double took = (System.nanoTime() - started) / 1e9;
         int got = sink.requests("/fanout").size();
-        System.out.printf("fan-out: %d events to %d webhook subscriptions: %d of %d deliveries in %.1f s: %,.0f deliveries/s%n",
+        System.out.printf(
+                "fan-out: %d events to %d webhook subscriptions: %d of %d deliveries in %.1f s: %,.0f deliveries/s%n",
                 events, subscriptions, got, expected, took, got / took);
     }
 
@@ -120,8 +141,13 @@ public final class DeliveryBenchmark {
                 TimeUnit.NANOSECONDS.sleep(wait);
             }
             String body = "{\"n\": " + i + ", \"sentAt\": " + System.currentTimeMillis() + "}";
-            http.sendAsync(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", HeraldApi.ADMIN_KEY).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.discarding())
+            http.sendAsync(
+                            HttpRequest.newBuilder(URI.create(url))
+                                    .header("X-API-Key", HeraldApi.ADMIN_KEY)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(body))
+                                    .build(),
+                            HttpResponse.BodyHandlers.discarding())
                     .thenAccept(r -> {
                         if (r.statusCode() == 202) {
                             accepted.incrementAndGet();
@@ -153,8 +179,13 @@ public final class DeliveryBenchmark {
     }
 
     private static String post(HttpClient http, String url, String body, String method) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", HeraldApi.ADMIN_KEY).header("Content-Type", "application/json")
-                .method(method, HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("X-API-Key", HeraldApi.ADMIN_KEY)
+                        .header("Content-Type", "application/json")
+                        .method(method, HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         if (response.statusCode() >= 300) {
             throw new IllegalStateException(url + " answered " + response.statusCode() + ": " + response.body());
         }

@@ -1,14 +1,15 @@
 package io.herald.delivery;
 
-import io.herald.testing.HeraldApi;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.herald.broker.embedded.EmbeddedArtemis;
 import io.herald.platform.embedded.DataDirectory;
 import io.herald.platform.embedded.EmbeddedDatabase;
+import io.herald.testing.HeraldApi;
 import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Answer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -22,10 +23,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Promise 2 under a crash: a Herald process is killed (SIGKILL) while its webhook requests are in flight; a second
@@ -43,8 +42,10 @@ class DeliveryCrashIT {
     void killedInstanceMidDeliveryLosesNothing() throws Exception {
         DataDirectory data = DataDirectory.open(temp.resolve("shared").toString());
         int brokerPort = freePort();
-        try (EmbeddedDatabase database = EmbeddedDatabase.start(data); WebhookReceiver receiver = new WebhookReceiver()) {
-            EmbeddedArtemis broker = EmbeddedArtemis.start(data.part("artemis"), "127.0.0.1", brokerPort, 20, 8 * 1024 * 1024);
+        try (EmbeddedDatabase database = EmbeddedDatabase.start(data);
+                WebhookReceiver receiver = new WebhookReceiver()) {
+            EmbeddedArtemis broker =
+                    EmbeddedArtemis.start(data.part("artemis"), "127.0.0.1", brokerPort, 20, 8 * 1024 * 1024);
             Process first = null;
             Process second = null;
             try {
@@ -54,13 +55,16 @@ class DeliveryCrashIT {
                 String topic = "crash.test";
                 post(api + "/topics", "{\"name\": \"" + topic + "\"}");
                 receiver.always("/crash", new Answer(200, null, 3000)); // slow: requests are in flight when it dies
-                String subscription = id(post(api + "/subscriptions", "{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", "
-                        + "\"webhook\": {\"url\": \"" + receiver.url("/crash") + "\", \"timeout\": \"PT10S\"}}"));
+                String subscription = id(post(
+                        api + "/subscriptions",
+                        "{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", " + "\"webhook\": {\"url\": \""
+                                + receiver.url("/crash") + "\", \"timeout\": \"PT10S\"}}"));
                 Thread.sleep(1500);
                 for (int i = 0; i < EVENTS; i++) {
                     post(api + "/topics/" + topic + "/events", "{\"n\": " + i + "}");
                 }
-                await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests("/crash").size() >= 5);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> receiver.requests("/crash").size() >= 5);
 
                 first.destroyForcibly().waitFor();
                 int inFlightAtDeath = receiver.requests("/crash").size();
@@ -69,15 +73,23 @@ class DeliveryCrashIT {
                 int secondPort = freePort();
                 second = launch("second", database.jdbcUrl(), brokerPort, secondPort);
                 String secondApi = "http://127.0.0.1:" + secondPort + "/api/v1";
-                await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
-                    Set<String> ids = new HashSet<>();
-                    receiver.requests("/crash").forEach(r -> ids.add(r.header("webhook-id")));
-                    assertEquals(EVENTS, ids.size(), "every accepted event reached the receiver");
-                    String delivered = get(secondApi + "/subscriptions/" + subscription + "/deliveries?state=delivered&limit=500");
-                    assertEquals(EVENTS, count(delivered, "\"state\":\"delivered\""), "every delivery is recorded as delivered");
-                });
-                System.out.printf("[crash] %d requests were in flight when the first instance was killed; the second delivered "
-                        + "all %d events (%d requests in all)%n", inFlightAtDeath, EVENTS, receiver.requests("/crash").size());
+                await().atMost(Duration.ofSeconds(120))
+                        .pollInterval(Duration.ofSeconds(1))
+                        .untilAsserted(() -> {
+                            Set<String> ids = new HashSet<>();
+                            receiver.requests("/crash").forEach(r -> ids.add(r.header("webhook-id")));
+                            assertEquals(EVENTS, ids.size(), "every accepted event reached the receiver");
+                            String delivered = get(secondApi + "/subscriptions/" + subscription
+                                    + "/deliveries?state=delivered&limit=500");
+                            assertEquals(
+                                    EVENTS,
+                                    count(delivered, "\"state\":\"delivered\""),
+                                    "every delivery is recorded as delivered");
+                        });
+                System.out.printf(
+                        "[crash] %d requests were in flight when the first instance was killed; the second delivered "
+                                + "all %d events (%d requests in all)%n",
+                        inFlightAtDeath, EVENTS, receiver.requests("/crash").size());
                 assertTrue(inFlightAtDeath < EVENTS, "the first instance died before finishing");
             } finally {
                 stop(first);
@@ -88,8 +100,11 @@ class DeliveryCrashIT {
     }
 
     private Process launch(String name, String jdbcUrl, int brokerPort, int httpPort) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                "-jar", System.getProperty("herald.jar", "target/quarkus-app/quarkus-run.jar"));
+        ProcessBuilder builder = new ProcessBuilder(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xmx256m",
+                "-jar",
+                System.getProperty("herald.jar", "target/quarkus-app/quarkus-run.jar"));
         Map<String, String> env = builder.environment();
         env.put("HERALD_DB_URL", jdbcUrl);
         env.put("HERALD_BROKER_HOST", "127.0.0.1");
@@ -99,17 +114,25 @@ class DeliveryCrashIT {
         env.put("HERALD_DATA_DIR", temp.resolve(name).toString());
         env.put("HERALD_API_KEY", HeraldApi.ADMIN_KEY);
         env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
-        builder.redirectErrorStream(true).redirectOutput(Path.of("target", "crash-it-" + name + ".log").toFile());
+        builder.redirectErrorStream(true)
+                .redirectOutput(Path.of("target", "crash-it-" + name + ".log").toFile());
         Process process = builder.start();
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            assertTrue(process.isAlive(), "Herald " + name + " exited; see target/crash-it-" + name + ".log");
-            try {
-                return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
-            } catch (IOException e) {
-                return false;
-            }
-        });
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> {
+                    assertTrue(process.isAlive(), "Herald " + name + " exited; see target/crash-it-" + name + ".log");
+                    try {
+                        return http.send(
+                                                HttpRequest.newBuilder(URI.create(
+                                                                "http://127.0.0.1:" + httpPort + "/q/health/ready"))
+                                                        .build(),
+                                                HttpResponse.BodyHandlers.discarding())
+                                        .statusCode()
+                                == 200;
+                    } catch (IOException e) {
+                        return false;
+                    }
+                });
         return process;
     }
 
@@ -121,14 +144,24 @@ class DeliveryCrashIT {
     }
 
     private String post(String url, String body) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", HeraldApi.ADMIN_KEY).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = http.send(
+                HttpRequest.newBuilder(URI.create(url))
+                        .header("X-API-Key", HeraldApi.ADMIN_KEY)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
         assertTrue(response.statusCode() < 300, url + " answered " + response.statusCode() + ": " + response.body());
         return response.body();
     }
 
     private String get(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).header("X-API-Key", HeraldApi.ADMIN_KEY).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return http.send(
+                        HttpRequest.newBuilder(URI.create(url))
+                                .header("X-API-Key", HeraldApi.ADMIN_KEY)
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
     }
 
     private static String id(String json) {

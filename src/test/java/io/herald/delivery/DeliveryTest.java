@@ -1,6 +1,15 @@
 package io.herald.delivery;
 
+import static io.herald.testing.HeraldApi.assertProblem;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
 import io.herald.broker.BrokerClient;
 import io.herald.broker.BrokerConfig;
 import io.herald.broker.BrokerFlavour;
@@ -23,6 +32,7 @@ import io.herald.client.model.SubscriptionOut;
 import io.herald.client.model.SubscriptionPatch;
 import io.herald.client.model.TopicIn;
 import io.herald.client.model.WebhookIn;
+import io.herald.flow.FlowReport;
 import io.herald.testing.HeraldApi;
 import io.herald.testing.JmsQueueReader;
 import io.herald.testing.StageHistograms;
@@ -31,14 +41,7 @@ import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Answer;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.agroal.api.AgroalDataSource;
-import io.herald.flow.FlowReport;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
@@ -46,14 +49,10 @@ import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-
-import static io.herald.testing.HeraldApi.assertProblem;
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Webhook delivery against a real HTTP receiver that verifies signatures its own way. The test schedule is three
@@ -66,14 +65,19 @@ class DeliveryTest {
 
     @TestHTTPResource("/")
     URL base;
+
     @Inject
     BrokerConfig broker;
+
     @Inject
     BrokerClient brokerClient;
+
     @Inject
     io.vertx.core.Vertx vertx;
+
     @Inject
     AgroalDataSource dataSource;
+
     @Inject
     FlowReport flow;
 
@@ -99,14 +103,25 @@ class DeliveryTest {
     }
 
     private SubscriptionOut webhook(String path, String format) throws ApiException {
-        return subscriptions.createSubscription(new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.WEBHOOK)
-                .webhook(new WebhookIn().url(URI.create(receiver.url(path))).headers(Map.of("X-Team", "billing")).timeout("PT2S")
+        return subscriptions.createSubscription(new SubscriptionIn()
+                .topic(topic)
+                .kind(SubscriptionIn.KindEnum.WEBHOOK)
+                .webhook(new WebhookIn()
+                        .url(URI.create(receiver.url(path)))
+                        .headers(Map.of("X-Team", "billing"))
+                        .timeout("PT2S")
                         .format(format == null ? null : WebhookIn.FormatEnum.fromValue(format))));
     }
 
     private String publish(String data) {
-        return given().contentType("application/json").header("Herald-Event-Type", "order.placed").body(data)
-                .post("/api/v1/topics/" + topic + "/events").then().statusCode(202).extract().path("id");
+        return given().contentType("application/json")
+                .header("Herald-Event-Type", "order.placed")
+                .body(data)
+                .post("/api/v1/topics/" + topic + "/events")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
     }
 
     private DeliveryDetail deliveryOf(String eventId) throws ApiException {
@@ -116,7 +131,8 @@ class DeliveryTest {
     }
 
     private DeliveryDetail awaitState(String eventId, DeliveryState state) {
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertEquals(state, deliveryOf(eventId).getState()));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertEquals(state, deliveryOf(eventId).getState()));
         try {
             return deliveryOf(eventId);
         } catch (ApiException e) {
@@ -135,11 +151,14 @@ class DeliveryTest {
         assertEquals(id, request.header("webhook-id"));
         assertTrue(WebhookReceiver.verifies(request, subscription.getWebhook().getSecret()), "signature verifies");
         assertTrue(request.header("User-Agent").startsWith("Herald/"));
-        assertTrue(request.header("traceparent").matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"), request.header("traceparent"));
+        assertTrue(
+                request.header("traceparent").matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01"),
+                request.header("traceparent"));
         assertEquals("billing", request.header("X-Team"));
         assertTrue(request.header("Content-Type").startsWith("application/json"));
         assertEquals(1, delivery.getAttempts());
-        Attempt attempt = deliveries.listDeliveryAttempts(delivery.getId()).getItems().get(0);
+        Attempt attempt =
+                deliveries.listDeliveryAttempts(delivery.getId()).getItems().get(0);
         assertEquals(200, attempt.getStatusCode());
         assertEquals(Attempt.OutcomeEnum.SUCCEEDED, attempt.getOutcome());
         assertTrue(attempt.getResponseExcerpt().contains("received"));
@@ -160,8 +179,11 @@ class DeliveryTest {
         }
         ids.forEach(id -> awaitState(id, DeliveryState.DELIVERED));
         // PostgreSQL publishes each connection's table statistics within seconds of its last transaction.
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertTrue(hotUpdatesOfDeliveries() - before >= ids.size(),
-                "heap-only updates of deliveries since the events were published: " + (hotUpdatesOfDeliveries() - before)));
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertTrue(
+                        hotUpdatesOfDeliveries() - before >= ids.size(),
+                        "heap-only updates of deliveries since the events were published: "
+                                + (hotUpdatesOfDeliveries() - before)));
     }
 
     /**
@@ -171,20 +193,25 @@ class DeliveryTest {
     @Test
     void aPausedWebhookSubscriptionsBacklogCountsWhatItStillOwes() throws Exception {
         SubscriptionOut subscription = webhook("/paused", null);
-        subscriptions.updateSubscription(subscription.getId(), new SubscriptionPatch().state(SubscriptionPatch.StateEnum.PAUSED));
+        subscriptions.updateSubscription(
+                subscription.getId(), new SubscriptionPatch().state(SubscriptionPatch.StateEnum.PAUSED));
         for (int i = 0; i < 3; i++) {
             publish("{\"n\": " + i + "}");
         }
-        FlowReport.SubscriptionHealth health = flow.health().stream().filter(h -> h.id().equals(subscription.getId()))
-                .findFirst().orElseThrow();
+        FlowReport.SubscriptionHealth health = flow.health().stream()
+                .filter(h -> h.id().equals(subscription.getId()))
+                .findFirst()
+                .orElseThrow();
         assertEquals(3L, health.backlog());
         assertEquals("paused", health.state());
         assertTrue(receiver.requests("/paused").isEmpty());
     }
 
     private long hotUpdatesOfDeliveries() throws java.sql.SQLException {
-        try (var connection = dataSource.getConnection(); var statement = connection.createStatement();
-                var rows = statement.executeQuery("select n_tup_hot_upd from pg_stat_user_tables where relname = 'deliveries'")) {
+        try (var connection = dataSource.getConnection();
+                var statement = connection.createStatement();
+                var rows = statement.executeQuery(
+                        "select n_tup_hot_upd from pg_stat_user_tables where relname = 'deliveries'")) {
             assertTrue(rows.next());
             return rows.getLong(1);
         }
@@ -197,14 +224,20 @@ class DeliveryTest {
         awaitState(publish("{\"orderId\": \"o-timed\"}"), DeliveryState.DELIVERED);
         StageHistograms after = stages();
         for (String stage : List.of("stored", "queued", "received", "sent")) {
-            assertTrue(after.count(stage) >= before.count(stage) + 1,
+            assertTrue(
+                    after.count(stage) >= before.count(stage) + 1,
                     "stage " + stage + " counted the delivery: " + before.count(stage) + " -> " + after.count(stage));
         }
     }
 
     /** The stage histograms as a scraper reads them. */
     private static StageHistograms stages() {
-        return StageHistograms.parse(given().accept("text/plain").get("/q/metrics").then().statusCode(200).extract().asString());
+        return StageHistograms.parse(given().accept("text/plain")
+                .get("/q/metrics")
+                .then()
+                .statusCode(200)
+                .extract()
+                .asString());
     }
 
     /**
@@ -217,14 +250,17 @@ class DeliveryTest {
         SubscriptionOut doomed = webhook("/doomed", null);
         webhook("/kept", null);
         publish("{\"n\": 1}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests("/doomed").size() == 1 && receiver.requests("/kept").size() == 1);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.requests("/doomed").size() == 1
+                        && receiver.requests("/kept").size() == 1);
         long connection = brokerClient.generation();
 
         subscriptions.deleteSubscription(doomed.getId(), true);
         assertProblem(404, "urn:herald:problem:not-found", () -> subscriptions.getSubscription(doomed.getId()));
 
         publish("{\"n\": 2}");
-        await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests("/kept").size() == 2);
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.requests("/kept").size() == 2);
         assertEquals(connection, brokerClient.generation(), "Herald's broker connection was not lost and made again");
         assertEquals(1, receiver.requests("/doomed").size());
     }
@@ -240,7 +276,8 @@ class DeliveryTest {
         TestAmqpConsumer otherInstance = TestAmqpConsumer.connect(vertx, broker);
         try {
             otherInstance.attach(brokerClient.topology().address(queue));
-            await().atMost(Duration.ofSeconds(10)).until(() -> consumersOf(queue) >= 2); // this instance's lane and the other
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> consumersOf(queue) >= 2); // this instance's lane and the other
             var deletion = java.util.concurrent.CompletableFuture.runAsync(() -> {
                 try {
                     subscriptions.deleteSubscription(doomed.getId(), true);
@@ -248,8 +285,11 @@ class DeliveryTest {
                     throw new IllegalStateException(e.getResponseBody(), e);
                 }
             });
-            await().atMost(Duration.ofSeconds(10)).until(() -> consumersOf(queue) == 1); // this instance's lane has left
-            assertEquals(SubscriptionOut.StateEnum.PAUSED, subscriptions.getSubscription(doomed.getId()).getState());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> consumersOf(queue) == 1); // this instance's lane has left
+            assertEquals(
+                    SubscriptionOut.StateEnum.PAUSED,
+                    subscriptions.getSubscription(doomed.getId()).getState());
             Thread.sleep(300);
             assertFalse(deletion.isDone(), "the queue is not deleted while another lane reads it");
 
@@ -262,7 +302,14 @@ class DeliveryTest {
             }
         }
         assertProblem(404, "urn:herald:problem:not-found", () -> subscriptions.getSubscription(doomed.getId()));
-        assertTrue(brokerClient.inspect(queue).toCompletionStage().toCompletableFuture().get().isEmpty(), "the queue is gone");
+        assertTrue(
+                brokerClient
+                        .inspect(queue)
+                        .toCompletionStage()
+                        .toCompletableFuture()
+                        .get()
+                        .isEmpty(),
+                "the queue is gone");
     }
 
     /**
@@ -278,8 +325,13 @@ class DeliveryTest {
         java.util.Arrays.fill(quickAnswers, Answer.status(200));
         receiver.script("/slow", quickAnswers);
         receiver.always("/slow", new Answer(200, null, 3000));
-        SubscriptionOut slow = subscriptions.createSubscription(new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.WEBHOOK)
-                .webhook(new WebhookIn().url(URI.create(receiver.url("/slow"))).timeout("PT10S").maxInFlight(2)));
+        SubscriptionOut slow = subscriptions.createSubscription(new SubscriptionIn()
+                .topic(topic)
+                .kind(SubscriptionIn.KindEnum.WEBHOOK)
+                .webhook(new WebhookIn()
+                        .url(URI.create(receiver.url("/slow")))
+                        .timeout("PT10S")
+                        .maxInFlight(2)));
         String queue = io.herald.routing.Subscription.queueFor(slow.getId());
         for (int i = 0; i < quick + slowBacklog; i++) {
             publish("{\"n\": " + i + "}");
@@ -293,13 +345,23 @@ class DeliveryTest {
     }
 
     private long readyIn(String queue) throws Exception {
-        return brokerClient.inspect(queue).toCompletionStage().toCompletableFuture().get()
-                .map(io.herald.broker.BrokerTopology.QueueState::messages).orElse(0L);
+        return brokerClient
+                .inspect(queue)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get()
+                .map(io.herald.broker.BrokerTopology.QueueState::messages)
+                .orElse(0L);
     }
 
     private int consumersOf(String queue) throws Exception {
-        return brokerClient.inspect(queue).toCompletionStage().toCompletableFuture().get()
-                .map(io.herald.broker.BrokerTopology.QueueState::consumers).orElse(0);
+        return brokerClient
+                .inspect(queue)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get()
+                .map(io.herald.broker.BrokerTopology.QueueState::consumers)
+                .orElse(0);
     }
 
     @Test
@@ -317,11 +379,18 @@ class DeliveryTest {
     @Test
     void cloudEventsStructuredFormatKeepsExtensionTypes() throws Exception {
         webhook("/structured", "cloudevents-structured");
-        String id = given().contentType("application/cloudevents+json").body("{\"specversion\":\"1.0\",\"id\":\"x-1\","
-                + "\"source\":\"/shop\",\"type\":\"order.placed\",\"priority\":3,\"urgent\":true,\"region\":\"eu\","
-                + "\"data\":{\"n\":1}}").post("/api/v1/topics/" + topic + "/events").then().statusCode(202).extract().path("id");
+        String id = given().contentType("application/cloudevents+json")
+                .body("{\"specversion\":\"1.0\",\"id\":\"x-1\","
+                        + "\"source\":\"/shop\",\"type\":\"order.placed\",\"priority\":3,\"urgent\":true,\"region\":\"eu\","
+                        + "\"data\":{\"n\":1}}")
+                .post("/api/v1/topics/" + topic + "/events")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
         awaitState(id, DeliveryState.DELIVERED);
-        var envelope = new com.fasterxml.jackson.databind.ObjectMapper().readTree(receiver.requests("/structured").get(0).bodyText());
+        var envelope = new com.fasterxml.jackson.databind.ObjectMapper()
+                .readTree(receiver.requests("/structured").get(0).bodyText());
         assertTrue(envelope.get("priority").isIntegralNumber(), envelope.toString());
         assertEquals(3, envelope.get("priority").asInt());
         assertTrue(envelope.get("urgent").isBoolean(), envelope.toString());
@@ -339,10 +408,17 @@ class DeliveryTest {
         List<WebhookReceiver.Request> requests = receiver.requests("/flaky");
         assertEquals(3, requests.size());
         assertTrue(requests.stream().allMatch(r -> id.equals(r.header("webhook-id"))), "the same id on every attempt");
-        assertTrue(requests.stream().allMatch(r -> WebhookReceiver.verifies(r, subscription.getWebhook().getSecret())));
-        assertTrue(requests.get(1).receivedAtMillis() - requests.get(0).receivedAtMillis() >= 250, "second attempt after the 0.3 s delay");
-        List<Attempt> attempts = deliveries.listDeliveryAttempts(delivery.getId()).getItems();
-        assertEquals(List.of(500, 502, 200), attempts.stream().map(Attempt::getStatusCode).toList());
+        assertTrue(requests.stream()
+                .allMatch(r ->
+                        WebhookReceiver.verifies(r, subscription.getWebhook().getSecret())));
+        assertTrue(
+                requests.get(1).receivedAtMillis() - requests.get(0).receivedAtMillis() >= 250,
+                "second attempt after the 0.3 s delay");
+        List<Attempt> attempts =
+                deliveries.listDeliveryAttempts(delivery.getId()).getItems();
+        assertEquals(
+                List.of(500, 502, 200),
+                attempts.stream().map(Attempt::getStatusCode).toList());
         assertEquals(Attempt.ErrorClassEnum.HTTP_STATUS, attempts.get(0).getErrorClass());
     }
 
@@ -355,12 +431,15 @@ class DeliveryTest {
         assertEquals(3, delivery.getAttempts());
         assertEquals(3, receiver.requests("/down").size());
 
-        List<JmsQueueReader.Received> deadLetters = JmsQueueReader.read(broker, deadLetterAddress(subscription), 1, Duration.ofSeconds(10));
+        List<JmsQueueReader.Received> deadLetters =
+                JmsQueueReader.read(broker, deadLetterAddress(subscription), 1, Duration.ofSeconds(10));
         assertEquals(1, deadLetters.size(), "a copy is in the dead-letter queue");
         assertEquals(id, deadLetters.get(0).properties().get("herald_event_id"));
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            List<EventOut> operational = events.listEvents(DeliveryLedger.EXHAUSTED_TOPIC, null, subscription.getId(), null, null, null, 10).getItems();
+            List<EventOut> operational = events.listEvents(
+                            DeliveryLedger.EXHAUSTED_TOPIC, null, subscription.getId(), null, null, null, 10)
+                    .getItems();
             assertEquals(1, operational.size());
             Map<?, ?> data = (Map<?, ?>) operational.get(0).getData();
             assertEquals(delivery.getId(), data.get("deliveryId"));
@@ -384,12 +463,17 @@ class DeliveryTest {
         SubscriptionOut disabled = subscriptions.getSubscription(subscription.getId());
         assertEquals(SubscriptionOut.StateEnum.DISABLED, disabled.getState());
         assertTrue(disabled.getDisabledReason().contains("410"));
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                events.listEvents(DeliveryLedger.DISABLED_TOPIC, null, subscription.getId(), null, null, null, 10).getItems().size() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> events.listEvents(
+                                        DeliveryLedger.DISABLED_TOPIC, null, subscription.getId(), null, null, null, 10)
+                                .getItems()
+                                .size()
+                        == 1);
 
         // Re-enabling is explicit; then deliveries flow again.
         receiver.always("/gone", Answer.status(200));
-        subscriptions.updateSubscription(subscription.getId(), new SubscriptionPatch().state(SubscriptionPatch.StateEnum.ACTIVE));
+        subscriptions.updateSubscription(
+                subscription.getId(), new SubscriptionPatch().state(SubscriptionPatch.StateEnum.ACTIVE));
         awaitState(publish("{\"n\": 5}"), DeliveryState.DELIVERED);
     }
 
@@ -425,10 +509,23 @@ class DeliveryTest {
         RetryOut manual = deliveries.retryDelivery(exhausted.getId());
         assertEquals(DeliveryState.DELIVERED, manual.getDelivery().getState());
 
-        assertEquals(1, deliveries.redriveDeliveries(subscription.getId(), new RedriveIn()).getRedriven());
+        assertEquals(
+                1,
+                deliveries
+                        .redriveDeliveries(subscription.getId(), new RedriveIn())
+                        .getRedriven());
         awaitState(second, DeliveryState.DELIVERED);
-        assertEquals(List.of(), deliveries.listSubscriptionDeliveries(subscription.getId(), DeliveryState.EXHAUSTED, null, null).getItems());
-        assertEquals(2, deliveries.listSubscriptionDeliveries(subscription.getId(), DeliveryState.DELIVERED, null, null).getItems().size());
+        assertEquals(
+                List.of(),
+                deliveries
+                        .listSubscriptionDeliveries(subscription.getId(), DeliveryState.EXHAUSTED, null, null)
+                        .getItems());
+        assertEquals(
+                2,
+                deliveries
+                        .listSubscriptionDeliveries(subscription.getId(), DeliveryState.DELIVERED, null, null)
+                        .getItems()
+                        .size());
     }
 
     @Test
@@ -437,7 +534,9 @@ class DeliveryTest {
         receiver.always("/never", Answer.status(500));
         String id = publish("{\"n\": 9}");
         DeliveryDetail delivery = awaitState(id, DeliveryState.EXHAUSTED);
-        assertEquals(DeliveryState.DISCARDED, deliveries.discardDelivery(delivery.getId()).getState());
+        assertEquals(
+                DeliveryState.DISCARDED,
+                deliveries.discardDelivery(delivery.getId()).getState());
         HeraldApi.assertProblem(409, "urn:herald:problem:conflict", () -> deliveries.retryDelivery(delivery.getId()));
     }
 
@@ -448,19 +547,26 @@ class DeliveryTest {
         publish("{\"n\": 11, \"kind\": \"b\"}");
         publish("{\"n\": 12, \"kind\": \"a\"}");
         SubscriptionOut subscription = webhook("/replayed", null);
-        Map<String, Object> onlyA = JSON.readValue("{\"data\": {\"kind\": [\"a\"]}}", new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() { });
+        Map<String, Object> onlyA = JSON.readValue(
+                "{\"data\": {\"kind\": [\"a\"]}}",
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {});
 
-        ReplayOut dryRun = deliveries.replayEvents(subscription.getId(), new ReplayIn().from(from).filter(onlyA).dryRun(true));
+        ReplayOut dryRun = deliveries.replayEvents(
+                subscription.getId(), new ReplayIn().from(from).filter(onlyA).dryRun(true));
         assertEquals(2, dryRun.getMatched());
         assertEquals(0, dryRun.getReplayed());
         Thread.sleep(500);
         assertEquals(0, receiver.requests("/replayed").size(), "a dry run sends nothing");
 
-        ReplayOut replay = deliveries.replayEvents(subscription.getId(), new ReplayIn().from(from).filter(onlyA).ratePerSecond(10));
+        ReplayOut replay = deliveries.replayEvents(
+                subscription.getId(), new ReplayIn().from(from).filter(onlyA).ratePerSecond(10));
         assertEquals(2, replay.getReplayed());
-        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/replayed").size() == 2);
-        assertTrue(deliveries.listSubscriptionDeliveries(subscription.getId(), null, null, null).getItems().stream()
-                .allMatch(DeliveryDetail::getReplay), "replayed deliveries are marked");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> receiver.requests("/replayed").size() == 2);
+        assertTrue(
+                deliveries.listSubscriptionDeliveries(subscription.getId(), null, null, null).getItems().stream()
+                        .allMatch(DeliveryDetail::getReplay),
+                "replayed deliveries are marked");
     }
 
     @Test
@@ -471,41 +577,64 @@ class DeliveryTest {
             published.add(publish("{\"n\": " + i + "}"));
         }
         SubscriptionOut subscription = webhook("/resumed", null);
-        ReplayOut started = deliveries.replayEvents(subscription.getId(), new ReplayIn().from(from).ratePerSecond(10));
+        ReplayOut started = deliveries.replayEvents(
+                subscription.getId(), new ReplayIn().from(from).ratePerSecond(10));
         assertEquals(25, started.getMatched());
-        await().atMost(Duration.ofSeconds(20)).until(() -> "done".equals(deliveries.getReplay(subscription.getId(), started.getId())
-                .getState().getValue()));
-        assertEquals(25, deliveries.getReplay(subscription.getId(), started.getId()).getDone());
-        assertEquals(List.of(started.getId()), deliveries.listReplays(subscription.getId()).getItems().stream().map(r -> r.getId()).toList());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "done"
+                        .equals(deliveries
+                                .getReplay(subscription.getId(), started.getId())
+                                .getState()
+                                .getValue()));
+        assertEquals(
+                25, deliveries.getReplay(subscription.getId(), started.getId()).getDone());
+        assertEquals(
+                List.of(started.getId()),
+                deliveries.listReplays(subscription.getId()).getItems().stream()
+                        .map(r -> r.getId())
+                        .toList());
 
         // An instance ran a second replay ten events far and died holding it: the deliveries it created and its cursor
         // committed together. Another instance takes the job when the lease runs out, and creates the other fifteen.
         String tenth;
-        try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
-            var rs = statement.executeQuery("select id, accepted_at from events where topic = '" + topic + "' order by accepted_at, id "
-                    + "offset 9 limit 1");
+        try (var connection = dataSource.getConnection();
+                var statement = connection.createStatement()) {
+            var rs = statement.executeQuery("select id, accepted_at from events where topic = '" + topic
+                    + "' order by accepted_at, id " + "offset 9 limit 1");
             rs.next();
             tenth = rs.getString(1);
             java.sql.Timestamp tenthAt = rs.getTimestamp(2);
-            var insert = connection.prepareStatement("insert into replays (id, subscription_id, from_at, to_at, rate_per_second, matched, done, "
-                    + "state, cursor_accepted_at, cursor_event_id, lease_owner, lease_until, created_at, updated_at) values "
-                    + "('rpl_interrupted', ?, ?, now(), 100, 25, 10, 'RUNNING', ?, ?, 'ins_dead', now() - interval '1 second', now(), now())");
+            var insert = connection.prepareStatement(
+                    "insert into replays (id, subscription_id, from_at, to_at, rate_per_second, matched, done, "
+                            + "state, cursor_accepted_at, cursor_event_id, lease_owner, lease_until, created_at, updated_at) values "
+                            + "('rpl_interrupted', ?, ?, now(), 100, 25, 10, 'RUNNING', ?, ?, 'ins_dead', now() - interval '1 second', now(), now())");
             insert.setString(1, subscription.getId());
             insert.setObject(2, from);
             insert.setTimestamp(3, tenthAt);
             insert.setString(4, tenth);
             insert.executeUpdate();
-            statement.executeUpdate("insert into deliveries (id, event_id, event_accepted_at, subscription_id, state, created_at, replay) "
-                    + "select 'dlv_i' || substr(e.id, 5), e.id, e.accepted_at, '" + subscription.getId() + "', 'PENDING', now(), true "
-                    + "from events e where e.topic = '" + topic + "' order by e.accepted_at, e.id limit 10");
+            statement.executeUpdate(
+                    "insert into deliveries (id, event_id, event_accepted_at, subscription_id, state, created_at, replay) "
+                            + "select 'dlv_i' || substr(e.id, 5), e.id, e.accepted_at, '" + subscription.getId()
+                            + "', 'PENDING', now(), true "
+                            + "from events e where e.topic = '" + topic + "' order by e.accepted_at, e.id limit 10");
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> "done".equals(deliveries.getReplay(subscription.getId(), "rpl_interrupted")
-                .getState().getValue()));
-        assertEquals(25, deliveries.getReplay(subscription.getId(), "rpl_interrupted").getDone());
-        try (var connection = dataSource.getConnection(); var statement = connection.createStatement()) {
-            var rs = statement.executeQuery("select count(*), count(distinct event_id) from deliveries where subscription_id = '"
-                    + subscription.getId() + "' and replay and (id like 'dlv_i%' or created_at > (select created_at from replays "
-                    + "where id = 'rpl_interrupted'))");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> "done"
+                        .equals(deliveries
+                                .getReplay(subscription.getId(), "rpl_interrupted")
+                                .getState()
+                                .getValue()));
+        assertEquals(
+                25,
+                deliveries.getReplay(subscription.getId(), "rpl_interrupted").getDone());
+        try (var connection = dataSource.getConnection();
+                var statement = connection.createStatement()) {
+            var rs = statement.executeQuery(
+                    "select count(*), count(distinct event_id) from deliveries where subscription_id = '"
+                            + subscription.getId()
+                            + "' and replay and (id like 'dlv_i%' or created_at > (select created_at from replays "
+                            + "where id = 'rpl_interrupted'))");
             rs.next();
             assertEquals(25, rs.getInt(1), "every event once: none lost, none repeated");
             assertEquals(25, rs.getInt(2));
@@ -526,12 +655,19 @@ class DeliveryTest {
         Attempt failed = subscriptions.sendSubscriptionTest(subscription.getId());
         assertEquals(Attempt.OutcomeEnum.FAILED, failed.getOutcome());
         assertEquals(500, failed.getStatusCode());
-        assertTrue(deliveries.listSubscriptionDeliveries(subscription.getId(), null, null, null).getItems().isEmpty(),
+        assertTrue(
+                deliveries
+                        .listSubscriptionDeliveries(subscription.getId(), null, null, null)
+                        .getItems()
+                        .isEmpty(),
                 "a test event is not a delivery");
 
-        SubscriptionOut queue = subscriptions.createSubscription(new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.QUEUE));
-        HeraldApi.assertProblem(409, "urn:herald:problem:conflict", () -> subscriptions.sendSubscriptionTest(queue.getId()));
-        HeraldApi.assertProblem(404, "urn:herald:problem:not-found", () -> subscriptions.sendSubscriptionTest("sub_missing"));
+        SubscriptionOut queue = subscriptions.createSubscription(
+                new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.QUEUE));
+        HeraldApi.assertProblem(
+                409, "urn:herald:problem:conflict", () -> subscriptions.sendSubscriptionTest(queue.getId()));
+        HeraldApi.assertProblem(
+                404, "urn:herald:problem:not-found", () -> subscriptions.sendSubscriptionTest("sub_missing"));
     }
 
     @Test
@@ -546,25 +682,33 @@ class DeliveryTest {
 
         awaitState(publish("{\"n\": 13}"), DeliveryState.DELIVERED);
         WebhookReceiver.Request request = receiver.requests("/rotating").get(1);
-        assertEquals(2, request.header("webhook-signature").split(" ").length, "two signatures during the grace period");
+        assertEquals(
+                2, request.header("webhook-signature").split(" ").length, "two signatures during the grace period");
         assertTrue(WebhookReceiver.verifies(request, rotation.getSecret()), "the new secret verifies");
         assertTrue(WebhookReceiver.verifies(request, oldSecret), "the old secret still verifies");
     }
 
     @Test
     void perSubscriptionScheduleAndRateCap() throws Exception {
-        SubscriptionOut once = subscriptions.createSubscription(new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.WEBHOOK)
-                .webhook(new WebhookIn().url(URI.create(receiver.url("/once"))).retrySchedule(List.of("PT0S")).maxPerSecond(5)));
+        SubscriptionOut once = subscriptions.createSubscription(new SubscriptionIn()
+                .topic(topic)
+                .kind(SubscriptionIn.KindEnum.WEBHOOK)
+                .webhook(new WebhookIn()
+                        .url(URI.create(receiver.url("/once")))
+                        .retrySchedule(List.of("PT0S"))
+                        .maxPerSecond(5)));
         assertEquals(List.of("PT0S"), once.getWebhook().getRetrySchedule());
         receiver.always("/once", Answer.status(500));
         String failing = publish("{\"n\": 20}");
-        assertEquals(1, awaitState(failing, DeliveryState.EXHAUSTED).getAttempts(), "its own schedule: one attempt only");
+        assertEquals(
+                1, awaitState(failing, DeliveryState.EXHAUSTED).getAttempts(), "its own schedule: one attempt only");
 
         receiver.always("/once", Answer.status(200));
         for (int i = 0; i < 10; i++) {
             publish("{\"n\": " + (21 + i) + "}");
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> receiver.requests("/once").size() >= 11);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> receiver.requests("/once").size() >= 11);
         List<WebhookReceiver.Request> capped = receiver.requests("/once").subList(1, 11);
         long spread = capped.get(9).receivedAtMillis() - capped.get(0).receivedAtMillis();
         assertTrue(spread >= 1600, "10 requests at 5 per second take about 1.8 s, not " + spread + " ms");
@@ -578,20 +722,37 @@ class DeliveryTest {
             publish("{\"n\": " + (40 + i) + "}");
         }
         // The test profile disables after 10 failed attempts in a row (3 attempts per delivery here).
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                assertEquals(SubscriptionOut.StateEnum.DISABLED, subscriptions.getSubscription(subscription.getId()).getState()));
-        assertTrue(subscriptions.getSubscription(subscription.getId()).getDisabledReason().contains("failed attempts in a row"));
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                events.listEvents(DeliveryLedger.DISABLED_TOPIC, null, subscription.getId(), null, null, null, 10).getItems().size() == 1);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertEquals(
+                        SubscriptionOut.StateEnum.DISABLED,
+                        subscriptions.getSubscription(subscription.getId()).getState()));
+        assertTrue(subscriptions
+                .getSubscription(subscription.getId())
+                .getDisabledReason()
+                .contains("failed attempts in a row"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> events.listEvents(
+                                        DeliveryLedger.DISABLED_TOPIC, null, subscription.getId(), null, null, null, 10)
+                                .getItems()
+                                .size()
+                        == 1);
     }
 
     @Test
     void internalAddressesAreRefusedWhenSaved() {
-        HeraldApi.assertProblem(422, "urn:herald:problem:validation-failed", () -> subscriptions.createSubscription(
-                new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.WEBHOOK)
+        HeraldApi.assertProblem(
+                422,
+                "urn:herald:problem:validation-failed",
+                () -> subscriptions.createSubscription(new SubscriptionIn()
+                        .topic(topic)
+                        .kind(SubscriptionIn.KindEnum.WEBHOOK)
                         .webhook(new WebhookIn().url(URI.create("http://169.254.169.254/latest/meta-data")))));
-        HeraldApi.assertProblem(422, "urn:herald:problem:validation-failed", () -> subscriptions.createSubscription(
-                new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.WEBHOOK)
+        HeraldApi.assertProblem(
+                422,
+                "urn:herald:problem:validation-failed",
+                () -> subscriptions.createSubscription(new SubscriptionIn()
+                        .topic(topic)
+                        .kind(SubscriptionIn.KindEnum.WEBHOOK)
                         .webhook(new WebhookIn().url(URI.create("http://10.0.0.8/hook")))));
     }
 }

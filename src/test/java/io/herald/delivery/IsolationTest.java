@@ -1,5 +1,10 @@
 package io.herald.delivery;
 
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.herald.client.api.SubscriptionsApi;
 import io.herald.client.api.TopicsApi;
 import io.herald.client.model.SubscriptionIn;
@@ -10,8 +15,6 @@ import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Answer;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.Test;
-
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
@@ -19,11 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
 
 /** Promise 3: an endpoint that never answers in time delays only itself. */
 @QuarkusTest
@@ -35,7 +34,8 @@ class IsolationTest {
     void aHangingEndpointDoesNotDelayAHealthyOne() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver()) {
             receiver.always("/hanging", new Answer(200, null, 15_000));
-            String topic = topicWithWebhooks(new WebhookIn().url(URI.create(receiver.url("/hanging"))).timeout("PT10S"),
+            String topic = topicWithWebhooks(
+                    new WebhookIn().url(URI.create(receiver.url("/hanging"))).timeout("PT10S"),
                     new WebhookIn().url(URI.create(receiver.url("/healthy"))).timeout("PT10S"));
 
             long started = System.currentTimeMillis();
@@ -43,17 +43,25 @@ class IsolationTest {
                 publishBatch(topic, batch * 100, 100);
             }
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests("/healthy").size() >= 500);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> receiver.requests("/healthy").size() >= 500);
             List<WebhookReceiver.Request> healthy = receiver.requests("/healthy");
-            long lastArrival = healthy.stream().mapToLong(WebhookReceiver.Request::receivedAtMillis).max().orElseThrow();
+            long lastArrival = healthy.stream()
+                    .mapToLong(WebhookReceiver.Request::receivedAtMillis)
+                    .max()
+                    .orElseThrow();
             Set<String> ids = new HashSet<>();
             healthy.forEach(r -> ids.add(r.header("webhook-id")));
-            System.out.printf("[isolation] 500 events reached the healthy endpoint in %d ms while the hanging one held %d requests%n",
+            System.out.printf(
+                    "[isolation] 500 events reached the healthy endpoint in %d ms while the hanging one held %d requests%n",
                     lastArrival - started, receiver.requests("/hanging").size());
             assertEquals(500, ids.size(), "every event reached the healthy endpoint");
-            assertTrue(lastArrival - started < 10_000, "all arrived before the hanging endpoint's first timeout: "
-                    + (lastArrival - started) + " ms");
-            assertTrue(receiver.requests("/hanging").size() <= 10, "the hanging endpoint holds at most its own lane's in-flight slots");
+            assertTrue(
+                    lastArrival - started < 10_000,
+                    "all arrived before the hanging endpoint's first timeout: " + (lastArrival - started) + " ms");
+            assertTrue(
+                    receiver.requests("/hanging").size() <= 10,
+                    "the hanging endpoint holds at most its own lane's in-flight slots");
         }
     }
 
@@ -61,14 +69,17 @@ class IsolationTest {
     void aSubscriptionNeverHasMoreRequestsInFlightThanItsCap() throws Exception {
         try (WebhookReceiver receiver = new WebhookReceiver()) {
             receiver.always("/slow", new Answer(200, null, 200));
-            String topic = topicWithWebhooks(new WebhookIn().url(URI.create(receiver.url("/slow"))).maxInFlight(3));
+            String topic = topicWithWebhooks(
+                    new WebhookIn().url(URI.create(receiver.url("/slow"))).maxInFlight(3));
             publishBatch(topic, 0, 15);
 
-            await().atMost(Duration.ofSeconds(30)).until(() -> receiver.requests("/slow").size() >= 15);
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> receiver.requests("/slow").size() >= 15);
             Set<String> ids = new HashSet<>();
             receiver.requests("/slow").forEach(r -> ids.add(r.header("webhook-id")));
             assertEquals(15, ids.size(), "every event delivered once");
-            assertEquals(3, receiver.mostConcurrent("/slow"), "the endpoint saw its cap of requests at once, never more");
+            assertEquals(
+                    3, receiver.mostConcurrent("/slow"), "the endpoint saw its cap of requests at once, never more");
         }
     }
 
@@ -78,7 +89,10 @@ class IsolationTest {
         new TopicsApi(HeraldApi.client(base)).createTopic(new TopicIn().name(topic));
         SubscriptionsApi subscriptions = new SubscriptionsApi(HeraldApi.client(base));
         for (WebhookIn webhook : webhooks) {
-            subscriptions.createSubscription(new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.WEBHOOK).webhook(webhook));
+            subscriptions.createSubscription(new SubscriptionIn()
+                    .topic(topic)
+                    .kind(SubscriptionIn.KindEnum.WEBHOOK)
+                    .webhook(webhook));
         }
         Thread.sleep(1500); // lanes attach within a second
         return topic;
@@ -90,7 +104,10 @@ class IsolationTest {
         for (int i = 0; i < count; i++) {
             body.append(i == 0 ? "" : ",").append("{\"n\": ").append(from + i).append('}');
         }
-        given().contentType("application/json").body(body.append(']').toString())
-                .post("/api/v1/topics/" + topic + "/events").then().statusCode(202);
+        given().contentType("application/json")
+                .body(body.append(']').toString())
+                .post("/api/v1/topics/" + topic + "/events")
+                .then()
+                .statusCode(202);
     }
 }

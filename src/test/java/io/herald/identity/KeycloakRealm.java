@@ -2,7 +2,6 @@ package io.herald.identity;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
-
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -52,16 +51,33 @@ public class KeycloakRealm implements QuarkusTestResourceLifecycleManager {
             return Map.of();
         }
         try {
-            String admin = token(url() + "/realms/master/protocol/openid-connect/token", Map.of("grant_type", "password",
-                    "client_id", "admin-cli", "username", System.getenv().getOrDefault("HERALD_IT_KEYCLOAK_ADMIN", "admin"),
-                    "password", System.getenv().getOrDefault("HERALD_IT_KEYCLOAK_ADMIN_PASSWORD", "admin")));
-            HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/admin/realms/" + REALM)).header("Authorization", "Bearer " + admin)
-                    .DELETE().build(), HttpResponse.BodyHandlers.discarding());
-            HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/admin/realms"))
-                    .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString(realm())).build(), HttpResponse.BodyHandlers.ofString());
+            String admin = token(
+                    url() + "/realms/master/protocol/openid-connect/token",
+                    Map.of(
+                            "grant_type",
+                            "password",
+                            "client_id",
+                            "admin-cli",
+                            "username",
+                            System.getenv().getOrDefault("HERALD_IT_KEYCLOAK_ADMIN", "admin"),
+                            "password",
+                            System.getenv().getOrDefault("HERALD_IT_KEYCLOAK_ADMIN_PASSWORD", "admin")));
+            HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url() + "/admin/realms/" + REALM))
+                            .header("Authorization", "Bearer " + admin)
+                            .DELETE()
+                            .build(),
+                    HttpResponse.BodyHandlers.discarding());
+            HttpResponse<String> created = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(url() + "/admin/realms"))
+                            .header("Authorization", "Bearer " + admin)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(realm()))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
             if (created.statusCode() != 201) {
-                throw new IllegalStateException("Keycloak refused the test realm: " + created.statusCode() + " " + created.body());
+                throw new IllegalStateException(
+                        "Keycloak refused the test realm: " + created.statusCode() + " " + created.body());
             }
         } catch (IOException e) {
             throw new IllegalStateException("Keycloak at " + url() + " is not reachable", e);
@@ -69,31 +85,53 @@ public class KeycloakRealm implements QuarkusTestResourceLifecycleManager {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return Map.of("herald.oidc.enabled", "true", "herald.oidc.issuer", issuer(),
-                "herald.oidc.console-client-secret", CONSOLE_SECRET, "herald.console.auth-mechanism", "code");
+        return Map.of(
+                "herald.oidc.enabled",
+                "true",
+                "herald.oidc.issuer",
+                issuer(),
+                "herald.oidc.console-client-secret",
+                CONSOLE_SECRET,
+                "herald.console.auth-mechanism",
+                "code");
     }
 
     @Override
-    public void stop() {
-    }
+    public void stop() {}
 
     /** A client-credentials token of one of the realm's service accounts. */
     public static String serviceToken(String clientId) {
-        return token(issuer() + "/protocol/openid-connect/token", Map.of("grant_type", "client_credentials", "client_id", clientId,
-                "client_secret", clientId + "-secret"));
+        return token(
+                issuer() + "/protocol/openid-connect/token",
+                Map.of(
+                        "grant_type",
+                        "client_credentials",
+                        "client_id",
+                        clientId,
+                        "client_secret",
+                        clientId + "-secret"));
     }
 
     static String token(String endpoint, Map<String, String> form) {
-        String body = form.entrySet().stream().map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-                .reduce((a, b) -> a + "&" + b).orElse("");
+        String body = form.entrySet().stream()
+                .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+                .reduce((a, b) -> a + "&" + b)
+                .orElse("");
         try {
-            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(endpoint))
-                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(endpoint))
+                            .header("Content-Type", "application/x-www-form-urlencoded")
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
-                throw new IllegalStateException("No token from " + endpoint + ": " + response.statusCode() + " " + response.body());
+                throw new IllegalStateException(
+                        "No token from " + endpoint + ": " + response.statusCode() + " " + response.body());
             }
-            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(response.body()).get("access_token").asText();
+            return new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(response.body())
+                    .get("access_token")
+                    .asText();
         } catch (IOException e) {
             throw new IllegalStateException(e);
         } catch (InterruptedException e) {

@@ -1,20 +1,19 @@
 package io.herald.platform;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.herald.platform.embedded.DataDirectory;
 import io.herald.platform.embedded.StartupFailure;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The start-up refusals an operator reads: one line saying what is wrong and what to do. */
 class HeraldMainTest {
@@ -23,10 +22,14 @@ class HeraldMainTest {
     void takenPortIsReportedWithTheVariableToChange() throws Exception {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
-            StartupFailure failure = assertThrows(StartupFailure.class,
-                    () -> HeraldMain.requireFreePort(taken.getLocalPort(), "embedded AMQP broker", "HERALD_BROKER_EMBEDDED_PORT"));
-            assertEquals("Port " + taken.getLocalPort() + " for the embedded AMQP broker is already in use. "
-                    + "Stop what uses it or set HERALD_BROKER_EMBEDDED_PORT to a free port.", failure.getMessage());
+            StartupFailure failure = assertThrows(
+                    StartupFailure.class,
+                    () -> HeraldMain.requireFreePort(
+                            taken.getLocalPort(), "embedded AMQP broker", "HERALD_BROKER_EMBEDDED_PORT"));
+            assertEquals(
+                    "Port " + taken.getLocalPort() + " for the embedded AMQP broker is already in use. "
+                            + "Stop what uses it or set HERALD_BROKER_EMBEDDED_PORT to a free port.",
+                    failure.getMessage());
         }
     }
 

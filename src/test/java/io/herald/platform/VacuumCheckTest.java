@@ -1,13 +1,12 @@
 package io.herald.platform;
 
-import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
-import java.util.List;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.util.List;
+import org.junit.jupiter.api.Test;
 
 /**
  * The start-up warning an operator gets when PostgreSQL would never vacuum the deliveries table. Not tagged external:
@@ -18,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class VacuumCheckTest {
     @Inject
     VacuumCheck check;
+
     @Inject
     Database db;
 

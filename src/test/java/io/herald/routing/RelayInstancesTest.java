@@ -1,5 +1,10 @@
 package io.herald.routing;
 
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.agroal.api.AgroalDataSource;
 import io.herald.broker.BrokerClient;
 import io.herald.broker.BrokerClients;
@@ -16,9 +21,6 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,11 +31,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /**
  * Two relays on one database - this application's and a second one with its own broker connection, database
@@ -47,14 +46,19 @@ class RelayInstancesTest {
 
     @Inject
     AgroalDataSource dataSource;
+
     @Inject
     Vertx vertx;
+
     @Inject
     BrokerConfig brokerConfig;
+
     @Inject
     BrokerTopology topology;
+
     @Inject
     SubscriptionService subscriptions;
+
     @Inject
     TopicService topics;
 
@@ -67,30 +71,43 @@ class RelayInstancesTest {
         for (int request = 0; request < EVENTS / 500; request++) {
             StringBuilder batch = new StringBuilder("[");
             for (int i = 0; i < 500; i++) {
-                batch.append(i == 0 ? "" : ",").append("{\"n\": ").append(request * 500 + i).append('}');
+                batch.append(i == 0 ? "" : ",")
+                        .append("{\"n\": ")
+                        .append(request * 500 + i)
+                        .append('}');
             }
-            given().contentType("application/json").body(batch.append(']').toString())
-                    .post("/api/v1/topics/" + topic + "/events").then().statusCode(202);
+            given().contentType("application/json")
+                    .body(batch.append(']').toString())
+                    .post("/api/v1/topics/" + topic + "/events")
+                    .then()
+                    .statusCode(202);
         }
         assertEquals(EVENTS, count(subscription.id(), "PENDING"), "the backlog waits in the outbox while paused");
 
         BrokerClient secondBroker = BrokerClients.open(vertx, brokerConfig, topology);
-        OutboxRelay second = new OutboxRelay(dataSource, secondBroker, new SmallBatches(), new SimpleMeterRegistry(), new StageLag(new SimpleMeterRegistry()));
+        OutboxRelay second = new OutboxRelay(
+                dataSource,
+                secondBroker,
+                new SmallBatches(),
+                new SimpleMeterRegistry(),
+                new StageLag(new SimpleMeterRegistry()));
         AtomicInteger claimedBySecond = new AtomicInteger();
         AtomicBoolean running = new AtomicBoolean(true);
-        Thread secondInstance = new Thread(() -> {
-            while (running.get()) {
-                try {
-                    if (secondBroker.isConnected()) {
-                        claimedBySecond.addAndGet(second.relayOnce());
-                    } else {
-                        Thread.sleep(20);
+        Thread secondInstance = new Thread(
+                () -> {
+                    while (running.get()) {
+                        try {
+                            if (secondBroker.isConnected()) {
+                                claimedBySecond.addAndGet(second.relayOnce());
+                            } else {
+                                Thread.sleep(20);
+                            }
+                        } catch (Exception e) {
+                            throw new IllegalStateException(e);
+                        }
                     }
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }, "second-instance-relay");
+                },
+                "second-instance-relay");
         secondInstance.start();
         try {
             subscriptions.update(subscription.id(), new SubscriptionPatch(null, "active", null, null));
@@ -100,12 +117,13 @@ class RelayInstancesTest {
             secondInstance.join(10_000);
             BrokerClients.close(secondBroker);
         }
-        System.out.printf("[relay-instances] second relay claimed %d of %d deliveries, the application's relay the rest%n",
+        System.out.printf(
+                "[relay-instances] second relay claimed %d of %d deliveries, the application's relay the rest%n",
                 claimedBySecond.get(), EVENTS);
         assertTrue(claimedBySecond.get() > 0, "the second relay took part");
 
-        List<JmsQueueReader.Received> messages = JmsQueueReader.read(brokerConfig, subscription.queue().address(), EVENTS + 50,
-                Duration.ofSeconds(3));
+        List<JmsQueueReader.Received> messages =
+                JmsQueueReader.read(brokerConfig, subscription.queue().address(), EVENTS + 50, Duration.ofSeconds(3));
         Set<Object> ids = new HashSet<>();
         messages.forEach(m -> ids.add(m.properties().get("herald_event_id")));
         assertEquals(EVENTS, ids.size(), "no event missing");
@@ -114,8 +132,8 @@ class RelayInstancesTest {
 
     private long count(String subscriptionId, String state) throws Exception {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = connection.prepareStatement(
-                     "select count(*) from deliveries where subscription_id = ? and state = ?")) {
+                PreparedStatement statement = connection.prepareStatement(
+                        "select count(*) from deliveries where subscription_id = ? and state = ?")) {
             statement.setString(1, subscriptionId);
             statement.setString(2, state);
             try (ResultSet rs = statement.executeQuery()) {

@@ -1,10 +1,17 @@
 package io.herald.routing;
 
+import static io.herald.testing.HeraldApi.assertProblem;
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.agroal.api.AgroalDataSource;
 import io.herald.broker.BrokerClient;
 import io.herald.broker.BrokerConfig;
-import io.herald.flow.StageLag;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.herald.client.ApiException;
 import io.herald.client.api.EventsApi;
 import io.herald.client.api.SubscriptionsApi;
@@ -17,17 +24,14 @@ import io.herald.client.model.SubscriptionOut;
 import io.herald.client.model.SubscriptionPatch;
 import io.herald.client.model.TopicIn;
 import io.herald.client.model.WebhookIn;
-import io.herald.testing.HeraldApi;
+import io.herald.flow.StageLag;
 import io.herald.store.NewEvent;
+import io.herald.testing.HeraldApi;
 import io.herald.testing.JmsQueueReader;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.agroal.api.AgroalDataSource;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.net.URL;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,14 +40,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-
-import static io.herald.testing.HeraldApi.assertProblem;
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /** Subscriptions, patterns and filters, and the relay into each subscription's queue, read by a plain AMQP client. */
 @QuarkusTest
@@ -53,14 +52,19 @@ class RoutingTest {
 
     @TestHTTPResource("/")
     URL base;
+
     @Inject
     BrokerConfig broker;
+
     @Inject
     AgroalDataSource dataSource;
+
     @Inject
     OutboxRelay relay;
+
     @Inject
     BrokerClient brokerClient;
+
     @Inject
     RelayConfig relayConfig;
 
@@ -82,7 +86,9 @@ class RoutingTest {
     }
 
     private SubscriptionOut queueSubscription(String topic, String filter) throws Exception {
-        return subscriptions.createSubscription(new SubscriptionIn().topic(topic).kind(SubscriptionIn.KindEnum.QUEUE)
+        return subscriptions.createSubscription(new SubscriptionIn()
+                .topic(topic)
+                .kind(SubscriptionIn.KindEnum.QUEUE)
                 .filter(filter == null ? null : JSON.readValue(filter, Map.class)));
     }
 
@@ -98,14 +104,16 @@ class RoutingTest {
     void renamingKeepsTheLedgersHealthAndReEnablingClearsIt() throws Exception {
         SubscriptionOut subscription = queueSubscription(topic("health"), null);
         // What DeliveryLedger writes when an endpoint has failed for too long.
-        try (var connection = dataSource.getConnection(); var disable = connection.prepareStatement("update subscriptions set "
-                + "consecutive_failures = 7, failing_since = now(), state = 'DISABLED', disabled_reason = 'failing since yesterday', "
-                + "version = version + 1 where id = ?")) {
+        try (var connection = dataSource.getConnection();
+                var disable = connection.prepareStatement("update subscriptions set "
+                        + "consecutive_failures = 7, failing_since = now(), state = 'DISABLED', disabled_reason = 'failing since yesterday', "
+                        + "version = version + 1 where id = ?")) {
             disable.setString(1, subscription.getId());
             disable.executeUpdate();
         }
 
-        SubscriptionOut renamed = subscriptions.updateSubscription(subscription.getId(), new SubscriptionPatch().name("billing"));
+        SubscriptionOut renamed =
+                subscriptions.updateSubscription(subscription.getId(), new SubscriptionPatch().name("billing"));
         assertEquals("billing", renamed.getName());
         assertEquals(SubscriptionOut.StateEnum.DISABLED, renamed.getState());
         assertEquals("failing since yesterday", renamed.getDisabledReason());
@@ -131,36 +139,55 @@ class RoutingTest {
     }
 
     private String publish(String topic, String body, String type) {
-        return given().contentType("application/json").header("Herald-Event-Type", type).body(body)
-                .post("/api/v1/topics/" + topic + "/events").then().statusCode(202).extract().path("id");
+        return given().contentType("application/json")
+                .header("Herald-Event-Type", type)
+                .body(body)
+                .post("/api/v1/topics/" + topic + "/events")
+                .then()
+                .statusCode(202)
+                .extract()
+                .path("id");
     }
 
     @Test
     void oneEventThreeSubscriptionsTwoMatch() throws Exception {
         String topic = topic("order.placed");
         SubscriptionOut bigOrders = queueSubscription(topic, "{\"data\": {\"amount\": [{\"numeric\": [\">\", 100]}]}}");
-        SubscriptionOut dutch = queueSubscription(prefix + ".order.*", "{\"type\": [{\"prefix\": \"order.\"}], \"data\": {\"country\": [\"NL\", \"BE\"]}}");
+        SubscriptionOut dutch = queueSubscription(
+                prefix + ".order.*",
+                "{\"type\": [{\"prefix\": \"order.\"}], \"data\": {\"country\": [\"NL\", \"BE\"]}}");
         SubscriptionOut refunds = queueSubscription(topic, "{\"type\": [\"order.refunded\"]}");
 
         String id = publish(topic, "{\"orderId\": \"o-1\", \"amount\": 250, \"country\": \"NL\"}", "order.placed");
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             List<DeliveryOut> deliveries = events.getEvent(id).getDeliveries();
-            assertEquals(Set.of(bigOrders.getId(), dutch.getId()), deliveries.stream().map(DeliveryOut::getSubscriptionId).collect(Collectors.toSet()));
+            assertEquals(
+                    Set.of(bigOrders.getId(), dutch.getId()),
+                    deliveries.stream().map(DeliveryOut::getSubscriptionId).collect(Collectors.toSet()));
             assertTrue(deliveries.stream().allMatch(d -> d.getState() == DeliveryState.QUEUED), deliveries.toString());
         });
         for (SubscriptionOut matching : List.of(bigOrders, dutch)) {
-            List<JmsQueueReader.Received> read = JmsQueueReader.read(broker, matching.getQueue().getAddress(), 1, Duration.ofSeconds(10));
+            List<JmsQueueReader.Received> read =
+                    JmsQueueReader.read(broker, matching.getQueue().getAddress(), 1, Duration.ofSeconds(10));
             assertEquals(1, read.size(), "one message in " + matching.getQueue().getAddress());
             JmsQueueReader.Received message = read.get(0);
-            assertEquals(Map.of("orderId", "o-1", "amount", 250, "country", "NL"), JSON.readValue(message.body(), Map.class));
+            assertEquals(
+                    Map.of("orderId", "o-1", "amount", 250, "country", "NL"),
+                    JSON.readValue(message.body(), Map.class));
             assertEquals("1.0", message.properties().get("cloudEvents_specversion"));
             assertEquals("order.placed", message.properties().get("cloudEvents_type"));
-            assertEquals(id, message.properties().get("cloudEvents_id"), "the producer gave no id: Herald's id is the CloudEvents id");
+            assertEquals(
+                    id,
+                    message.properties().get("cloudEvents_id"),
+                    "the producer gave no id: Herald's id is the CloudEvents id");
             assertEquals(id, message.properties().get("herald_event_id"));
             assertEquals(topic, message.properties().get("herald_topic"));
         }
-        assertEquals(0, JmsQueueReader.read(broker, refunds.getQueue().getAddress(), 1, Duration.ofSeconds(1)).size());
+        assertEquals(
+                0,
+                JmsQueueReader.read(broker, refunds.getQueue().getAddress(), 1, Duration.ofSeconds(1))
+                        .size());
     }
 
     @Test
@@ -179,7 +206,9 @@ class RoutingTest {
     }
 
     private Set<String> subscribers(String eventId) throws ApiException {
-        return events.getEvent(eventId).getDeliveries().stream().map(DeliveryOut::getSubscriptionId).collect(Collectors.toSet());
+        return events.getEvent(eventId).getDeliveries().stream()
+                .map(DeliveryOut::getSubscriptionId)
+                .collect(Collectors.toSet());
     }
 
     @Test
@@ -189,30 +218,48 @@ class RoutingTest {
         setState(subscription, SubscriptionPatch.StateEnum.PAUSED);
         String id = publish(topic, "{\"n\": 1}", "t");
         Thread.sleep(1500); // several relay rounds
-        assertEquals(DeliveryState.PENDING, events.getEvent(id).getDeliveries().get(0).getState());
+        assertEquals(
+                DeliveryState.PENDING,
+                events.getEvent(id).getDeliveries().get(0).getState());
 
         setState(subscription, SubscriptionPatch.StateEnum.ACTIVE);
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertEquals(DeliveryState.QUEUED, events.getEvent(id).getDeliveries().get(0).getState()));
-        assertEquals(1, JmsQueueReader.read(broker, subscription.getQueue().getAddress(), 1, Duration.ofSeconds(10)).size());
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertEquals(
+                        DeliveryState.QUEUED,
+                        events.getEvent(id).getDeliveries().get(0).getState()));
+        assertEquals(
+                1,
+                JmsQueueReader.read(broker, subscription.getQueue().getAddress(), 1, Duration.ofSeconds(10))
+                        .size());
     }
 
     /** An event of a paused queue subscription: its delivery waits in the outbox, unleased. */
-    private record Outboxed(SubscriptionOut subscription, String topic, String eventId, String deliveryId) {
-    }
+    private record Outboxed(SubscriptionOut subscription, String topic, String eventId, String deliveryId) {}
 
     private Outboxed outboxed(String name) throws Exception {
         String topic = topic(name);
         SubscriptionOut subscription = queueSubscription(topic, null);
         setState(subscription, SubscriptionPatch.StateEnum.PAUSED);
         String id = publish(topic, "{\"n\": 1}", "t");
-        return new Outboxed(subscription, topic, id, events.getEvent(id).getDeliveries().get(0).getId());
+        return new Outboxed(
+                subscription,
+                topic,
+                id,
+                events.getEvent(id).getDeliveries().get(0).getId());
     }
 
     private void assertQueuedOnce(Outboxed outboxed, Duration within) throws Exception {
-        await().atMost(within).untilAsserted(() ->
-                assertEquals(DeliveryState.QUEUED, events.getEvent(outboxed.eventId()).getDeliveries().get(0).getState()));
-        assertEquals(1, JmsQueueReader.read(broker, outboxed.subscription().getQueue().getAddress(), 2, Duration.ofSeconds(2)).size());
+        await().atMost(within)
+                .untilAsserted(() -> assertEquals(
+                        DeliveryState.QUEUED,
+                        events.getEvent(outboxed.eventId())
+                                .getDeliveries()
+                                .get(0)
+                                .getState()));
+        assertEquals(
+                1,
+                JmsQueueReader.read(broker, outboxed.subscription().getQueue().getAddress(), 2, Duration.ofSeconds(2))
+                        .size());
     }
 
     /**
@@ -222,13 +269,22 @@ class RoutingTest {
     @Test
     void aDeliveryLeasedToAnotherInstanceIsSentOnlyOnceItsLeaseExpires() throws Exception {
         Outboxed leased = outboxed("leased");
-        execute("update deliveries set relay_lease_until = now() + interval '1 hour' where id = ?", leased.deliveryId());
+        execute(
+                "update deliveries set relay_lease_until = now() + interval '1 hour' where id = ?",
+                leased.deliveryId());
         setState(leased.subscription(), SubscriptionPatch.StateEnum.ACTIVE);
         Thread.sleep(1500); // several outbox polls
-        assertEquals(DeliveryState.PENDING, events.getEvent(leased.eventId()).getDeliveries().get(0).getState());
-        assertEquals(0, JmsQueueReader.read(broker, leased.subscription().getQueue().getAddress(), 1, Duration.ofMillis(500)).size());
+        assertEquals(
+                DeliveryState.PENDING,
+                events.getEvent(leased.eventId()).getDeliveries().get(0).getState());
+        assertEquals(
+                0,
+                JmsQueueReader.read(broker, leased.subscription().getQueue().getAddress(), 1, Duration.ofMillis(500))
+                        .size());
 
-        execute("update deliveries set relay_lease_until = now() - interval '1 second' where id = ?", leased.deliveryId());
+        execute(
+                "update deliveries set relay_lease_until = now() - interval '1 second' where id = ?",
+                leased.deliveryId());
         assertQueuedOnce(leased, Duration.ofSeconds(20));
     }
 
@@ -239,12 +295,30 @@ class RoutingTest {
     @Test
     void aStoppingInstanceGivesBackTheLeasesOfWhatItHasNotSent() throws Exception {
         Outboxed handed = outboxed("handed");
-        execute("update deliveries set relay_lease_until = now() + interval '1 hour' where id = ?", handed.deliveryId());
-        OutboxRelay stopping = new OutboxRelay(dataSource, brokerClient, relayConfig, new SimpleMeterRegistry(),
+        execute(
+                "update deliveries set relay_lease_until = now() + interval '1 hour' where id = ?",
+                handed.deliveryId());
+        OutboxRelay stopping = new OutboxRelay(
+                dataSource,
+                brokerClient,
+                relayConfig,
+                new SimpleMeterRegistry(),
                 new StageLag(new SimpleMeterRegistry()));
         Instant now = Instant.now();
-        NewEvent event = new NewEvent(handed.eventId(), handed.topic(), handed.eventId(), "test", "t", null, null, "application/json",
-                "{\"n\": 1}", null, null, null, "");
+        NewEvent event = new NewEvent(
+                handed.eventId(),
+                handed.topic(),
+                handed.eventId(),
+                "test",
+                "t",
+                null,
+                null,
+                "application/json",
+                "{\"n\": 1}",
+                null,
+                null,
+                null,
+                "");
         String queue = Subscription.queueFor(handed.subscription().getId());
         stopping.handOff(List.of(new HandOff(handed.deliveryId(), queue, event, now, now.plusSeconds(3600))));
         setState(handed.subscription(), SubscriptionPatch.StateEnum.ACTIVE);
@@ -263,42 +337,73 @@ class RoutingTest {
         String topic = topic("raced");
         SubscriptionOut subscription = queueSubscription(topic, null);
         setState(subscription, SubscriptionPatch.StateEnum.PAUSED);
-        List<String> ids = List.of(publish(topic, "{\"n\": 1}", "t"), publish(topic, "{\"n\": 2}", "t"), publish(topic, "{\"n\": 3}", "t"));
-        List<String> deliveries = ids.stream().map(id -> {
-            try {
-                return events.getEvent(id).getDeliveries().get(0).getId();
-            } catch (ApiException e) {
-                throw new IllegalStateException(e);
-            }
-        }).toList();
-        execute("update deliveries set state = 'DELIVERED', finished_at = now() where id = ?", deliveries.get(0)); // recorded
+        List<String> ids = List.of(
+                publish(topic, "{\"n\": 1}", "t"),
+                publish(topic, "{\"n\": 2}", "t"),
+                publish(topic, "{\"n\": 3}", "t"));
+        List<String> deliveries = ids.stream()
+                .map(id -> {
+                    try {
+                        return events.getEvent(id).getDeliveries().get(0).getId();
+                    } catch (ApiException e) {
+                        throw new IllegalStateException(e);
+                    }
+                })
+                .toList();
+        execute(
+                "update deliveries set state = 'DELIVERED', finished_at = now() where id = ?",
+                deliveries.get(0)); // recorded
         String queue = Subscription.queueFor(subscription.getId());
         Instant now = Instant.now();
         List<HandOff> handOffs = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
             String data = "{\"n\": " + (i + 1) + "}";
-            NewEvent event = new NewEvent(ids.get(i), topic, ids.get(i), "test", "t", null, null, "application/json", data, null, null, null, "");
+            NewEvent event = new NewEvent(
+                    ids.get(i),
+                    topic,
+                    ids.get(i),
+                    "test",
+                    "t",
+                    null,
+                    null,
+                    "application/json",
+                    data,
+                    null,
+                    null,
+                    null,
+                    "");
             handOffs.add(new HandOff(deliveries.get(i), queue, event, now, now.plusSeconds(60)));
         }
         try (var recording = dataSource.getConnection()) {
             recording.setAutoCommit(false);
-            try (var update = recording.prepareStatement("update deliveries set state = 'DELIVERED', finished_at = now() where id = ?")) {
+            try (var update = recording.prepareStatement(
+                    "update deliveries set state = 'DELIVERED', finished_at = now() where id = ?")) {
                 update.setString(1, deliveries.get(1)); // being recorded: locked until the commit below
                 update.executeUpdate();
             }
             relay.handOff(handOffs);
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
-                    assertEquals(DeliveryState.QUEUED, events.getEvent(ids.get(2)).getDeliveries().get(0).getState()));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertEquals(
+                            DeliveryState.QUEUED,
+                            events.getEvent(ids.get(2)).getDeliveries().get(0).getState()));
             recording.commit();
         }
-        assertEquals(DeliveryState.DELIVERED, events.getEvent(ids.get(0)).getDeliveries().get(0).getState());
-        assertEquals(DeliveryState.DELIVERED, events.getEvent(ids.get(1)).getDeliveries().get(0).getState());
-        assertEquals(3, JmsQueueReader.read(broker, subscription.getQueue().getAddress(), 4, Duration.ofSeconds(2)).size(),
+        assertEquals(
+                DeliveryState.DELIVERED,
+                events.getEvent(ids.get(0)).getDeliveries().get(0).getState());
+        assertEquals(
+                DeliveryState.DELIVERED,
+                events.getEvent(ids.get(1)).getDeliveries().get(0).getState());
+        assertEquals(
+                3,
+                JmsQueueReader.read(broker, subscription.getQueue().getAddress(), 4, Duration.ofSeconds(2))
+                        .size(),
                 "all three were sent");
     }
 
     private void execute(String sql, String parameter) throws Exception {
-        try (var connection = dataSource.getConnection(); var statement = connection.prepareStatement(sql)) {
+        try (var connection = dataSource.getConnection();
+                var statement = connection.prepareStatement(sql)) {
             statement.setString(1, parameter);
             assertEquals(1, statement.executeUpdate());
         }
@@ -311,7 +416,8 @@ class RoutingTest {
         setState(gone, SubscriptionPatch.StateEnum.PAUSED);
         String orphaned = publish(topic, "{\"n\": 1}", "t");
         // As if an event had been routed by a transaction that read the subscription just before it was deleted.
-        try (var connection = dataSource.getConnection(); var delete = connection.prepareStatement("delete from subscriptions where id = ?")) {
+        try (var connection = dataSource.getConnection();
+                var delete = connection.prepareStatement("delete from subscriptions where id = ?")) {
             delete.setString(1, gone.getId());
             delete.executeUpdate();
         }
@@ -319,11 +425,18 @@ class RoutingTest {
         SubscriptionOut alive = queueSubscription(otherTopic, null);
         String delivered = publish(otherTopic, "{\"n\": 2}", "t");
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertEquals(DeliveryState.DISCARDED, events.getEvent(orphaned).getDeliveries().get(0).getState()));
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertEquals(DeliveryState.QUEUED, events.getEvent(delivered).getDeliveries().get(0).getState()));
-        assertEquals(1, JmsQueueReader.read(broker, alive.getQueue().getAddress(), 1, Duration.ofSeconds(10)).size());
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertEquals(
+                        DeliveryState.DISCARDED,
+                        events.getEvent(orphaned).getDeliveries().get(0).getState()));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertEquals(
+                        DeliveryState.QUEUED,
+                        events.getEvent(delivered).getDeliveries().get(0).getState()));
+        assertEquals(
+                1,
+                JmsQueueReader.read(broker, alive.getQueue().getAddress(), 1, Duration.ofSeconds(10))
+                        .size());
     }
 
     @Test
@@ -331,10 +444,13 @@ class RoutingTest {
         String topic = topic("doomed");
         SubscriptionOut subscription = queueSubscription(topic, null);
         String id = publish(topic, "{}", "t");
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertEquals(DeliveryState.QUEUED, events.getEvent(id).getDeliveries().get(0).getState()));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertEquals(
+                        DeliveryState.QUEUED,
+                        events.getEvent(id).getDeliveries().get(0).getState()));
 
-        Problem refused = assertProblem(409, "urn:herald:problem:conflict", () -> subscriptions.deleteSubscription(subscription.getId(), null));
+        Problem refused = assertProblem(
+                409, "urn:herald:problem:conflict", () -> subscriptions.deleteSubscription(subscription.getId(), null));
         assertTrue(refused.getDetail().contains("1 message(s) in its queue"), refused.getDetail());
         subscriptions.deleteSubscription(subscription.getId(), true);
         assertProblem(404, "urn:herald:problem:not-found", () -> subscriptions.getSubscription(subscription.getId()));
@@ -348,11 +464,20 @@ class RoutingTest {
     void subscriptionWhoseQueueIsAlreadyGoneIsDeleted() throws Exception {
         SubscriptionOut subscription = queueSubscription(topic("half"), null);
         String queue = Subscription.queueFor(subscription.getId());
-        brokerClient.delete(queue).toCompletionStage().toCompletableFuture().get(20, java.util.concurrent.TimeUnit.SECONDS);
+        brokerClient
+                .delete(queue)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get(20, java.util.concurrent.TimeUnit.SECONDS);
 
         subscriptions.deleteSubscription(subscription.getId(), null);
         assertProblem(404, "urn:herald:problem:not-found", () -> subscriptions.getSubscription(subscription.getId()));
-        assertTrue(brokerClient.inspect(queue).toCompletionStage().toCompletableFuture().get().isEmpty());
+        assertTrue(brokerClient
+                .inspect(queue)
+                .toCompletionStage()
+                .toCompletableFuture()
+                .get()
+                .isEmpty());
     }
 
     @Test
@@ -364,25 +489,54 @@ class RoutingTest {
 
     @Test
     void webhookSubscriptionGetsASecret() throws Exception {
-        SubscriptionOut created = subscriptions.createSubscription(new SubscriptionIn().topic(topic("hooked")).kind(SubscriptionIn.KindEnum.WEBHOOK)
-                .webhook(new WebhookIn().url(java.net.URI.create("http://127.0.0.1:9/hook")).headers(Map.of("X-Team", "billing"))));
+        SubscriptionOut created = subscriptions.createSubscription(new SubscriptionIn()
+                .topic(topic("hooked"))
+                .kind(SubscriptionIn.KindEnum.WEBHOOK)
+                .webhook(new WebhookIn()
+                        .url(java.net.URI.create("http://127.0.0.1:9/hook"))
+                        .headers(Map.of("X-Team", "billing"))));
         assertNotNull(created.getWebhook().getSecret());
         assertTrue(created.getWebhook().getSecret().startsWith("whsec_"));
         assertEquals("PT15S", created.getWebhook().getTimeout());
-        assertEquals(null, subscriptions.getSubscription(created.getId()).getWebhook().getSecret(), "shown once, then only on /secret");
-        assertEquals(created.getWebhook().getSecret(), subscriptions.getSubscriptionSecret(created.getId()).getSecret());
+        assertEquals(
+                null,
+                subscriptions.getSubscription(created.getId()).getWebhook().getSecret(),
+                "shown once, then only on /secret");
+        assertEquals(
+                created.getWebhook().getSecret(),
+                subscriptions.getSubscriptionSecret(created.getId()).getSecret());
     }
 
     @Test
     void invalidSubscriptionsAreRefusedWithPointers() throws Exception {
-        Problem problem = assertProblem(422, "urn:herald:problem:validation-failed", () -> subscriptions.createSubscription(
-                new SubscriptionIn().topic("Order.*").kind(SubscriptionIn.KindEnum.WEBHOOK)
-                        .filter(JSON.readValue("{\"data\": {\"amount\": [{\"numeric\": [\">>\", \"x\"]}]}, \"colour\": [\"red\"]}", Map.class))
-                        .webhook(new WebhookIn().url(java.net.URI.create("ftp://files")).timeout("PT5M").headers(Map.of("Webhook-Signature", "forged")))));
-        assertEquals(Set.of("/topic", "/filter/data/amount/0/numeric/0", "/filter/data/amount/0/numeric/1", "/filter/colour",
-                "/webhook/url", "/webhook/timeout", "/webhook/headers/Webhook-Signature"),
+        Problem problem = assertProblem(
+                422,
+                "urn:herald:problem:validation-failed",
+                () -> subscriptions.createSubscription(new SubscriptionIn()
+                        .topic("Order.*")
+                        .kind(SubscriptionIn.KindEnum.WEBHOOK)
+                        .filter(JSON.readValue(
+                                "{\"data\": {\"amount\": [{\"numeric\": [\">>\", \"x\"]}]}, \"colour\": [\"red\"]}",
+                                Map.class))
+                        .webhook(new WebhookIn()
+                                .url(java.net.URI.create("ftp://files"))
+                                .timeout("PT5M")
+                                .headers(Map.of("Webhook-Signature", "forged")))));
+        assertEquals(
+                Set.of(
+                        "/topic",
+                        "/filter/data/amount/0/numeric/0",
+                        "/filter/data/amount/0/numeric/1",
+                        "/filter/colour",
+                        "/webhook/url",
+                        "/webhook/timeout",
+                        "/webhook/headers/Webhook-Signature"),
                 problem.getErrors().stream().map(e -> e.getPointer()).collect(Collectors.toSet()));
-        assertEquals(0, subscriptions.listSubscriptions(null, 200).getItems().stream()
-                .filter(s -> s.getTopic().equals("Order.*")).count(), "nothing was created");
+        assertEquals(
+                0,
+                subscriptions.listSubscriptions(null, 200).getItems().stream()
+                        .filter(s -> s.getTopic().equals("Order.*"))
+                        .count(),
+                "nothing was created");
     }
 }

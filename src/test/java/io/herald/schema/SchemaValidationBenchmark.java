@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Schema;
 import io.herald.testing.OrderFixtures;
-
 import java.util.List;
 
 /**
@@ -12,7 +11,6 @@ import java.util.List;
  * same compile-and-validate path as the registry. Not a test: run with {@code bench/schema-validation.sh}.
  */
 public final class SchemaValidationBenchmark {
-
 
     public static void main(String[] args) throws Exception {
         ObjectMapper json = new ObjectMapper();
@@ -30,7 +28,8 @@ public final class SchemaValidationBenchmark {
         long measureNanos = seconds(args, 1, 10) * 1_000_000_000L;
         run(schema, event, warmupNanos);
         long count = run(schema, event, measureNanos);
-        System.out.printf("schema validation: %d-property schema, %d-byte event, 1 thread: %,.0f validations/s%n",
+        System.out.printf(
+                "schema validation: %d-property schema, %d-byte event, 1 thread: %,.0f validations/s%n",
                 properties, bytes, count / (measureNanos / 1e9));
     }
 

@@ -1,13 +1,14 @@
 package io.herald.store;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.agroal.api.AgroalDataSource;
 import io.herald.topic.TopicIn;
 import io.herald.topic.TopicService;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Tag;
-import org.junit.jupiter.api.Test;
-
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,10 +21,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
 
 /** Retention: whole partitions are dropped once every topic is done with them; short retentions delete only their rows. */
 @QuarkusTest
@@ -31,8 +30,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RetentionJobTest {
     @Inject
     RetentionJob retention;
+
     @Inject
     AgroalDataSource dataSource;
+
     @Inject
     TopicService topics;
 
@@ -46,7 +47,8 @@ class RetentionJobTest {
 
         LocalDate oldDay = LocalDate.now(ZoneOffset.UTC).minusDays(400);
         String oldPartition = "events_" + oldDay.format(DateTimeFormatter.BASIC_ISO_DATE);
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement()) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
             statement.execute("create table if not exists " + oldPartition + " partition of events for values from ('"
                     + oldDay + " 00:00:00+00') to ('" + oldDay.plusDays(1) + " 00:00:00+00')");
         }
@@ -62,14 +64,19 @@ class RetentionJobTest {
         assertFalse(exists("evt_hourly_" + suffix), "PT1H retention: a two-hour-old event is deleted");
         assertTrue(exists("evt_weekly_" + suffix), "P7D retention: a two-hour-old event is kept");
         assertEquals(0, count("select count(*) from pg_class where relname = '" + oldPartition + "'"));
-        String tomorrow = "events_" + LocalDate.now(ZoneOffset.UTC).plusDays(1).format(DateTimeFormatter.BASIC_ISO_DATE);
-        assertEquals(1, count("select count(*) from pg_class where relname = '" + tomorrow + "'"), "partitions are prepared ahead");
+        String tomorrow =
+                "events_" + LocalDate.now(ZoneOffset.UTC).plusDays(1).format(DateTimeFormatter.BASIC_ISO_DATE);
+        assertEquals(
+                1,
+                count("select count(*) from pg_class where relname = '" + tomorrow + "'"),
+                "partitions are prepared ahead");
     }
 
     private void insert(String id, String topic, Instant acceptedAt) throws Exception {
-        try (Connection connection = dataSource.getConnection(); PreparedStatement statement = connection.prepareStatement(
-                "insert into events (id, topic, ce_id, source, type, data_content_type, data, accepted_at) "
-                        + "values (?, ?, ?, '/test', 't', 'application/json', '{}', ?)")) {
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "insert into events (id, topic, ce_id, source, type, data_content_type, data, accepted_at) "
+                                + "values (?, ?, ?, '/test', 't', 'application/json', '{}', ?)")) {
             statement.setString(1, id);
             statement.setString(2, topic);
             statement.setString(3, id);
@@ -83,8 +90,9 @@ class RetentionJobTest {
     }
 
     private long count(String sql) throws Exception {
-        try (Connection connection = dataSource.getConnection(); Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement();
+                ResultSet rs = statement.executeQuery(sql)) {
             rs.next();
             return rs.getLong(1);
         }

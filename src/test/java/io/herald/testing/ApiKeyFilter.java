@@ -14,6 +14,7 @@ import io.restassured.specification.FilterableResponseSpecification;
 public final class ApiKeyFilter implements Filter {
     /** A header a test sets to send a request to the API with no credentials at all; it is removed before sending. */
     public static final String ANONYMOUS = "X-Test-Anonymous";
+
     private static volatile boolean installed;
 
     public static synchronized void install() {
@@ -24,11 +25,14 @@ public final class ApiKeyFilter implements Filter {
     }
 
     @Override
-    public Response filter(FilterableRequestSpecification request, FilterableResponseSpecification response, FilterContext context) {
+    public Response filter(
+            FilterableRequestSpecification request, FilterableResponseSpecification response, FilterContext context) {
         boolean api = request.getURI().contains("/api/");
         if (request.getHeaders().hasHeaderWithName(ANONYMOUS)) {
             request.removeHeader(ANONYMOUS);
-        } else if (api && !request.getHeaders().hasHeaderWithName("X-API-Key") && !request.getHeaders().hasHeaderWithName("Authorization")) {
+        } else if (api
+                && !request.getHeaders().hasHeaderWithName("X-API-Key")
+                && !request.getHeaders().hasHeaderWithName("Authorization")) {
             request.header("X-API-Key", HeraldApi.ADMIN_KEY);
         }
         return context.next(request, response);

@@ -1,22 +1,20 @@
 package io.herald.testing;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.herald.client.ApiClient;
-import io.herald.client.ApiException;
-import io.herald.client.model.Problem;
-import org.junit.jupiter.api.function.Executable;
-
-import java.net.URL;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.client.ApiClient;
+import io.herald.client.ApiException;
+import io.herald.client.model.Problem;
+import java.net.URL;
+import org.junit.jupiter.api.function.Executable;
+
 /** The generated client, pointed at the application under test. */
 public final class HeraldApi {
-    private HeraldApi() {
-    }
+    private HeraldApi() {}
 
     /** The admin API key of the test profile ({@code %test.herald.api-key}). */
     public static final String ADMIN_KEY = "hk_testadmn_TestAdminKeyNotASecret0123456789";
@@ -49,7 +47,11 @@ public final class HeraldApi {
     public static Problem assertProblem(int status, String type, Executable call) {
         ApiException refusal = assertThrows(ApiException.class, call);
         assertEquals(status, refusal.getCode(), refusal.getResponseBody());
-        assertTrue(refusal.getResponseHeaders().firstValue("content-type").orElse("").startsWith("application/problem+json"),
+        assertTrue(
+                refusal.getResponseHeaders()
+                        .firstValue("content-type")
+                        .orElse("")
+                        .startsWith("application/problem+json"),
                 "content type of " + refusal.getResponseBody());
         Problem problem = problem(refusal);
         assertEquals(type, problem.getType());

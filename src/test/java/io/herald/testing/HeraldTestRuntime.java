@@ -4,7 +4,6 @@ import io.herald.platform.embedded.DataDirectory;
 import io.herald.platform.embedded.EmbeddedDatabase;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -62,15 +61,19 @@ public class HeraldTestRuntime implements QuarkusTestResourceLifecycleManager {
 
     private static String describePass() {
         if (externalDatabase() || externalBroker()) {
-            return "[herald-tests] EXTERNAL PASS: PostgreSQL " + (externalDatabase() ? System.getenv("HERALD_DB_URL") : "embedded")
-                    + ", broker " + (externalBroker() ? System.getenv("HERALD_BROKER_FLAVOUR") + " at "
-                    + System.getenv("HERALD_BROKER_HOST") : "embedded Artemis");
+            return "[herald-tests] EXTERNAL PASS: PostgreSQL "
+                    + (externalDatabase() ? System.getenv("HERALD_DB_URL") : "embedded")
+                    + ", broker "
+                    + (externalBroker()
+                            ? System.getenv("HERALD_BROKER_FLAVOUR") + " at " + System.getenv("HERALD_BROKER_HOST")
+                            : "embedded Artemis");
         }
         String embedded = "[herald-tests] EMBEDDED PASS (PostgreSQL and Artemis in-process).";
         if (System.getenv("HERALD_IT_DB_URL") != null) {
             return embedded + " The RabbitMQ/PostgreSQL pass runs after it.";
         }
-        return embedded + " The RabbitMQ/PostgreSQL pass is SKIPPED in this run: set HERALD_IT_DB_URL, HERALD_IT_BROKER_* "
+        return embedded
+                + " The RabbitMQ/PostgreSQL pass is SKIPPED in this run: set HERALD_IT_DB_URL, HERALD_IT_BROKER_* "
                 + "(see README) to run it, as .ci/run does.";
     }
 

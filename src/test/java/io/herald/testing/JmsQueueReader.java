@@ -7,8 +7,6 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
-import org.apache.qpid.jms.JmsConnectionFactory;
-
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,24 +14,25 @@ import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.qpid.jms.JmsConnectionFactory;
 
 /**
  * Reads a queue with Apache Qpid JMS, an AMQP 1.0 client that shares no code with Herald: what a user's consumer
  * sees. Each message is acknowledged once read.
  */
 public final class JmsQueueReader {
-    private JmsQueueReader() {
-    }
+    private JmsQueueReader() {}
 
     /** A received message: body text and application properties. */
-    public record Received(String body, String contentType, Map<String, Object> properties) {
-    }
+    public record Received(String body, String contentType, Map<String, Object> properties) {}
 
     /** Reads until {@code expected} messages came or {@code quietFor} passes without one. */
     public static List<Received> read(BrokerConfig config, String address, int expected, Duration quietFor) {
-        String vhost = config.isEmbedded() || "/".equals(config.virtualHost()) ? "" : "&amqp.vhost=vhost:" + config.virtualHost();
-        JmsConnectionFactory factory = new JmsConnectionFactory("amqp://" + config.connectHost() + ":" + config.connectPort()
-                + "?amqp.idleTimeout=0" + vhost);
+        String vhost = config.isEmbedded() || "/".equals(config.virtualHost())
+                ? ""
+                : "&amqp.vhost=vhost:" + config.virtualHost();
+        JmsConnectionFactory factory = new JmsConnectionFactory(
+                "amqp://" + config.connectHost() + ":" + config.connectPort() + "?amqp.idleTimeout=0" + vhost);
         config.user().ifPresent(factory::setUsername);
         config.password().ifPresent(factory::setPassword);
         List<Received> received = new ArrayList<>();

@@ -2,8 +2,7 @@ package io.herald.testing;
 
 /** A realistic order event (~1.2 KB) and its 40-property schema, shared by the benchmarks. */
 public final class OrderFixtures {
-    private OrderFixtures() {
-    }
+    private OrderFixtures() {}
 
     public static final String SCHEMA = """
             {"type": "object", "additionalProperties": false,

@@ -15,8 +15,7 @@ import java.util.Map;
  * percent-encoding, any header value, any body bytes. One connection per request.
  */
 public final class RawHttp {
-    private RawHttp() {
-    }
+    private RawHttp() {}
 
     public record Answer(int status, Map<String, String> headers, byte[] body, long nanos) {
         public String text() {
@@ -28,12 +27,15 @@ public final class RawHttp {
         }
     }
 
-    public static Answer send(int port, String method, String target, Map<String, String> headers, byte[] body) throws IOException {
+    public static Answer send(int port, String method, String target, Map<String, String> headers, byte[] body)
+            throws IOException {
         long start = System.nanoTime();
         try (Socket socket = new Socket("127.0.0.1", port)) {
             socket.setSoTimeout(30_000);
-            StringBuilder head = new StringBuilder(method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n");
-            headers.forEach((name, value) -> head.append(name).append(": ").append(value).append("\r\n"));
+            StringBuilder head = new StringBuilder(
+                    method + " " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + port + "\r\nConnection: close\r\n");
+            headers.forEach((name, value) ->
+                    head.append(name).append(": ").append(value).append("\r\n"));
             if (body != null) {
                 head.append("Content-Length: ").append(body.length).append("\r\n");
             }
@@ -50,12 +52,15 @@ public final class RawHttp {
             Map<String, String> answerHeaders = new LinkedHashMap<>();
             for (String line = line(in); !line.isEmpty(); line = line(in)) {
                 int colon = line.indexOf(':');
-                answerHeaders.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());
+                answerHeaders.put(
+                        line.substring(0, colon).trim().toLowerCase(Locale.ROOT),
+                        line.substring(colon + 1).trim());
             }
             byte[] answerBody;
             if ("chunked".equalsIgnoreCase(answerHeaders.get("transfer-encoding"))) {
                 ByteArrayOutputStream chunks = new ByteArrayOutputStream();
-                for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16); size > 0;
+                for (int size = Integer.parseInt(line(in).split(";")[0].trim(), 16);
+                        size > 0;
                         size = Integer.parseInt(line(in).split(";")[0].trim(), 16)) {
                     chunks.write(in.readNBytes(size));
                     line(in);

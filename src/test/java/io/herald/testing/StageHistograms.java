@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
  */
 public final class StageHistograms {
     private static final Pattern BUCKET = Pattern.compile(
-            "^(herald_event_stage_seconds|herald_delivery_latency_seconds)_bucket\\{([^}]*)\\} (\\S+)$", Pattern.MULTILINE);
+            "^(herald_event_stage_seconds|herald_delivery_latency_seconds)_bucket\\{([^}]*)\\} (\\S+)$",
+            Pattern.MULTILINE);
     private static final Pattern LABEL = Pattern.compile("(\\w+)=\"([^\"]*)\"");
     private static final String[] ORDER = {"stored", "queued", "received", "sent", "answered"};
 
@@ -41,7 +42,8 @@ public final class StageHistograms {
                 }
             }
             if (stage != null && !Double.isNaN(le)) {
-                stages.computeIfAbsent(stage, s -> new TreeMap<>()).merge(le, Double.parseDouble(bucket.group(3)), Double::sum);
+                stages.computeIfAbsent(stage, s -> new TreeMap<>())
+                        .merge(le, Double.parseDouble(bucket.group(3)), Double::sum);
             }
         }
         return new StageHistograms(stages);
@@ -97,8 +99,8 @@ public final class StageHistograms {
             if (Double.isNaN(p50)) {
                 continue;
             }
-            text.append(text.length() == 0 ? "" : ", ").append(String.format(Locale.ROOT, "%s %.0f / %.0f ms", stage, p50,
-                    quantileMillis(stage, 0.99)));
+            text.append(text.length() == 0 ? "" : ", ")
+                    .append(String.format(Locale.ROOT, "%s %.0f / %.0f ms", stage, p50, quantileMillis(stage, 0.99)));
         }
         return text.toString();
     }

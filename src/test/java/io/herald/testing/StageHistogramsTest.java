@@ -1,9 +1,9 @@
 package io.herald.testing;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
 
 /** The benchmark's reading of Herald's stage histograms: the window's difference, and interpolated quantiles. */
 class StageHistogramsTest {

@@ -7,7 +7,6 @@ import io.vertx.amqp.AmqpConnection;
 import io.vertx.amqp.AmqpMessage;
 import io.vertx.amqp.AmqpReceiverOptions;
 import io.vertx.core.Vertx;
-
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -28,7 +27,8 @@ public final class TestAmqpConsumer implements AutoCloseable {
     }
 
     public static TestAmqpConsumer connect(Vertx vertx, BrokerConfig config) {
-        AmqpClientOptions options = new AmqpClientOptions().setHost(config.connectHost()).setPort(config.connectPort());
+        AmqpClientOptions options =
+                new AmqpClientOptions().setHost(config.connectHost()).setPort(config.connectPort());
         config.user().ifPresent(options::setUsername);
         config.password().ifPresent(options::setPassword);
         if (!config.isEmbedded() && !"/".equals(config.virtualHost())) {
@@ -41,8 +41,11 @@ public final class TestAmqpConsumer implements AutoCloseable {
     /** Receives up to one message within the timeout and settles it with {@code settle}; null if none came. */
     public AmqpMessage receiveOne(String address, Duration timeout, Consumer<AmqpMessage> settle) {
         BlockingQueue<AmqpMessage> received = new LinkedBlockingQueue<>();
-        var receiver = await(connection.createReceiver(address,
-                new AmqpReceiverOptions().setAutoAcknowledgement(false).setMaxBufferedMessages(1)).toCompletionStage());
+        var receiver = await(connection
+                .createReceiver(
+                        address,
+                        new AmqpReceiverOptions().setAutoAcknowledgement(false).setMaxBufferedMessages(1))
+                .toCompletionStage());
         receiver.handler(message -> {
             if (received.isEmpty()) {
                 settle.accept(message);
@@ -65,8 +68,11 @@ public final class TestAmqpConsumer implements AutoCloseable {
 
     /** Attaches a receiver that only sits on the queue: a consumer the broker counts, standing for another instance's lane. */
     public void attach(String address) {
-        var receiver = await(connection.createReceiver(address,
-                new AmqpReceiverOptions().setAutoAcknowledgement(false).setMaxBufferedMessages(1)).toCompletionStage());
+        var receiver = await(connection
+                .createReceiver(
+                        address,
+                        new AmqpReceiverOptions().setAutoAcknowledgement(false).setMaxBufferedMessages(1))
+                .toCompletionStage());
         receiver.pause();
     }
 

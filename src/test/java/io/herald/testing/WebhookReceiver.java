@@ -2,9 +2,6 @@ package io.herald.testing;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -19,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * A real HTTP receiver for webhook tests (the JDK's HTTP server), with a script of answers per path, and its own
@@ -96,10 +95,12 @@ public final class WebhookReceiver implements AutoCloseable {
         byte[] body = exchange.getRequestBody().readAllBytes();
         received.computeIfAbsent(path, p -> Collections.synchronizedList(new ArrayList<>()))
                 .add(new Request(System.currentTimeMillis(), Map.copyOf(exchange.getRequestHeaders()), body));
-        AtomicInteger[] counts = concurrency.computeIfAbsent(path, p -> new AtomicInteger[] {new AtomicInteger(), new AtomicInteger()});
+        AtomicInteger[] counts =
+                concurrency.computeIfAbsent(path, p -> new AtomicInteger[] {new AtomicInteger(), new AtomicInteger()});
         counts[1].accumulateAndGet(counts[0].incrementAndGet(), Math::max);
         Deque<Answer> script = scripts.get(path);
-        Answer answer = script != null && !script.isEmpty() ? script.poll() : defaults.getOrDefault(path, Answer.status(200));
+        Answer answer =
+                script != null && !script.isEmpty() ? script.poll() : defaults.getOrDefault(path, Answer.status(200));
         if (answer.delayMillis() > 0) {
             try {
                 Thread.sleep(answer.delayMillis());
@@ -127,12 +128,14 @@ public final class WebhookReceiver implements AutoCloseable {
             byte[] key = Base64.getDecoder().decode(secret.substring("whsec_".length()));
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            byte[] signed = (request.header("webhook-id") + "." + request.header("webhook-timestamp") + "." + request.bodyText())
+            byte[] signed = (request.header("webhook-id") + "." + request.header("webhook-timestamp") + "."
+                            + request.bodyText())
                     .getBytes(StandardCharsets.UTF_8);
             byte[] expected = mac.doFinal(signed);
             for (String entry : request.header("webhook-signature").split(" ")) {
                 String[] parts = entry.split(",", 2);
-                if (parts.length == 2 && parts[0].equals("v1")
+                if (parts.length == 2
+                        && parts[0].equals("v1")
                         && MessageDigest.isEqual(expected, Base64.getDecoder().decode(parts[1]))) {
                     return true;
                 }

@@ -1,16 +1,15 @@
 package io.herald.topic;
 
-import io.herald.platform.problem.ApiProblem;
-import io.herald.platform.problem.Violations;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.time.Duration;
-
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import io.herald.platform.problem.ApiProblem;
+import io.herald.platform.problem.Violations;
+import java.time.Duration;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class TopicRulesTest {
 
@@ -23,23 +22,29 @@ class TopicRulesTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "Order.placed|segment 'Order' must be lowercase",
-            "order..placed|without empty ones",
-            ".order|without empty ones",
-            "order.|without empty ones",
-            "order.-placed|segment '-placed'",
-            "order.placed-|segment 'placed-'",
-            "order_placed|segment 'order_placed'",
-            "order.*|segment '*'",
-            "herald.delivery.exhausted|reserved",
-            "herald|reserved"})
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "Order.placed|segment 'Order' must be lowercase",
+                "order..placed|without empty ones",
+                ".order|without empty ones",
+                "order.|without empty ones",
+                "order.-placed|segment '-placed'",
+                "order.placed-|segment 'placed-'",
+                "order_placed|segment 'order_placed'",
+                "order.*|segment '*'",
+                "herald.delivery.exhausted|reserved",
+                "herald|reserved"
+            })
     void invalidNamesSayWhy(String name, String reason) {
         Violations violations = new Violations();
         TopicRules.checkName(name, violations);
         ApiProblem problem = assertThrows(ApiProblem.class, violations::throwIfAny);
         assertEquals("/name", problem.errors().get(0).pointer());
-        assertEquals(true, problem.errors().get(0).detail().contains(reason), problem.errors().get(0).detail());
+        assertEquals(
+                true,
+                problem.errors().get(0).detail().contains(reason),
+                problem.errors().get(0).detail());
     }
 
     @ParameterizedTest

@@ -1,21 +1,21 @@
 package io.herald.topic;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.ProblemType;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
-import org.junit.jupiter.api.Test;
-
 import java.util.UUID;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
+import org.junit.jupiter.api.Test;
 
 /** The topics table's versioned update: two writers that read the same version, the second is refused. */
 @QuarkusTest
 class TopicsTest {
     @Inject
     Topics topics;
+
     @Inject
     TopicService service;
 

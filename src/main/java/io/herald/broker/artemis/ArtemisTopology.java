@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,29 +39,54 @@ public class ArtemisTopology implements BrokerTopology {
     @Override
     public Future<Void> declareQueue(AmqpConnection connection, String queue) {
         String deadLetterQueue = BrokerTopology.deadLetterQueue(queue);
-        return call(connection, List.of(
-                ManagementCall.operation("broker", "createQueue", new JsonArray().add(queueConfiguration(deadLetterQueue).encode()).add(true)),
-                ManagementCall.operation("broker", "addAddressSettings", new JsonArray().add(queue).add(new JsonObject()
-                        .put("deadLetterAddress", deadLetterQueue)
-                        .put("maxDeliveryAttempts", MAX_DELIVERY_ATTEMPTS)
-                        .put("autoCreateDeadLetterResources", false)
-                        .encode())),
-                ManagementCall.operation("broker", "createQueue", new JsonArray().add(queueConfiguration(queue).encode()).add(true))))
+        return call(
+                        connection,
+                        List.of(
+                                ManagementCall.operation(
+                                        "broker",
+                                        "createQueue",
+                                        new JsonArray()
+                                                .add(queueConfiguration(deadLetterQueue)
+                                                        .encode())
+                                                .add(true)),
+                                ManagementCall.operation(
+                                        "broker",
+                                        "addAddressSettings",
+                                        new JsonArray()
+                                                .add(queue)
+                                                .add(new JsonObject()
+                                                        .put("deadLetterAddress", deadLetterQueue)
+                                                        .put("maxDeliveryAttempts", MAX_DELIVERY_ATTEMPTS)
+                                                        .put("autoCreateDeadLetterResources", false)
+                                                        .encode())),
+                                ManagementCall.operation(
+                                        "broker",
+                                        "createQueue",
+                                        new JsonArray()
+                                                .add(queueConfiguration(queue).encode())
+                                                .add(true))))
                 .mapEmpty();
     }
 
     /** One broker call tells whether the queue exists (its attributes cannot: a missing queue is a generic failure). */
     @Override
     public Future<Optional<QueueState>> inspect(AmqpConnection connection, String queue) {
-        JsonObject byName = new JsonObject().put("field", "name").put("operation", "EQUALS").put("value", queue);
-        return call(connection, List.of(ManagementCall.operation("broker", "listQueues", new JsonArray().add(byName.encode()).add(1).add(1))))
+        JsonObject byName =
+                new JsonObject().put("field", "name").put("operation", "EQUALS").put("value", queue);
+        return call(
+                        connection,
+                        List.of(ManagementCall.operation(
+                                "broker",
+                                "listQueues",
+                                new JsonArray().add(byName.encode()).add(1).add(1))))
                 .map(replies -> {
                     JsonArray found = new JsonObject(new JsonArray(replies.get(0)).getString(0)).getJsonArray("data");
                     if (found == null || found.isEmpty()) {
                         return Optional.empty();
                     }
                     JsonObject state = found.getJsonObject(0);
-                    return Optional.of(new QueueState(Long.parseLong(String.valueOf(state.getValue("messageCount"))),
+                    return Optional.of(new QueueState(
+                            Long.parseLong(String.valueOf(state.getValue("messageCount"))),
                             Integer.parseInt(String.valueOf(state.getValue("consumerCount")))));
                 });
     }
@@ -72,7 +96,11 @@ public class ArtemisTopology implements BrokerTopology {
         List<ManagementCall> calls = new ArrayList<>();
         for (String name : List.of(queue, BrokerTopology.deadLetterQueue(queue))) {
             // destroyQueue(name, removeConsumers, autoDeleteAddress); either may be gone already.
-            calls.add(ManagementCall.operation("broker", "destroyQueue", new JsonArray().add(name).add(true).add(true)).doneIfMissing());
+            calls.add(ManagementCall.operation(
+                            "broker",
+                            "destroyQueue",
+                            new JsonArray().add(name).add(true).add(true))
+                    .doneIfMissing());
         }
         calls.add(ManagementCall.operation("broker", "removeAddressSettings", new JsonArray().add(queue)));
         return call(connection, calls).mapEmpty();
@@ -91,10 +119,12 @@ public class ArtemisTopology implements BrokerTopology {
      * on a queue that does not exist when that call says so is done.
      */
     private Future<List<String>> call(AmqpConnection connection, List<ManagementCall> calls) {
-        return connection.createDynamicReceiver().compose(replies -> connection.createSender(MANAGEMENT_ADDRESS)
-                .compose(requests -> invokeAll(requests, replies, calls)
-                        .eventually(() -> requests.close()))
-                .eventually(() -> replies.close()));
+        return connection
+                .createDynamicReceiver()
+                .compose(replies -> connection
+                        .createSender(MANAGEMENT_ADDRESS)
+                        .compose(requests -> invokeAll(requests, replies, calls).eventually(() -> requests.close()))
+                        .eventually(() -> replies.close()));
     }
 
     private Future<List<String>> invokeAll(AmqpSender requests, AmqpReceiver replies, List<ManagementCall> calls) {
@@ -102,7 +132,8 @@ public class ArtemisTopology implements BrokerTopology {
         Promise<List<String>> done = Promise.promise();
         replies.handler(reply -> {
             ManagementCall call = calls.get(bodies.size());
-            Boolean succeeded = reply.applicationProperties() == null ? null
+            Boolean succeeded = reply.applicationProperties() == null
+                    ? null
                     : reply.applicationProperties().getBoolean("_AMQ_OperationSucceeded");
             String answer = reply.bodyAsString();
             boolean missingAndDone = call.missingIsDone() && answer != null && answer.contains(NO_SUCH_QUEUE);
@@ -122,7 +153,8 @@ public class ArtemisTopology implements BrokerTopology {
     }
 
     private void send(AmqpSender requests, AmqpReceiver replies, ManagementCall call) {
-        JsonObject properties = new JsonObject().put("_AMQ_ResourceName", call.resource()).put("_AMQ_OperationName", call.operation());
+        JsonObject properties =
+                new JsonObject().put("_AMQ_ResourceName", call.resource()).put("_AMQ_OperationName", call.operation());
         requests.send(AmqpMessage.create()
                 .replyTo(replies.address())
                 .applicationProperties(properties)

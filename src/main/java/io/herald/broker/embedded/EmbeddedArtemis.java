@@ -1,6 +1,7 @@
 package io.herald.broker.embedded;
 
 import io.herald.platform.embedded.StartupFailure;
+import java.nio.file.Path;
 import org.apache.activemq.artemis.api.core.QueueConfiguration;
 import org.apache.activemq.artemis.api.core.RoutingType;
 import org.apache.activemq.artemis.api.core.SimpleString;
@@ -13,8 +14,6 @@ import org.apache.activemq.artemis.core.settings.impl.AddressSettings;
 import org.apache.activemq.artemis.spi.core.remoting.Acceptor;
 import org.jboss.logging.Logger;
 
-import java.nio.file.Path;
-
 /**
  * An ActiveMQ Artemis in this process: persistent (journal under the given directory), one AMQP 1.0 acceptor.
  * Security is off, so bind it to loopback unless exposing it is deliberate.
@@ -24,6 +23,7 @@ public final class EmbeddedArtemis {
     private static final String ACCEPTOR = "amqp";
     /** Where messages go that a queue without its own settings dead-letters or expires. */
     static final String FALLBACK_DEAD_LETTERS = "herald.dead-letters";
+
     static final String FALLBACK_EXPIRED = "herald.expired";
     /**
      * A paging queue's page file size, and how much of its backlog it reads back ahead of consumers. Artemis keeps the
@@ -56,21 +56,26 @@ public final class EmbeddedArtemis {
      */
     public static EmbeddedArtemis start(Path directory, String host, int port, int memoryPercent, long queueMemory) {
         if (memoryPercent < 1 || memoryPercent > 90) {
-            throw new StartupFailure("HERALD_BROKER_EMBEDDED_MEMORY_PERCENT must be between 1 and 90, not " + memoryPercent
-                    + ": it is the share of the heap in which the embedded broker keeps queued messages.");
+            throw new StartupFailure(
+                    "HERALD_BROKER_EMBEDDED_MEMORY_PERCENT must be between 1 and 90, not " + memoryPercent
+                            + ": it is the share of the heap in which the embedded broker keeps queued messages.");
         }
         if (queueMemory < 64 * 1024) {
             throw new StartupFailure("HERALD_BROKER_EMBEDDED_QUEUE_MEMORY must be at least 64K, not " + queueMemory
                     + " bytes: it is how much of one queue's messages the embedded broker keeps on the heap.");
         }
-        String acceptorUrl = "tcp://" + host + ":" + port + "?protocols=AMQP;useEpoll=true;amqpCredits=1000;amqpLowCredits=300";
-        EmbeddedActiveMQ starting = new EmbeddedActiveMQ().setConfiguration(configuration(directory, acceptorUrl, memoryPercent, queueMemory));
+        String acceptorUrl =
+                "tcp://" + host + ":" + port + "?protocols=AMQP;useEpoll=true;amqpCredits=1000;amqpLowCredits=300";
+        EmbeddedActiveMQ starting = new EmbeddedActiveMQ()
+                .setConfiguration(configuration(directory, acceptorUrl, memoryPercent, queueMemory));
         try {
             starting.start();
         } catch (Exception e) {
             stopQuietly(starting);
-            throw new StartupFailure("Embedded Artemis did not start in " + directory + " (" + e.getMessage()
-                    + "). Check the data directory, or set HERALD_BROKER_HOST to use an external broker.", e);
+            throw new StartupFailure(
+                    "Embedded Artemis did not start in " + directory + " (" + e.getMessage()
+                            + "). Check the data directory, or set HERALD_BROKER_HOST to use an external broker.",
+                    e);
         }
         // Artemis logs AMQ224104 and carries on when an acceptor cannot bind; a client could then reach another
         // broker on that port. Refuse to run instead.
@@ -108,7 +113,8 @@ public final class EmbeddedArtemis {
         stopQuietly(server);
     }
 
-    private static Configuration configuration(Path directory, String acceptorUrl, int memoryPercent, long queueMemory) {
+    private static Configuration configuration(
+            Path directory, String acceptorUrl, int memoryPercent, long queueMemory) {
         try {
             return new ConfigurationImpl()
                     .setName("herald-embedded")
@@ -119,7 +125,8 @@ public final class EmbeddedArtemis {
                     .setJournalDirectory(directory.resolve("journal").toString())
                     .setBindingsDirectory(directory.resolve("bindings").toString())
                     .setPagingDirectory(directory.resolve("paging").toString())
-                    .setLargeMessagesDirectory(directory.resolve("large-messages").toString())
+                    .setLargeMessagesDirectory(
+                            directory.resolve("large-messages").toString())
                     .setNodeManagerLockDirectory(directory.toString())
                     .setGlobalMaxSizePercentOfJvmMaxMemory(memoryPercent)
                     .addAcceptorConfiguration(ACCEPTOR, acceptorUrl)
@@ -127,17 +134,21 @@ public final class EmbeddedArtemis {
                     // consumer is attached. Each address pages on its own once it holds queueMemory, so a backlog
                     // never moves the other queues to disk (as reaching the global limit would). A paging queue then
                     // holds about a page on the heap, whether or not anyone reads it.
-                    .addAddressSetting("#", new AddressSettings()
-                            .setMaxSizeBytes(queueMemory)
-                            .setPageSizeBytes(PAGE_BYTES)
-                            .setPrefetchPageBytes(PAGE_BYTES)
-                            .setMaxReadPageBytes(MAX_READ_PAGE_BYTES)
-                            .setDefaultAddressRoutingType(RoutingType.ANYCAST)
-                            .setDefaultQueueRoutingType(RoutingType.ANYCAST)
-                            .setDeadLetterAddress(SimpleString.of(FALLBACK_DEAD_LETTERS))
-                            .setExpiryAddress(SimpleString.of(FALLBACK_EXPIRED)))
-                    .addQueueConfiguration(QueueConfiguration.of(FALLBACK_DEAD_LETTERS).setRoutingType(RoutingType.ANYCAST))
-                    .addQueueConfiguration(QueueConfiguration.of(FALLBACK_EXPIRED).setRoutingType(RoutingType.ANYCAST));
+                    .addAddressSetting(
+                            "#",
+                            new AddressSettings()
+                                    .setMaxSizeBytes(queueMemory)
+                                    .setPageSizeBytes(PAGE_BYTES)
+                                    .setPrefetchPageBytes(PAGE_BYTES)
+                                    .setMaxReadPageBytes(MAX_READ_PAGE_BYTES)
+                                    .setDefaultAddressRoutingType(RoutingType.ANYCAST)
+                                    .setDefaultQueueRoutingType(RoutingType.ANYCAST)
+                                    .setDeadLetterAddress(SimpleString.of(FALLBACK_DEAD_LETTERS))
+                                    .setExpiryAddress(SimpleString.of(FALLBACK_EXPIRED)))
+                    .addQueueConfiguration(
+                            QueueConfiguration.of(FALLBACK_DEAD_LETTERS).setRoutingType(RoutingType.ANYCAST))
+                    .addQueueConfiguration(
+                            QueueConfiguration.of(FALLBACK_EXPIRED).setRoutingType(RoutingType.ANYCAST));
         } catch (Exception e) {
             throw new StartupFailure("Embedded Artemis configuration is invalid: " + e.getMessage(), e);
         }

@@ -41,8 +41,11 @@ public class EmbeddedBroker {
 
     public synchronized void start() {
         if (!isRunning()) {
-            server = EmbeddedArtemis.start(DataDirectory.open(platform.dataDir()).part("artemis"), config.embedded().host(),
-                    config.embedded().port(), config.embedded().memoryPercent(),
+            server = EmbeddedArtemis.start(
+                    DataDirectory.open(platform.dataDir()).part("artemis"),
+                    config.embedded().host(),
+                    config.embedded().port(),
+                    config.embedded().memoryPercent(),
                     config.embedded().queueMemory().asLongValue());
         }
     }

@@ -11,7 +11,6 @@ import io.herald.broker.BrokerTopology;
 import io.vertx.amqp.AmqpConnection;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-
 import java.io.IOException;
 import java.util.Map;
 import java.util.Optional;
@@ -45,45 +44,52 @@ public class RabbitMqTopology implements BrokerTopology {
 
     @Override
     public Future<Void> declareQueue(AmqpConnection ignored, String queue) {
-        return vertx.executeBlocking(() -> {
-            declare(queue);
-            return null;
-        }, false);
+        return vertx.executeBlocking(
+                () -> {
+                    declare(queue);
+                    return null;
+                },
+                false);
     }
 
     @Override
     public Future<Optional<QueueState>> inspect(AmqpConnection ignored, String queue) {
-        return vertx.executeBlocking(() -> {
-            Channel channel = connection().createChannel();
-            try {
-                AMQP.Queue.DeclareOk declared = channel.queueDeclarePassive(queue);
-                return Optional.of(new QueueState(declared.getMessageCount(), declared.getConsumerCount()));
-            } catch (IOException e) {
-                if (notFound(e)) {
-                    return Optional.<QueueState>empty();
-                }
-                throw e;
-            } finally {
-                closeQuietly(channel); // a 404 has closed it already
-            }
-        }, false);
+        return vertx.executeBlocking(
+                () -> {
+                    Channel channel = connection().createChannel();
+                    try {
+                        AMQP.Queue.DeclareOk declared = channel.queueDeclarePassive(queue);
+                        return Optional.of(new QueueState(declared.getMessageCount(), declared.getConsumerCount()));
+                    } catch (IOException e) {
+                        if (notFound(e)) {
+                            return Optional.<QueueState>empty();
+                        }
+                        throw e;
+                    } finally {
+                        closeQuietly(channel); // a 404 has closed it already
+                    }
+                },
+                false);
     }
 
     /** Deleting a queue that does not exist succeeds in RabbitMQ (queue.delete is idempotent there). */
     @Override
     public Future<Void> deleteQueue(AmqpConnection ignored, String queue) {
-        return vertx.executeBlocking(() -> {
-            try (Channel channel = connection().createChannel()) {
-                channel.queueDelete(queue);
-                channel.queueDelete(BrokerTopology.deadLetterQueue(queue));
-            }
-            return null;
-        }, false);
+        return vertx.executeBlocking(
+                () -> {
+                    try (Channel channel = connection().createChannel()) {
+                        channel.queueDelete(queue);
+                        channel.queueDelete(BrokerTopology.deadLetterQueue(queue));
+                    }
+                    return null;
+                },
+                false);
     }
 
     private static boolean notFound(IOException e) {
         return e.getCause() instanceof ShutdownSignalException signal
-                && signal.getReason() instanceof AMQP.Channel.Close close && close.getReplyCode() == AMQP.NOT_FOUND;
+                && signal.getReason() instanceof AMQP.Channel.Close close
+                && close.getReplyCode() == AMQP.NOT_FOUND;
     }
 
     private static void closeQuietly(Channel channel) {
@@ -99,8 +105,10 @@ public class RabbitMqTopology implements BrokerTopology {
     private void declare(String queue) throws IOException, TimeoutException {
         String deadLetterQueue = BrokerTopology.deadLetterQueue(queue);
         try (Channel channel = connection().createChannel()) {
-            channel.queueDeclare(deadLetterQueue, true, false, false, deadLetterQueueArguments(config.rabbitmqQueueType()));
-            channel.queueDeclare(queue, true, false, false, queueArguments(config.rabbitmqQueueType(), deadLetterQueue));
+            channel.queueDeclare(
+                    deadLetterQueue, true, false, false, deadLetterQueueArguments(config.rabbitmqQueueType()));
+            channel.queueDeclare(
+                    queue, true, false, false, queueArguments(config.rabbitmqQueueType(), deadLetterQueue));
         }
     }
 

@@ -2,7 +2,6 @@ package io.herald.console.account;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-
 import java.util.Optional;
 
 /** Settings of local console accounts. Every key is documented in the README's configuration table. */

@@ -1,8 +1,8 @@
 package io.herald.console.account;
 
-import io.herald.identity.Role;
 import io.herald.console.ConsoleForms;
 import io.herald.console.ConsoleProblem;
+import io.herald.identity.Role;
 import io.herald.platform.problem.ApiProblem;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
@@ -15,9 +15,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import org.jboss.resteasy.reactive.RestForm;
-
 import java.util.List;
+import org.jboss.resteasy.reactive.RestForm;
 
 /** Local console accounts, for admins: who may sign in, with which role. */
 @Path("/console/accounts")
@@ -32,7 +31,8 @@ public class AccountPages {
 
     @CheckedTemplate
     static class Templates {
-        static native TemplateInstance list(List<AccountService.AccountOut> accounts, String username, String role, ConsoleProblem problem);
+        static native TemplateInstance list(
+                List<AccountService.AccountOut> accounts, String username, String role, ConsoleProblem problem);
 
         static native TemplateInstance confirmDelete(String username);
     }
@@ -49,8 +49,8 @@ public class AccountPages {
             accounts.create(username, password, role);
             return ConsoleForms.seeOther("/console/accounts");
         } catch (ApiProblem refused) {
-            return ConsoleForms.refused(refused, Templates.list(accounts.list(), username, role,
-                    ConsoleProblem.of(refused)));
+            return ConsoleForms.refused(
+                    refused, Templates.list(accounts.list(), username, role, ConsoleProblem.of(refused)));
         }
     }
 
@@ -68,8 +68,8 @@ public class AccountPages {
             accounts.delete(username);
             return ConsoleForms.seeOther("/console/accounts");
         } catch (ApiProblem refused) {
-            return ConsoleForms.refused(refused, Templates.list(accounts.list(), "", "viewer",
-                    ConsoleProblem.of(refused)));
+            return ConsoleForms.refused(
+                    refused, Templates.list(accounts.list(), "", "viewer", ConsoleProblem.of(refused)));
         }
     }
 }

@@ -6,7 +6,6 @@ import io.herald.platform.problem.FieldError;
 import io.quarkus.elytron.security.common.BcryptUtil;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -19,8 +18,7 @@ public class AccountService {
     static final Pattern USERNAME = Pattern.compile("[a-z0-9][a-z0-9._-]{1,63}");
     static final int MIN_PASSWORD_LENGTH = 12;
 
-    public record AccountOut(String username, String role, Instant createdAt) {
-    }
+    public record AccountOut(String username, String role, Instant createdAt) {}
 
     private final ConsoleAccounts accounts;
 
@@ -30,7 +28,8 @@ public class AccountService {
 
     public List<AccountOut> list() {
         return accounts.all().stream()
-                .map(a -> new AccountOut(a.username, a.role, a.createdAt)).toList();
+                .map(a -> new AccountOut(a.username, a.role, a.createdAt))
+                .toList();
     }
 
     @Transactional
@@ -39,7 +38,8 @@ public class AccountService {
         if (username == null || !USERNAME.matcher(username).matches()) {
             errors.add(new FieldError("/username", "use 2 to 64 lower-case letters, digits, '.', '_' or '-'"));
         } else if (accounts.find(username) != null) {
-            throw new ApiProblem(io.herald.platform.problem.ProblemType.ALREADY_EXISTS, "Account '" + username + "' already exists");
+            throw new ApiProblem(
+                    io.herald.platform.problem.ProblemType.ALREADY_EXISTS, "Account '" + username + "' already exists");
         }
         checkPassword(password, errors);
         Role parsed = parseRole(role, errors);
@@ -63,7 +63,8 @@ public class AccountService {
             throw ApiProblem.notFound("Account", username);
         }
         if (Role.ADMIN_NAME.equals(account.role) && accounts.countWithRole(Role.ADMIN_NAME) <= 1) {
-            throw new ApiProblem(io.herald.platform.problem.ProblemType.CONFLICT, "The last admin account cannot be deleted");
+            throw new ApiProblem(
+                    io.herald.platform.problem.ProblemType.CONFLICT, "The last admin account cannot be deleted");
         }
         accounts.delete(account.username);
     }

@@ -2,7 +2,6 @@ package io.herald.console.account;
 
 import io.herald.platform.Database;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -19,7 +18,12 @@ class ConsoleAccounts {
     }
 
     ConsoleAccount find(String username) {
-        return username == null ? null : db.one("select " + COLUMNS + " from console_accounts where username = ?", ConsoleAccounts::row, username);
+        return username == null
+                ? null
+                : db.one(
+                        "select " + COLUMNS + " from console_accounts where username = ?",
+                        ConsoleAccounts::row,
+                        username);
     }
 
     List<ConsoleAccount> all() {
@@ -31,12 +35,18 @@ class ConsoleAccounts {
     }
 
     void insert(ConsoleAccount a) {
-        db.update("insert into console_accounts (username, password_hash, role, created_at) values (?, ?, ?, ?)", a.username,
-                a.passwordHash, a.role, a.createdAt);
+        db.update(
+                "insert into console_accounts (username, password_hash, role, created_at) values (?, ?, ?, ?)",
+                a.username,
+                a.passwordHash,
+                a.role,
+                a.createdAt);
     }
 
     void updatePassword(ConsoleAccount a) {
-        db.update("update console_accounts set password_hash = ?, session_epoch = session_epoch + 1 where username = ?", a.passwordHash,
+        db.update(
+                "update console_accounts set password_hash = ?, session_epoch = session_epoch + 1 where username = ?",
+                a.passwordHash,
                 a.username);
     }
 

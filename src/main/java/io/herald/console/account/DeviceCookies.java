@@ -4,16 +4,15 @@ import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.inject.Singleton;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.Optional;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The browsers a user has signed in from: a cookie holding the user name, a random device id and an HMAC of both under
@@ -29,11 +28,14 @@ public class DeviceCookies {
     private final SecretKeySpec key;
 
     DeviceCookies(@ConfigProperty(name = "herald.session-key") Optional<String> sessionKey) {
-        byte[] material = sessionKey.map(k -> k.getBytes(StandardCharsets.UTF_8)).orElseGet(() -> {
-            byte[] random = new byte[32];
-            RANDOM.nextBytes(random); // no shared key: devices are trusted until this process ends, like its sessions
-            return random;
-        });
+        byte[] material = sessionKey
+                .map(k -> k.getBytes(StandardCharsets.UTF_8))
+                .orElseGet(() -> {
+                    byte[] random = new byte[32];
+                    RANDOM.nextBytes(
+                            random); // no shared key: devices are trusted until this process ends, like its sessions
+                    return random;
+                });
         this.key = new SecretKeySpec(material, "HmacSHA256");
     }
 
@@ -53,8 +55,10 @@ public class DeviceCookies {
         } catch (IllegalArgumentException e) {
             return null;
         }
-        boolean valid = user.equals(username) && MessageDigest.isEqual(
-                sign(parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII), parts[2].getBytes(StandardCharsets.US_ASCII));
+        boolean valid = user.equals(username)
+                && MessageDigest.isEqual(
+                        sign(parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII),
+                        parts[2].getBytes(StandardCharsets.US_ASCII));
         return valid ? parts[1] : null;
     }
 
@@ -65,9 +69,15 @@ public class DeviceCookies {
         }
         byte[] id = new byte[16];
         RANDOM.nextBytes(id);
-        String payload = ENCODER.encodeToString(username.getBytes(StandardCharsets.UTF_8)) + "." + ENCODER.encodeToString(id);
-        routing.response().addCookie(Cookie.cookie(NAME, payload + "." + sign(payload)).setPath("/console").setHttpOnly(true)
-                .setSameSite(CookieSameSite.STRICT).setSecure(routing.request().isSSL()).setMaxAge(365L * 24 * 3600));
+        String payload =
+                ENCODER.encodeToString(username.getBytes(StandardCharsets.UTF_8)) + "." + ENCODER.encodeToString(id);
+        routing.response()
+                .addCookie(Cookie.cookie(NAME, payload + "." + sign(payload))
+                        .setPath("/console")
+                        .setHttpOnly(true)
+                        .setSameSite(CookieSameSite.STRICT)
+                        .setSecure(routing.request().isSSL())
+                        .setMaxAge(365L * 24 * 3600));
     }
 
     private String sign(String payload) {

@@ -3,10 +3,9 @@ package io.herald.console.account;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-import org.jboss.logging.Logger;
-
 import java.security.SecureRandom;
 import java.util.Optional;
+import org.jboss.logging.Logger;
 
 /**
  * The local admin account, so that a fresh Herald can be signed in to with nothing else installed. Its password is
@@ -26,8 +25,10 @@ public class LocalAdmin {
         } else if (!accounts.anyAdmin()) {
             String generated = generate();
             accounts.ensureAdmin(username, generated);
-            LOG.warnf("%n  Console admin account created: user '%s', password '%s'%n  This password is shown only now;"
-                    + " set HERALD_ADMIN_PASSWORD to choose your own.", username, generated);
+            LOG.warnf(
+                    "%n  Console admin account created: user '%s', password '%s'%n  This password is shown only now;"
+                            + " set HERALD_ADMIN_PASSWORD to choose your own.",
+                    username, generated);
         }
     }
 

@@ -15,10 +15,9 @@ import io.quarkus.vertx.http.runtime.security.HttpSecurityUtils;
 import io.smallrye.mutiny.Uni;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jboss.logging.Logger;
 
 /**
  * Checks a local account's password (bcrypt) for the console's sign-in form, and stands behind the session cookie.
@@ -41,7 +40,8 @@ public class LocalSignIn implements IdentityProvider<UsernamePasswordAuthenticat
     /** Identity attribute with the user name, which the principal's name prefixes with the session epoch. */
     static final String USERNAME = "herald.username";
 
-    private final Cache<String, AtomicInteger> failures = Caffeine.newBuilder().expireAfterWrite(LOCKOUT).maximumSize(100_000).build();
+    private final Cache<String, AtomicInteger> failures =
+            Caffeine.newBuilder().expireAfterWrite(LOCKOUT).maximumSize(100_000).build();
     private final ConsoleAccounts accounts;
     private final DeviceCookies devices;
 
@@ -56,7 +56,8 @@ public class LocalSignIn implements IdentityProvider<UsernamePasswordAuthenticat
     }
 
     @Override
-    public Uni<SecurityIdentity> authenticate(UsernamePasswordAuthenticationRequest request, AuthenticationRequestContext context) {
+    public Uni<SecurityIdentity> authenticate(
+            UsernamePasswordAuthenticationRequest request, AuthenticationRequestContext context) {
         return context.runBlocking(() -> check(request));
     }
 
@@ -75,7 +76,11 @@ public class LocalSignIn implements IdentityProvider<UsernamePasswordAuthenticat
         if (account == null || !matches) {
             int count = failures.get(key, k -> new AtomicInteger()).incrementAndGet();
             if (count == MAX_FAILURES) {
-                LOG.warnf("Console sign-in for '%s' refused for %s after %d failures (%s)", username, LOCKOUT, MAX_FAILURES,
+                LOG.warnf(
+                        "Console sign-in for '%s' refused for %s after %d failures (%s)",
+                        username,
+                        LOCKOUT,
+                        MAX_FAILURES,
                         device != null ? "from one of its browsers" : "from browsers it has not signed in from");
             }
             throw new AuthenticationFailedException("wrong user name or password");
@@ -87,8 +92,11 @@ public class LocalSignIn implements IdentityProvider<UsernamePasswordAuthenticat
 
     /** The principal's name is the session's epoch and the user name: the cookie keeps it, {@link Session} checks it. */
     static SecurityIdentity identity(ConsoleAccount account) {
-        return QuarkusSecurityIdentity.builder().setPrincipal(new QuarkusPrincipal(account.sessionEpoch + ":" + account.username))
-                .addAttribute(USERNAME, account.username).addRole(account.role).build();
+        return QuarkusSecurityIdentity.builder()
+                .setPrincipal(new QuarkusPrincipal(account.sessionEpoch + ":" + account.username))
+                .addAttribute(USERNAME, account.username)
+                .addRole(account.role)
+                .build();
     }
 
     /** The user name of a console identity (local or OIDC). */
@@ -115,7 +123,8 @@ public class LocalSignIn implements IdentityProvider<UsernamePasswordAuthenticat
         }
 
         @Override
-        public Uni<SecurityIdentity> authenticate(TrustedAuthenticationRequest request, AuthenticationRequestContext context) {
+        public Uni<SecurityIdentity> authenticate(
+                TrustedAuthenticationRequest request, AuthenticationRequestContext context) {
             return context.runBlocking(() -> {
                 String principal = request.getPrincipal();
                 int colon = principal.indexOf(':');
@@ -124,11 +133,11 @@ public class LocalSignIn implements IdentityProvider<UsernamePasswordAuthenticat
                     throw new AuthenticationFailedException("the account no longer exists");
                 }
                 if (!principal.substring(0, colon).equals(Long.toString(account.sessionEpoch))) {
-                    throw new AuthenticationFailedException("the session was ended (signed out, or the password changed)");
+                    throw new AuthenticationFailedException(
+                            "the session was ended (signed out, or the password changed)");
                 }
                 return identity(account);
             });
         }
     }
-
 }

@@ -1,9 +1,9 @@
 package io.herald.console.account;
 
-import jakarta.annotation.security.PermitAll;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import io.quarkus.security.identity.SecurityIdentity;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -12,9 +12,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.NewCookie;
 import jakarta.ws.rs.core.Response;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-
 import java.net.URI;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The sign-in page of local accounts. Quarkus form authentication checks the posted credentials and keeps the
@@ -30,8 +29,11 @@ public class LoginResource {
     private final SecurityIdentity identity;
     private final ConsoleAccounts accounts;
 
-    LoginResource(@ConfigProperty(name = "quarkus.http.auth.form.cookie-name", defaultValue = "quarkus-credential") String cookieName,
-            SecurityIdentity identity, ConsoleAccounts accounts) {
+    LoginResource(
+            @ConfigProperty(name = "quarkus.http.auth.form.cookie-name", defaultValue = "quarkus-credential")
+                    String cookieName,
+            SecurityIdentity identity,
+            ConsoleAccounts accounts) {
         this.cookieName = cookieName;
         this.identity = identity;
         this.accounts = accounts;
@@ -62,7 +64,12 @@ public class LoginResource {
         if (username != null) {
             accounts.endSessions(username);
         }
-        NewCookie expired = new NewCookie.Builder(cookieName).path("/console").value("").maxAge(0).httpOnly(true).build();
+        NewCookie expired = new NewCookie.Builder(cookieName)
+                .path("/console")
+                .value("")
+                .maxAge(0)
+                .httpOnly(true)
+                .build();
         return Response.seeOther(URI.create("/console/login")).cookie(expired).build();
     }
 }

@@ -1,8 +1,8 @@
 package io.herald.ingest.source;
 
-import jakarta.annotation.security.PermitAll;
 import io.herald.platform.problem.Problem;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -11,7 +11,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
 
@@ -31,9 +30,12 @@ public class InboundWebhookResource {
 
     @POST
     @Blocking
-    public CompletionStage<Response> receive(@PathParam("sourceId") String sourceId, @Context HttpHeaders headers, byte[] body) {
+    public CompletionStage<Response> receive(
+            @PathParam("sourceId") String sourceId, @Context HttpHeaders headers, byte[] body) {
         return sources.receive(sourceId, headers::getHeaderString, body == null ? new byte[0] : body)
                 .thenApply(received -> Response.status(received.duplicate() ? 200 : 202)
-                        .entity(Map.of("id", received.eventId(), "status", received.duplicate() ? "duplicate" : "accepted")).build());
+                        .entity(Map.of(
+                                "id", received.eventId(), "status", received.duplicate() ? "duplicate" : "accepted"))
+                        .build());
     }
 }

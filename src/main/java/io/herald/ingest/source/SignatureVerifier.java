@@ -1,7 +1,5 @@
 package io.herald.ingest.source;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
@@ -12,6 +10,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Verifies an inbound webhook the way its provider documents it, over the raw bytes received, comparing in constant
@@ -26,10 +26,10 @@ import java.util.function.Function;
  * </ul>
  */
 final class SignatureVerifier {
-    private SignatureVerifier() {
-    }
+    private SignatureVerifier() {}
 
-    static String problem(Source source, List<String> secrets, Function<String, String> header, byte[] body, Instant now) {
+    static String problem(
+            Source source, List<String> secrets, Function<String, String> header, byte[] body, Instant now) {
         return switch (source.kind) {
             case GITHUB -> github(secrets, header.apply("X-Hub-Signature-256"), body);
             case STRIPE -> stripe(secrets, header.apply("Stripe-Signature"), body, now, source.toleranceSeconds);
@@ -44,7 +44,8 @@ final class SignatureVerifier {
         }
         byte[] given = hex(signature.substring(7));
         for (String secret : secrets) {
-            if (given != null && MessageDigest.isEqual(given, mac("HmacSHA256", secret.getBytes(StandardCharsets.UTF_8), body))) {
+            if (given != null
+                    && MessageDigest.isEqual(given, mac("HmacSHA256", secret.getBytes(StandardCharsets.UTF_8), body))) {
                 return null;
             }
         }
@@ -84,7 +85,8 @@ final class SignatureVerifier {
         return "Stripe-Signature does not match";
     }
 
-    private static String standardWebhooks(List<String> secrets, Function<String, String> header, byte[] body, Instant now, int tolerance) {
+    private static String standardWebhooks(
+            List<String> secrets, Function<String, String> header, byte[] body, Instant now, int tolerance) {
         String id = header.apply("webhook-id");
         String timestamp = header.apply("webhook-timestamp");
         String signatures = header.apply("webhook-signature");
@@ -126,7 +128,8 @@ final class SignatureVerifier {
         byte[] given = source.hmacEncoding == Source.Encoding.BASE64 ? base64(encoded) : hex(encoded);
         String algorithm = source.hmacAlgorithm == Source.Algorithm.SHA512 ? "HmacSHA512" : "HmacSHA256";
         for (String secret : secrets) {
-            if (given != null && MessageDigest.isEqual(given, mac(algorithm, secret.getBytes(StandardCharsets.UTF_8), body))) {
+            if (given != null
+                    && MessageDigest.isEqual(given, mac(algorithm, secret.getBytes(StandardCharsets.UTF_8), body))) {
                 return null;
             }
         }

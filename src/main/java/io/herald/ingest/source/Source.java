@@ -4,11 +4,22 @@ import java.time.Instant;
 
 /** A third party that sends Herald webhooks, verified by its signature scheme, landing on one topic. */
 public class Source {
-    public enum Kind { GITHUB, STRIPE, STANDARD_WEBHOOKS, HMAC }
+    public enum Kind {
+        GITHUB,
+        STRIPE,
+        STANDARD_WEBHOOKS,
+        HMAC
+    }
 
-    public enum Algorithm { SHA256, SHA512 }
+    public enum Algorithm {
+        SHA256,
+        SHA512
+    }
 
-    public enum Encoding { HEX, BASE64 }
+    public enum Encoding {
+        HEX,
+        BASE64
+    }
 
     public String id;
 

@@ -1,13 +1,13 @@
 package io.herald.ingest.source;
 
 import io.herald.identity.Role;
-import jakarta.annotation.security.RolesAllowed;
 import io.herald.ingest.source.SourceService.RotateIn;
 import io.herald.ingest.source.SourceService.SecretOut;
 import io.herald.ingest.source.SourceService.SourceIn;
 import io.herald.ingest.source.SourceService.SourceList;
 import io.herald.ingest.source.SourceService.SourceOut;
 import io.herald.platform.problem.Problem;
+import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -35,7 +35,9 @@ public class SourceResource {
     @POST
     public Response create(SourceIn in, @Context UriInfo uri) {
         SourceOut created = sources.create(in);
-        return Response.created(uri.getAbsolutePathBuilder().path(created.id()).build()).entity(created).build();
+        return Response.created(uri.getAbsolutePathBuilder().path(created.id()).build())
+                .entity(created)
+                .build();
     }
 
     @RolesAllowed(Role.VIEWER_NAME)

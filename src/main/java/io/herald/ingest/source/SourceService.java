@@ -16,9 +16,6 @@ import io.herald.topic.Topics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.jboss.logging.Logger;
-
-import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * Inbound webhook sources: their configuration, and receiving one webhook: verify the signature over the raw bytes,
@@ -50,7 +48,13 @@ public class SourceService {
     private final Sources sources;
     private final Topics topics;
 
-    SourceService(EventParser parser, SchemaService schemas, GroupCommitter committer, MeterRegistry metrics, Sources sources, Topics topics) {
+    SourceService(
+            EventParser parser,
+            SchemaService schemas,
+            GroupCommitter committer,
+            MeterRegistry metrics,
+            Sources sources,
+            Topics topics) {
         this.parser = parser;
         this.sources = sources;
         this.topics = topics;
@@ -60,33 +64,45 @@ public class SourceService {
     }
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record HmacIn(String header, String algorithm, String encoding, String prefix) {
-    }
+    public record HmacIn(String header, String algorithm, String encoding, String prefix) {}
 
-    public record SourceIn(String name, String kind, String topic, String secret, HmacIn hmac, String typeHeader, String typePointer,
-            String dedupHeader, String tolerance) {
-    }
+    public record SourceIn(
+            String name,
+            String kind,
+            String topic,
+            String secret,
+            HmacIn hmac,
+            String typeHeader,
+            String typePointer,
+            String dedupHeader,
+            String tolerance) {}
 
-    public record Counters(long received, long rejected, long deduplicated) {
-    }
+    public record Counters(long received, long rejected, long deduplicated) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record SourceOut(String id, String name, String kind, String topic, String path, HmacIn hmac, String typeHeader,
-            String typePointer, String dedupHeader, String tolerance, Counters counters, String secret, Instant createdAt) {
-    }
+    public record SourceOut(
+            String id,
+            String name,
+            String kind,
+            String topic,
+            String path,
+            HmacIn hmac,
+            String typeHeader,
+            String typePointer,
+            String dedupHeader,
+            String tolerance,
+            Counters counters,
+            String secret,
+            Instant createdAt) {}
 
-    public record SourceList(List<SourceOut> items) {
-    }
+    public record SourceList(List<SourceOut> items) {}
 
-    public record RotateIn(String secret) {
-    }
+    public record RotateIn(String secret) {}
 
-    public record SecretOut(String secret, Instant previousSecretValidUntil) {
-    }
+    public record SecretOut(String secret, Instant previousSecretValidUntil) {}
 
     /** The outcome of one received webhook. */
-    public record Received(String eventId, boolean duplicate) {
-    }
+    public record Received(String eventId, boolean duplicate) {}
 
     public SourceOut create(SourceIn in) {
         if (in == null) {
@@ -104,20 +120,27 @@ public class SourceService {
             violations.add("/secret", "must be a Standard Webhooks secret: whsec_ and base64");
         }
         if (kind == Source.Kind.HMAC) {
-            if (in.hmac() == null || in.hmac().header() == null || in.hmac().header().isBlank()) {
-                violations.add("/hmac/header", "is required for a generic HMAC source: the header carrying the signature");
+            if (in.hmac() == null
+                    || in.hmac().header() == null
+                    || in.hmac().header().isBlank()) {
+                violations.add(
+                        "/hmac/header", "is required for a generic HMAC source: the header carrying the signature");
             } else {
-                if (in.hmac().algorithm() != null && !List.of("sha256", "sha512").contains(in.hmac().algorithm())) {
+                if (in.hmac().algorithm() != null
+                        && !List.of("sha256", "sha512").contains(in.hmac().algorithm())) {
                     violations.add("/hmac/algorithm", "must be sha256 or sha512");
                 }
-                if (in.hmac().encoding() != null && !List.of("hex", "base64").contains(in.hmac().encoding())) {
+                if (in.hmac().encoding() != null
+                        && !List.of("hex", "base64").contains(in.hmac().encoding())) {
                     violations.add("/hmac/encoding", "must be hex or base64");
                 }
             }
         } else if (in.hmac() != null) {
             violations.add("/hmac", "only generic HMAC sources take HMAC settings");
         }
-        if (in.typePointer() != null && !in.typePointer().isEmpty() && !in.typePointer().startsWith("/")) {
+        if (in.typePointer() != null
+                && !in.typePointer().isEmpty()
+                && !in.typePointer().startsWith("/")) {
             violations.add("/typePointer", "must be a JSON pointer such as /event/type");
         }
         if (in.topic() != null && Topics.isSystem(in.topic())) {
@@ -146,7 +169,8 @@ public class SourceService {
         Duration toleranceValue = tolerance;
         return QuarkusTransaction.requiringNew().call(() -> {
             if (!topics.exists(in.topic())) {
-                throw ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError("/topic", "topic '" + in.topic() + "' does not exist")));
+                throw ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError(
+                        "/topic", "topic '" + in.topic() + "' does not exist")));
             }
             Source source = new Source();
             source.id = Ids.next("src");
@@ -156,8 +180,10 @@ public class SourceService {
             source.secret = in.secret() != null ? in.secret() : newSecret(kind);
             if (kind == Source.Kind.HMAC) {
                 source.hmacHeader = in.hmac().header();
-                source.hmacAlgorithm = "sha512".equals(in.hmac().algorithm()) ? Source.Algorithm.SHA512 : Source.Algorithm.SHA256;
-                source.hmacEncoding = "base64".equals(in.hmac().encoding()) ? Source.Encoding.BASE64 : Source.Encoding.HEX;
+                source.hmacAlgorithm =
+                        "sha512".equals(in.hmac().algorithm()) ? Source.Algorithm.SHA512 : Source.Algorithm.SHA256;
+                source.hmacEncoding =
+                        "base64".equals(in.hmac().encoding()) ? Source.Encoding.BASE64 : Source.Encoding.HEX;
                 source.hmacPrefix = in.hmac().prefix();
             }
             source.typeHeader = in.typeHeader();
@@ -195,11 +221,12 @@ public class SourceService {
             Source source = find(id);
             String next = in != null && in.secret() != null ? in.secret() : newSecret(source.kind);
             if (next.length() < 8 || next.length() > 500) {
-                throw ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError("/secret",
-                        "must be 8 to 500 characters (omit it to have one generated)")));
+                throw ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError(
+                        "/secret", "must be 8 to 500 characters (omit it to have one generated)")));
             }
             if (source.kind == Source.Kind.STANDARD_WEBHOOKS && !validWhsec(next)) {
-                throw ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError("/secret", "must be whsec_ and base64")));
+                throw ApiProblem.invalid(
+                        List.of(new io.herald.platform.problem.FieldError("/secret", "must be whsec_ and base64")));
             }
             Instant until = Instant.now().plus(ROTATION_GRACE).truncatedTo(ChronoUnit.MICROS);
             source.previousSecret = source.secret;
@@ -219,7 +246,9 @@ public class SourceService {
         }
         count(sourceId, "received");
         List<String> secrets = new ArrayList<>(List.of(source.secret));
-        if (source.previousSecret != null && source.previousSecretExpires != null && source.previousSecretExpires.isAfter(Instant.now())) {
+        if (source.previousSecret != null
+                && source.previousSecretExpires != null
+                && source.previousSecretExpires.isAfter(Instant.now())) {
             secrets.add(source.previousSecret);
         }
         String problem = SignatureVerifier.problem(source, secrets, header, body, Instant.now());
@@ -240,11 +269,25 @@ public class SourceService {
         String type = type(source, header, data);
         String typeProblem = EventParser.attributeProblem(type, 255);
         if (typeProblem != null) {
-            throw ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError("", "the event type the webhook gives ('"
-                    + type.substring(0, Math.min(40, type.length())) + "...') " + typeProblem)));
+            throw ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError(
+                    "",
+                    "the event type the webhook gives ('" + type.substring(0, Math.min(40, type.length())) + "...') "
+                            + typeProblem)));
         }
-        NewEvent event = new NewEvent(id, source.topic, dedupKey, "/sources/" + source.id, type, null, null,
-                "application/json", read.text(), data, check.version(), null, Hashing.sha256Hex(body));
+        NewEvent event = new NewEvent(
+                id,
+                source.topic,
+                dedupKey,
+                "/sources/" + source.id,
+                type,
+                null,
+                null,
+                "application/json",
+                read.text(),
+                data,
+                check.version(),
+                null,
+                Hashing.sha256Hex(body));
         return committer.append(List.of(event)).thenApply(outcomes -> {
             GroupCommitter.Outcome outcome = outcomes.get(0);
             switch (outcome.status()) {
@@ -252,8 +295,11 @@ public class SourceService {
                     count(sourceId, "deduplicated");
                     return new Received(outcome.eventId(), true);
                 }
-                case CONFLICT -> throw new ApiProblem(ProblemType.CONFLICT, "Delivery '" + dedupKey
-                        + "' was received before with a different body (as " + outcome.eventId() + ")");
+                case CONFLICT ->
+                    throw new ApiProblem(
+                            ProblemType.CONFLICT,
+                            "Delivery '" + dedupKey + "' was received before with a different body (as "
+                                    + outcome.eventId() + ")");
                 default -> {
                     return new Received(outcome.eventId(), false);
                 }
@@ -265,7 +311,8 @@ public class SourceService {
         switch (source.kind) {
             case GITHUB -> {
                 String event = header.apply("X-GitHub-Event");
-                String action = data.path("action").isTextual() ? data.get("action").asText() : null;
+                String action =
+                        data.path("action").isTextual() ? data.get("action").asText() : null;
                 return (event == null ? "github" : "github." + event) + (action == null ? "" : "." + action);
             }
             case STRIPE -> {
@@ -275,8 +322,12 @@ public class SourceService {
                 if (source.typeHeader != null && header.apply(source.typeHeader) != null) {
                     return header.apply(source.typeHeader);
                 }
-                String pointer = source.typePointer != null ? source.typePointer : source.kind == Source.Kind.STANDARD_WEBHOOKS ? "/type" : null;
-                if (pointer != null && data.at(pointer).isValueNode() && !data.at(pointer).asText().isEmpty()) {
+                String pointer = source.typePointer != null
+                        ? source.typePointer
+                        : source.kind == Source.Kind.STANDARD_WEBHOOKS ? "/type" : null;
+                if (pointer != null
+                        && data.at(pointer).isValueNode()
+                        && !data.at(pointer).asText().isEmpty()) {
                     return data.at(pointer).asText();
                 }
                 return "webhook";
@@ -295,7 +346,9 @@ public class SourceService {
         if (key == null && source.dedupHeader != null) {
             key = header.apply(source.dedupHeader);
         }
-        return key != null && !key.isEmpty() && EventParser.attributeProblem(key, 255) == null ? key : "sha256:" + Hashing.sha256Hex(body);
+        return key != null && !key.isEmpty() && EventParser.attributeProblem(key, 255) == null
+                ? key
+                : "sha256:" + Hashing.sha256Hex(body);
     }
 
     private void count(String sourceId, String counter) {
@@ -339,16 +392,31 @@ public class SourceService {
         byte[] key = new byte[32];
         RANDOM.nextBytes(key);
         return kind == Source.Kind.STANDARD_WEBHOOKS || kind == Source.Kind.STRIPE
-                ? "whsec_" + Base64.getEncoder().encodeToString(key) : HexFormat.of().formatHex(key);
+                ? "whsec_" + Base64.getEncoder().encodeToString(key)
+                : HexFormat.of().formatHex(key);
     }
 
     private SourceOut out(Source source, boolean withSecret) {
-        HmacIn hmac = source.kind != Source.Kind.HMAC ? null : new HmacIn(source.hmacHeader,
-                source.hmacAlgorithm.name().toLowerCase(Locale.ROOT), source.hmacEncoding.name().toLowerCase(Locale.ROOT), source.hmacPrefix);
-        return new SourceOut(source.id, source.name, source.kind.name().toLowerCase(Locale.ROOT).replace('_', '-'), source.topic,
-                "/ingest/" + source.id, hmac, source.typeHeader, source.typePointer, source.dedupHeader,
-                Duration.ofSeconds(source.toleranceSeconds).toString(), new Counters(source.received, source.rejected, source.deduplicated),
-                withSecret ? source.secret : null, source.createdAt);
+        HmacIn hmac = source.kind != Source.Kind.HMAC
+                ? null
+                : new HmacIn(
+                        source.hmacHeader,
+                        source.hmacAlgorithm.name().toLowerCase(Locale.ROOT),
+                        source.hmacEncoding.name().toLowerCase(Locale.ROOT),
+                        source.hmacPrefix);
+        return new SourceOut(
+                source.id,
+                source.name,
+                source.kind.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+                source.topic,
+                "/ingest/" + source.id,
+                hmac,
+                source.typeHeader,
+                source.typePointer,
+                source.dedupHeader,
+                Duration.ofSeconds(source.toleranceSeconds).toString(),
+                new Counters(source.received, source.rejected, source.deduplicated),
+                withSecret ? source.secret : null,
+                source.createdAt);
     }
-
 }

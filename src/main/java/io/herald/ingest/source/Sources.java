@@ -2,7 +2,6 @@ package io.herald.ingest.source;
 
 import io.herald.platform.Database;
 import jakarta.enterprise.context.ApplicationScoped;
-
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
@@ -11,9 +10,10 @@ import java.util.Set;
 /** The sources table. */
 @ApplicationScoped
 class Sources {
-    private static final String COLUMNS = "id, name, kind, topic, secret, previous_secret, previous_secret_expires, hmac_header, "
-            + "hmac_algorithm, hmac_encoding, hmac_prefix, type_header, type_pointer, dedup_header, tolerance_seconds, received, "
-            + "rejected, deduplicated, created_at, updated_at, version";
+    private static final String COLUMNS =
+            "id, name, kind, topic, secret, previous_secret, previous_secret_expires, hmac_header, "
+                    + "hmac_algorithm, hmac_encoding, hmac_prefix, type_header, type_pointer, dedup_header, tolerance_seconds, received, "
+                    + "rejected, deduplicated, created_at, updated_at, version";
     /** The counters {@link #increment} may raise; the name is written into the statement, so only these. */
     private static final Set<String> COUNTERS = Set.of("received", "rejected", "deduplicated");
 
@@ -32,17 +32,40 @@ class Sources {
     }
 
     void insert(Source s) {
-        db.update("insert into sources (" + COLUMNS + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?, 0)",
-                s.id, s.name, s.kind, s.topic, s.secret, s.previousSecret, s.previousSecretExpires, s.hmacHeader, s.hmacAlgorithm,
-                s.hmacEncoding, s.hmacPrefix, s.typeHeader, s.typePointer, s.dedupHeader, s.toleranceSeconds, s.createdAt, s.updatedAt);
+        db.update(
+                "insert into sources (" + COLUMNS
+                        + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, ?, ?, 0)",
+                s.id,
+                s.name,
+                s.kind,
+                s.topic,
+                s.secret,
+                s.previousSecret,
+                s.previousSecretExpires,
+                s.hmacHeader,
+                s.hmacAlgorithm,
+                s.hmacEncoding,
+                s.hmacPrefix,
+                s.typeHeader,
+                s.typePointer,
+                s.dedupHeader,
+                s.toleranceSeconds,
+                s.createdAt,
+                s.updatedAt);
         s.version = 0;
     }
 
     /** Writes a new secret with the previous one and when it stops being accepted. */
     void updateSecrets(Source s) {
-        db.updateVersioned("update sources set secret = ?, previous_secret = ?, previous_secret_expires = ?, updated_at = ?, "
+        db.updateVersioned(
+                "update sources set secret = ?, previous_secret = ?, previous_secret_expires = ?, updated_at = ?, "
                         + "version = version + 1 where id = ? and version = ?",
-                s.secret, s.previousSecret, s.previousSecretExpires, s.updatedAt, s.id, s.version);
+                s.secret,
+                s.previousSecret,
+                s.previousSecretExpires,
+                s.updatedAt,
+                s.id,
+                s.version);
         s.version++;
     }
 

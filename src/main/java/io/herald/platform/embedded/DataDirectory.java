@@ -20,8 +20,9 @@ public final class DataDirectory {
             Path probe = Files.createTempFile(root, ".write-probe", ".tmp");
             Files.delete(probe);
         } catch (IOException | SecurityException e) {
-            throw new StartupFailure("Data directory " + root + " is not usable (" + e.getClass().getSimpleName() + ": "
-                    + e.getMessage() + "). Make it writable or point HERALD_DATA_DIR at a writable directory.");
+            throw new StartupFailure(
+                    "Data directory " + root + " is not usable (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                            + "). Make it writable or point HERALD_DATA_DIR at a writable directory.");
         }
         return new DataDirectory(root);
     }
@@ -43,14 +44,18 @@ public final class DataDirectory {
             byte[] bytes = new byte[32];
             new java.security.SecureRandom().nextBytes(bytes);
             String secret = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-            Path temporary = Files.createTempFile(root, fileName, ".tmp",
-                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Path temporary = Files.createTempFile(
+                    root,
+                    fileName,
+                    ".tmp",
+                    java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
             Files.writeString(temporary, secret);
             Files.move(temporary, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             return secret;
         } catch (IOException | UnsupportedOperationException e) {
-            throw new StartupFailure("Cannot keep " + file + " (" + e.getMessage() + "). Make the data directory writable or set "
-                    + "HERALD_SESSION_KEY.");
+            throw new StartupFailure("Cannot keep " + file + " (" + e.getMessage()
+                    + "). Make the data directory writable or set " + "HERALD_SESSION_KEY.");
         }
     }
 

@@ -1,7 +1,6 @@
 package io.herald.platform.embedded;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,8 +44,10 @@ public final class EmbeddedDatabase implements AutoCloseable {
                     .start();
             return new EmbeddedDatabase(postgres, pgData);
         } catch (IOException | RuntimeException e) {
-            throw new StartupFailure("Embedded PostgreSQL did not start in " + pgData + " (" + rootMessage(e)
-                    + "). Check that the data directory is writable and not used by another Herald, or set HERALD_DB_URL.", e);
+            throw new StartupFailure(
+                    "Embedded PostgreSQL did not start in " + pgData + " (" + rootMessage(e)
+                            + "). Check that the data directory is writable and not used by another Herald, or set HERALD_DB_URL.",
+                    e);
         }
     }
 

@@ -22,7 +22,8 @@ public class ApiProblem extends RuntimeException {
     }
 
     public static ApiProblem invalid(List<FieldError> errors) {
-        String detail = errors.size() == 1 ? errors.get(0).pointer() + ": " + errors.get(0).detail()
+        String detail = errors.size() == 1
+                ? errors.get(0).pointer() + ": " + errors.get(0).detail()
                 : errors.size() + " fields are invalid";
         return new ApiProblem(ProblemType.VALIDATION_FAILED, detail, errors);
     }

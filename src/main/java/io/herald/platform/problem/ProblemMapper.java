@@ -16,22 +16,32 @@ public class ProblemMapper {
         this.json = json;
     }
 
-    @ServerExceptionMapper({Throwable.class, com.fasterxml.jackson.core.JsonProcessingException.class,
-            com.fasterxml.jackson.databind.exc.MismatchedInputException.class, jakarta.ws.rs.WebApplicationException.class, io.quarkus.security.UnauthorizedException.class,
-            io.quarkus.security.AuthenticationFailedException.class, io.quarkus.security.ForbiddenException.class})
+    @ServerExceptionMapper({
+        Throwable.class,
+        com.fasterxml.jackson.core.JsonProcessingException.class,
+        com.fasterxml.jackson.databind.exc.MismatchedInputException.class,
+        jakarta.ws.rs.WebApplicationException.class,
+        io.quarkus.security.UnauthorizedException.class,
+        io.quarkus.security.AuthenticationFailedException.class,
+        io.quarkus.security.ForbiddenException.class
+    })
     public Response toResponse(Throwable error) {
         return response(ProblemTable.toProblem(error));
     }
 
     public Response response(Problem problem) {
         try {
-            Response.ResponseBuilder response = Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(json.writeValueAsString(problem));
+            Response.ResponseBuilder response =
+                    Response.status(problem.status()).type(Problem.MEDIA_TYPE).entity(json.writeValueAsString(problem));
             if (problem.status() == 401) {
                 response.header("WWW-Authenticate", "Bearer realm=\"herald\"");
             }
             return response.build();
         } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
-            return Response.status(500).type(Problem.MEDIA_TYPE).entity("{\"status\":500,\"title\":\"Internal error\"}").build();
+            return Response.status(500)
+                    .type(Problem.MEDIA_TYPE)
+                    .entity("{\"status\":500,\"title\":\"Internal error\"}")
+                    .build();
         }
     }
 }

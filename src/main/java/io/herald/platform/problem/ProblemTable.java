@@ -12,14 +12,13 @@ import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.NotSupportedException;
 import jakarta.ws.rs.WebApplicationException;
-import org.jboss.logging.Logger;
-
 import java.security.SecureRandom;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.jboss.logging.Logger;
 
 /**
  * The one exception-to-problem table of the API. Entries are tried in order, so a subclass comes before its parent;
@@ -34,35 +33,69 @@ public final class ProblemTable {
     static {
         entry(ApiProblem.class, e -> problem(e.type(), e.getMessage(), e.errors()));
         entry(UnrecognizedPropertyException.class, e -> malformed("Unknown property '" + e.getPropertyName() + "'", e));
-        entry(InvalidFormatException.class, e -> malformed("Value " + e.getValue() + " is not a valid "
-                + describe(e.getTargetType()), e));
-        entry(MismatchedInputException.class, e -> malformed(e.getTargetType() == null ? e.getOriginalMessage()
-                : "Expected " + describe(e.getTargetType()), e));
+        entry(
+                InvalidFormatException.class,
+                e -> malformed("Value " + e.getValue() + " is not a valid " + describe(e.getTargetType()), e));
+        entry(
+                MismatchedInputException.class,
+                e -> malformed(
+                        e.getTargetType() == null ? e.getOriginalMessage() : "Expected " + describe(e.getTargetType()),
+                        e));
         entry(JsonMappingException.class, e -> malformed(e.getOriginalMessage(), e));
-        entry(JsonParseException.class, e -> problem(ProblemType.MALFORMED_REQUEST,
-                "Malformed JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage(), List.of()));
-        entry(JsonProcessingException.class, e -> problem(ProblemType.MALFORMED_REQUEST,
-                "Malformed JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage(), List.of()));
-        entry(ServiceUnavailableException.class, e -> problem(ProblemType.SERVICE_UNAVAILABLE,
-                e.getMessage() + "; retry later", List.of()));
-        entry(io.quarkus.security.AuthenticationFailedException.class, e -> problem(ProblemType.UNAUTHORIZED,
-                "The credentials were not accepted (unknown, revoked or expired API key, or an invalid token)", List.of()));
-        entry(io.quarkus.security.UnauthorizedException.class, e -> problem(ProblemType.UNAUTHORIZED,
-                "Authentication required: send 'Authorization: Bearer <token or API key>' or 'X-API-Key: <API key>'", List.of()));
-        entry(io.quarkus.security.ForbiddenException.class, e -> problem(ProblemType.FORBIDDEN,
-                "Your role does not allow this", List.of()));
+        entry(
+                JsonParseException.class,
+                e -> problem(
+                        ProblemType.MALFORMED_REQUEST,
+                        "Malformed JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage(),
+                        List.of()));
+        entry(
+                JsonProcessingException.class,
+                e -> problem(
+                        ProblemType.MALFORMED_REQUEST,
+                        "Malformed JSON" + at(e.getLocation()) + ": " + e.getOriginalMessage(),
+                        List.of()));
+        entry(
+                ServiceUnavailableException.class,
+                e -> problem(ProblemType.SERVICE_UNAVAILABLE, e.getMessage() + "; retry later", List.of()));
+        entry(
+                io.quarkus.security.AuthenticationFailedException.class,
+                e -> problem(
+                        ProblemType.UNAUTHORIZED,
+                        "The credentials were not accepted (unknown, revoked or expired API key, or an invalid token)",
+                        List.of()));
+        entry(
+                io.quarkus.security.UnauthorizedException.class,
+                e -> problem(
+                        ProblemType.UNAUTHORIZED,
+                        "Authentication required: send 'Authorization: Bearer <token or API key>' or 'X-API-Key: <API key>'",
+                        List.of()));
+        entry(
+                io.quarkus.security.ForbiddenException.class,
+                e -> problem(ProblemType.FORBIDDEN, "Your role does not allow this", List.of()));
         entry(NotFoundException.class, e -> problem(ProblemType.NOT_FOUND, "No resource at this path", List.of()));
-        entry(NotAllowedException.class, e -> problem(ProblemType.METHOD_NOT_ALLOWED,
-                "This method is not allowed here; allowed: " + e.getResponse().getAllowedMethods(), List.of()));
-        entry(NotSupportedException.class, e -> problem(ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                "Content-Type is not supported here; send application/json", List.of()));
-        entry(NotAcceptableException.class, e -> problem(ProblemType.NOT_ACCEPTABLE,
-                "No acceptable representation; accept application/json", List.of()));
+        entry(
+                NotAllowedException.class,
+                e -> problem(
+                        ProblemType.METHOD_NOT_ALLOWED,
+                        "This method is not allowed here; allowed: "
+                                + e.getResponse().getAllowedMethods(),
+                        List.of()));
+        entry(
+                NotSupportedException.class,
+                e -> problem(
+                        ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                        "Content-Type is not supported here; send application/json",
+                        List.of()));
+        entry(
+                NotAcceptableException.class,
+                e -> problem(
+                        ProblemType.NOT_ACCEPTABLE,
+                        "No acceptable representation; accept application/json",
+                        List.of()));
         entry(WebApplicationException.class, ProblemTable::fromStatus);
     }
 
-    private ProblemTable() {
-    }
+    private ProblemTable() {}
 
     private static <T extends Throwable> void entry(Class<T> type, Function<T, Problem> toProblem) {
         TABLE.put(type, e -> toProblem.apply(type.cast(e)));
@@ -80,9 +113,14 @@ public final class ProblemTable {
         }
         String errorId = "err_" + HexFormat.of().formatHex(randomBytes());
         LOG.errorf(error, "Request failed [errorId=%s]", errorId);
-        return new Problem(ProblemType.INTERNAL_ERROR.uri(), ProblemType.INTERNAL_ERROR.title(), 500,
+        return new Problem(
+                ProblemType.INTERNAL_ERROR.uri(),
+                ProblemType.INTERNAL_ERROR.title(),
+                500,
                 "The request failed on the server. Report error id " + errorId + "; the log has the details.",
-                null, null, errorId);
+                null,
+                null,
+                errorId);
     }
 
     private static byte[] randomBytes() {
@@ -92,13 +130,16 @@ public final class ProblemTable {
     }
 
     private static Problem problem(ProblemType type, String detail, List<FieldError> errors) {
-        return new Problem(type.uri(), type.title(), type.status(), detail, null, errors.isEmpty() ? null : errors, null);
+        return new Problem(
+                type.uri(), type.title(), type.status(), detail, null, errors.isEmpty() ? null : errors, null);
     }
 
     private static Problem malformed(String detail, JsonMappingException e) {
         String pointer = pointer(e.getPath());
-        return problem(ProblemType.MALFORMED_REQUEST, (pointer.isEmpty() ? "Request body" : pointer) + ": " + detail
-                + at(e.getLocation()), List.of(new FieldError(pointer, detail)));
+        return problem(
+                ProblemType.MALFORMED_REQUEST,
+                (pointer.isEmpty() ? "Request body" : pointer) + ": " + detail + at(e.getLocation()),
+                List.of(new FieldError(pointer, detail)));
     }
 
     private static Problem fromStatus(WebApplicationException e) {
@@ -108,16 +149,26 @@ public final class ProblemTable {
                 return problem(type, type.title(), List.of());
             }
         }
-        return status >= 500 ? toProblem(new IllegalStateException("HTTP " + status, e))
-                : new Problem("about:blank", e.getResponse().getStatusInfo().getReasonPhrase(), status, null, null, null, null);
+        return status >= 500
+                ? toProblem(new IllegalStateException("HTTP " + status, e))
+                : new Problem(
+                        "about:blank",
+                        e.getResponse().getStatusInfo().getReasonPhrase(),
+                        status,
+                        null,
+                        null,
+                        null,
+                        null);
     }
 
     static String pointer(List<JsonMappingException.Reference> path) {
         StringBuilder pointer = new StringBuilder();
         for (JsonMappingException.Reference reference : path) {
             pointer.append('/');
-            pointer.append(reference.getFieldName() != null ? FieldError.token(reference.getFieldName())
-                    : Integer.toString(reference.getIndex()));
+            pointer.append(
+                    reference.getFieldName() != null
+                            ? FieldError.token(reference.getFieldName())
+                            : Integer.toString(reference.getIndex()));
         }
         return pointer.toString();
     }
@@ -139,7 +190,11 @@ public final class ProblemTable {
         if (type == boolean.class || type == Boolean.class) {
             return "boolean";
         }
-        if (type == int.class || type == Integer.class || type == long.class || type == Long.class || type == short.class
+        if (type == int.class
+                || type == Integer.class
+                || type == long.class
+                || type == Long.class
+                || type == short.class
                 || type == Short.class) {
             return "integer";
         }

@@ -7,7 +7,6 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Singleton;
-
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -27,14 +26,14 @@ import java.util.regex.Pattern;
 @Singleton
 public class RequestGuard {
     /** RFC 9110 media type: type "/" subtype *( OWS ";" OWS parameter ). */
-    private static final Pattern MEDIA_TYPE = Pattern.compile(
-            "[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+"
-                    + "(\\s*;\\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+=([!#$%&'*+.^_`|~0-9A-Za-z-]+|\"([^\"\\\\]|\\\\.)*\"))?)*\\s*");
+    private static final Pattern MEDIA_TYPE = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+/[!#$%&'*+.^_`|~0-9A-Za-z-]+"
+            + "(\\s*;\\s*([!#$%&'*+.^_`|~0-9A-Za-z-]+=([!#$%&'*+.^_`|~0-9A-Za-z-]+|\"([^\"\\\\]|\\\\.)*\"))?)*\\s*");
     /**
      * Limits of the request target and the headers, answered here with problem+json. The HTTP codec's own limits
      * (application.properties) are set above these, since it answers with a bare status.
      */
     static final int MAX_REQUEST_TARGET = 8 * 1024;
+
     static final int MAX_HEADER_BYTES = 16 * 1024;
     /** Before Quarkus' own handlers (security, body, REST), which would answer these in other shapes. */
     private static final int ORDER = -1_000_000;
@@ -61,7 +60,9 @@ public class RequestGuard {
 
     private void send(RoutingContext context, Problem problem) {
         try {
-            context.response().setStatusCode(problem.status()).putHeader("Content-Type", Problem.MEDIA_TYPE)
+            context.response()
+                    .setStatusCode(problem.status())
+                    .putHeader("Content-Type", Problem.MEDIA_TYPE)
                     .end(json.writeValueAsString(problem));
         } catch (JsonProcessingException impossible) {
             context.fail(impossible);
@@ -71,16 +72,22 @@ public class RequestGuard {
     static Problem problem(RoutingContext context) {
         String uri = context.request().uri();
         if (uri != null && uri.length() > MAX_REQUEST_TARGET) {
-            return problem(ProblemType.URI_TOO_LONG, "The request target is " + uri.length() + " characters long; at most "
-                    + MAX_REQUEST_TARGET + " are accepted", "/path");
+            return problem(
+                    ProblemType.URI_TOO_LONG,
+                    "The request target is " + uri.length() + " characters long; at most " + MAX_REQUEST_TARGET
+                            + " are accepted",
+                    "/path");
         }
         int headerBytes = 0;
         for (var header : context.request().headers()) {
             headerBytes += header.getKey().length() + header.getValue().length() + 4;
         }
         if (headerBytes > MAX_HEADER_BYTES) {
-            return problem(ProblemType.HEADERS_TOO_LARGE, "The request's headers take " + headerBytes + " bytes; at most "
-                    + MAX_HEADER_BYTES + " are accepted", "/headers");
+            return problem(
+                    ProblemType.HEADERS_TOO_LARGE,
+                    "The request's headers take " + headerBytes + " bytes; at most " + MAX_HEADER_BYTES
+                            + " are accepted",
+                    "/headers");
         }
         String path = context.request().path();
         String pathError = decodingError(path == null ? "" : path);
@@ -94,7 +101,9 @@ public class RequestGuard {
                 if (error != null) {
                     String name = parameter.contains("=") ? parameter.substring(0, parameter.indexOf('=')) : parameter;
                     String decodedName = decodingError(name) == null ? decode(name) : "query";
-                    return problem(ProblemType.MALFORMED_REQUEST, "Query parameter '" + decodedName + "' " + error,
+                    return problem(
+                            ProblemType.MALFORMED_REQUEST,
+                            "Query parameter '" + decodedName + "' " + error,
                             "/" + FieldError.token(decodedName));
                 }
             }
@@ -104,13 +113,18 @@ public class RequestGuard {
             String contentType = context.request().getHeader("Content-Type");
             if (contentType != null && !contentType.isBlank()) {
                 if (!MEDIA_TYPE.matcher(contentType).matches()) {
-                    return problem(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Type '" + printable(contentType)
-                            + "' is not a media type (type/subtype with optional ;name=value parameters)", "/Content-Type");
+                    return problem(
+                            ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                            "Content-Type '" + printable(contentType)
+                                    + "' is not a media type (type/subtype with optional ;name=value parameters)",
+                            "/Content-Type");
                 }
                 String type = contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
                 if (type.startsWith("multipart/") || type.equals("application/x-www-form-urlencoded")) {
-                    return problem(ProblemType.UNSUPPORTED_MEDIA_TYPE, "Content-Type " + type
-                            + " is not accepted by the API; send JSON (application/json, or a CloudEvents type on publish)",
+                    return problem(
+                            ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                            "Content-Type " + type
+                                    + " is not accepted by the API; send JSON (application/json, or a CloudEvents type on publish)",
                             "/Content-Type");
                 }
             }
@@ -129,7 +143,8 @@ public class RequestGuard {
         for (int i = 0; i < decoded.length(); i++) {
             char c = decoded.charAt(i);
             if (c < 0x20 || c == 0x7f) {
-                return "contains the control character U+" + String.format("%04X", (int) c) + ", which no name or id may hold";
+                return "contains the control character U+" + String.format("%04X", (int) c)
+                        + ", which no name or id may hold";
             }
         }
         return null;
@@ -161,8 +176,12 @@ public class RequestGuard {
             }
         }
         bytes.flip();
-        return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(bytes).toString();
+        return StandardCharsets.UTF_8
+                .newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(bytes)
+                .toString();
     }
 
     private static String printable(String value) {
@@ -172,6 +191,7 @@ public class RequestGuard {
     }
 
     private static Problem problem(ProblemType type, String detail, String pointer) {
-        return new Problem(type.uri(), type.title(), type.status(), detail, null, List.of(new FieldError(pointer, detail)), null);
+        return new Problem(
+                type.uri(), type.title(), type.status(), detail, null, List.of(new FieldError(pointer, detail)), null);
     }
 }

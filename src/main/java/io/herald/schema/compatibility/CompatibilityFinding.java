@@ -11,5 +11,5 @@ package io.herald.schema.compatibility;
  * @param rule            stable code, e.g. {@code PROPERTY_BECAME_REQUIRED}
  * @param message         the sentence, naming the direction
  */
-public record CompatibilityFinding(String pointer, String previousPointer, String direction, int version, String rule, String message) {
-}
+public record CompatibilityFinding(
+        String pointer, String previousPointer, String direction, int version, String rule, String message) {}

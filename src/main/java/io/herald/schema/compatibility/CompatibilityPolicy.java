@@ -2,7 +2,6 @@ package io.herald.schema.compatibility;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.topic.CompatibilityMode;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,8 +19,7 @@ public final class CompatibilityPolicy {
     }
 
     /** A registered version, oldest first in the lists given to {@link #evaluate}. */
-    public record RegisteredSchema(int version, JsonNode schema) {
-    }
+    public record RegisteredSchema(int version, JsonNode schema) {}
 
     public CompatibilityReport evaluate(CompatibilityMode mode, JsonNode candidate, List<RegisteredSchema> registered) {
         if (mode == CompatibilityMode.NONE || registered.isEmpty()) {
@@ -38,16 +36,26 @@ public final class CompatibilityPolicy {
             versions.add(previous.version());
             if (backward) {
                 for (Incompatibility found : checker.check(previous.schema(), candidate)) {
-                    findings.add(new CompatibilityFinding(found.readerPointer(), found.writerPointer(), "BACKWARD", previous.version(),
-                            found.rule(), "Breaks BACKWARD: a consumer using the new schema (reader) cannot read events written "
-                            + "with version " + previous.version() + " (writer): " + found.message()));
+                    findings.add(new CompatibilityFinding(
+                            found.readerPointer(),
+                            found.writerPointer(),
+                            "BACKWARD",
+                            previous.version(),
+                            found.rule(),
+                            "Breaks BACKWARD: a consumer using the new schema (reader) cannot read events written "
+                                    + "with version " + previous.version() + " (writer): " + found.message()));
                 }
             }
             if (forward) {
                 for (Incompatibility found : checker.check(candidate, previous.schema())) {
-                    findings.add(new CompatibilityFinding(found.writerPointer(), found.readerPointer(), "FORWARD", previous.version(),
-                            found.rule(), "Breaks FORWARD: a consumer using version " + previous.version() + " (reader) cannot read "
-                            + "events written with the new schema (writer): " + found.message()));
+                    findings.add(new CompatibilityFinding(
+                            found.writerPointer(),
+                            found.readerPointer(),
+                            "FORWARD",
+                            previous.version(),
+                            found.rule(),
+                            "Breaks FORWARD: a consumer using version " + previous.version() + " (reader) cannot read "
+                                    + "events written with the new schema (writer): " + found.message()));
                 }
             }
         }

@@ -8,5 +8,4 @@ package io.herald.schema.compatibility;
  * @param rule          a stable code, e.g. {@code TYPE_NARROWED}
  * @param message       a sentence a developer can act on
  */
-public record Incompatibility(String readerPointer, String writerPointer, String rule, String message) {
-}
+public record Incompatibility(String readerPointer, String writerPointer, String rule, String message) {}

@@ -1,11 +1,10 @@
 package io.herald.schema.compatibility;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.herald.schema.regex.LinearRegex;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-
+import io.herald.schema.regex.LinearRegex;
 import java.math.BigDecimal;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -32,15 +31,58 @@ import java.util.Set;
 public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     /** Keywords that never refuse a document. */
-    private static final Set<String> ANNOTATIONS = Set.of("$schema", "$id", "$anchor", "$dynamicAnchor", "$comment",
-            "$defs", "definitions", "$vocabulary", "title", "description", "default", "examples", "deprecated",
-            "readOnly", "writeOnly", "contentMediaType", "contentEncoding", "contentSchema");
+    private static final Set<String> ANNOTATIONS = Set.of(
+            "$schema",
+            "$id",
+            "$anchor",
+            "$dynamicAnchor",
+            "$comment",
+            "$defs",
+            "definitions",
+            "$vocabulary",
+            "title",
+            "description",
+            "default",
+            "examples",
+            "deprecated",
+            "readOnly",
+            "writeOnly",
+            "contentMediaType",
+            "contentEncoding",
+            "contentSchema");
     /** Keywords this checker compares structurally; any other constraining keyword is compared for equality. */
-    private static final Set<String> MODELLED = Set.of("type", "enum", "const", "properties", "required",
-            "additionalProperties", "minProperties", "maxProperties", "items", "prefixItems", "additionalItems",
-            "minItems", "maxItems", "uniqueItems", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
-            "multipleOf", "minLength", "maxLength", "pattern", "format", "anyOf", "oneOf", "allOf", "not", "$ref");
-    private static final List<String> ALL_TYPES = List.of("null", "boolean", "object", "array", "number", "integer", "string");
+    private static final Set<String> MODELLED = Set.of(
+            "type",
+            "enum",
+            "const",
+            "properties",
+            "required",
+            "additionalProperties",
+            "minProperties",
+            "maxProperties",
+            "items",
+            "prefixItems",
+            "additionalItems",
+            "minItems",
+            "maxItems",
+            "uniqueItems",
+            "minimum",
+            "maximum",
+            "exclusiveMinimum",
+            "exclusiveMaximum",
+            "multipleOf",
+            "minLength",
+            "maxLength",
+            "pattern",
+            "format",
+            "anyOf",
+            "oneOf",
+            "allOf",
+            "not",
+            "$ref");
+
+    private static final List<String> ALL_TYPES =
+            List.of("null", "boolean", "object", "array", "number", "integer", "string");
 
     @Override
     public List<Incompatibility> check(JsonNode writer, JsonNode reader) {
@@ -82,7 +124,10 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                 return;
             }
             if (rejectsEverything(r)) {
-                found.add(new Incompatibility(rp, wp, "READER_REJECTS_ALL",
+                found.add(new Incompatibility(
+                        rp,
+                        wp,
+                        "READER_REJECTS_ALL",
                         "the reader's schema is false here (accepts nothing) but the writer's accepts values"));
                 return;
             }
@@ -117,8 +162,13 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                 }
             }
             if (r.has("not") && !Objects.equals(r.get("not"), w.get("not"))) {
-                found.add(new Incompatibility(rp + "/not", wp, "NOT_CHANGED", "the reader's 'not' differs from the writer's; "
-                        + "Herald cannot prove which values it excludes, so it counts this as breaking (conservative)"));
+                found.add(
+                        new Incompatibility(
+                                rp + "/not",
+                                wp,
+                                "NOT_CHANGED",
+                                "the reader's 'not' differs from the writer's; "
+                                        + "Herald cannot prove which values it excludes, so it counts this as breaking (conservative)"));
             }
             if (acceptsEverything(r)) {
                 return;
@@ -129,8 +179,11 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
             }
             if (isEnumerated(r)) {
                 String keyword = r.has("enum") ? "enum" : "const";
-                found.add(new Incompatibility(rp + "/" + keyword, wp, "ENUM_ADDED", "the reader accepts only "
-                        + describeValues(r) + " but the writer allows other values here"));
+                found.add(new Incompatibility(
+                        rp + "/" + keyword,
+                        wp,
+                        "ENUM_ADDED",
+                        "the reader accepts only " + describeValues(r) + " but the writer allows other values here"));
                 return;
             }
             Set<String> writerTypes = types(w);
@@ -157,7 +210,8 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
 
         // --- unions ---------------------------------------------------------------------------------------------
 
-        private void checkReaderUnion(JsonNode w, String wp, JsonNode r, String rp, String union, List<Incompatibility> found) {
+        private void checkReaderUnion(
+                JsonNode w, String wp, JsonNode r, String rp, String union, List<Incompatibility> found) {
             List<Integer> accepting = new ArrayList<>();
             JsonNode branches = r.get(union);
             JsonNode base = without(r, union);
@@ -168,12 +222,22 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                 }
             }
             if (accepting.isEmpty()) {
-                found.add(new Incompatibility(rp + "/" + union, wp, "NO_BRANCH_ACCEPTS", "no single branch of the reader's "
-                        + union + " accepts everything the writer allows here (Herald checks branch by branch; a combination "
-                        + "of branches might, which it cannot prove, so it counts this as breaking)"));
+                found.add(new Incompatibility(
+                        rp + "/" + union,
+                        wp,
+                        "NO_BRANCH_ACCEPTS",
+                        "no single branch of the reader's "
+                                + union
+                                + " accepts everything the writer allows here (Herald checks branch by branch; a combination "
+                                + "of branches might, which it cannot prove, so it counts this as breaking)"));
             } else if (union.equals("oneOf") && accepting.size() > 1) {
-                found.add(new Incompatibility(rp + "/oneOf", wp, "ONE_OF_AMBIGUOUS", "what the writer allows here is accepted by "
-                        + "branches " + accepting + " of the reader's oneOf, so a document may match more than one branch and be refused"));
+                found.add(
+                        new Incompatibility(
+                                rp + "/oneOf",
+                                wp,
+                                "ONE_OF_AMBIGUOUS",
+                                "what the writer allows here is accepted by " + "branches " + accepting
+                                        + " of the reader's oneOf, so a document may match more than one branch and be refused"));
             }
             if (!acceptsEverything(base)) {
                 found.addAll(compare(w, wp, base, rp));
@@ -189,10 +253,12 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                 }
                 if (!valueAccepted(value, r, readerRoot, 0, false)) {
                     boolean readerEnumerates = isEnumerated(r);
-                    found.add(new Incompatibility(rp + (readerEnumerates ? "/" + (r.has("enum") ? "enum" : "const") : ""), wp,
+                    found.add(new Incompatibility(
+                            rp + (readerEnumerates ? "/" + (r.has("enum") ? "enum" : "const") : ""),
+                            wp,
                             readerEnumerates ? "ENUM_VALUE_REMOVED" : "VALUE_NOT_ACCEPTED",
-                            "the writer may write " + value + " here, which the reader " + (readerEnumerates
-                                    ? "no longer lists" : "refuses")));
+                            "the writer may write " + value + " here, which the reader "
+                                    + (readerEnumerates ? "no longer lists" : "refuses")));
                 }
             }
         }
@@ -222,19 +288,42 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                     case "const" -> sameValue(argument, value);
                     case "minimum" -> !value.isNumber() || value.decimalValue().compareTo(argument.decimalValue()) >= 0;
                     case "maximum" -> !value.isNumber() || value.decimalValue().compareTo(argument.decimalValue()) <= 0;
-                    case "exclusiveMinimum" -> !value.isNumber() || !argument.isNumber()
-                            || value.decimalValue().compareTo(argument.decimalValue()) > 0;
-                    case "exclusiveMaximum" -> !value.isNumber() || !argument.isNumber()
-                            || value.decimalValue().compareTo(argument.decimalValue()) < 0;
-                    case "multipleOf" -> !value.isNumber() || value.decimalValue().remainder(argument.decimalValue()).signum() == 0;
-                    case "minLength" -> !value.isTextual() || value.asText().codePointCount(0, value.asText().length()) >= argument.asInt();
-                    case "maxLength" -> !value.isTextual() || value.asText().codePointCount(0, value.asText().length()) <= argument.asInt();
+                    case "exclusiveMinimum" ->
+                        !value.isNumber()
+                                || !argument.isNumber()
+                                || value.decimalValue().compareTo(argument.decimalValue()) > 0;
+                    case "exclusiveMaximum" ->
+                        !value.isNumber()
+                                || !argument.isNumber()
+                                || value.decimalValue().compareTo(argument.decimalValue()) < 0;
+                    case "multipleOf" ->
+                        !value.isNumber()
+                                || value.decimalValue()
+                                                .remainder(argument.decimalValue())
+                                                .signum()
+                                        == 0;
+                    case "minLength" ->
+                        !value.isTextual()
+                                || value.asText()
+                                                .codePointCount(
+                                                        0, value.asText().length())
+                                        >= argument.asInt();
+                    case "maxLength" ->
+                        !value.isTextual()
+                                || value.asText()
+                                                .codePointCount(
+                                                        0, value.asText().length())
+                                        <= argument.asInt();
                     case "pattern" -> !value.isTextual() || matches(argument.asText(), value.asText());
                     case "required" -> !value.isObject() || allPresent(argument, value);
-                    case "properties" -> !value.isObject() || propertiesAccepted(value, argument, root, depth, optimistic);
-                    case "additionalProperties" -> !value.isObject() || additionalAccepted(value, schema, argument, root, depth, optimistic);
-                    case "items" -> !value.isArray() || !argument.isObject() && !argument.isBoolean()
-                            || allItemsAccepted(value, argument, root, depth, optimistic);
+                    case "properties" ->
+                        !value.isObject() || propertiesAccepted(value, argument, root, depth, optimistic);
+                    case "additionalProperties" ->
+                        !value.isObject() || additionalAccepted(value, schema, argument, root, depth, optimistic);
+                    case "items" ->
+                        !value.isArray()
+                                || !argument.isObject() && !argument.isBoolean()
+                                || allItemsAccepted(value, argument, root, depth, optimistic);
                     case "anyOf" -> anyAccepted(value, argument, root, depth, optimistic);
                     case "allOf" -> allAccepted(value, argument, root, depth, optimistic);
                     case "oneOf" -> countAccepted(value, argument, root, depth, optimistic) == 1;
@@ -249,21 +338,26 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
             return true;
         }
 
-        private boolean propertiesAccepted(JsonNode value, JsonNode properties, JsonNode root, int depth, boolean optimistic) {
+        private boolean propertiesAccepted(
+                JsonNode value, JsonNode properties, JsonNode root, int depth, boolean optimistic) {
             for (Iterator<Map.Entry<String, JsonNode>> it = properties.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> property = it.next();
-                if (value.has(property.getKey()) && !valueAccepted(value.get(property.getKey()), property.getValue(), root, depth + 1, optimistic)) {
+                if (value.has(property.getKey())
+                        && !valueAccepted(
+                                value.get(property.getKey()), property.getValue(), root, depth + 1, optimistic)) {
                     return false;
                 }
             }
             return true;
         }
 
-        private boolean additionalAccepted(JsonNode value, JsonNode schema, JsonNode additional, JsonNode root, int depth, boolean optimistic) {
+        private boolean additionalAccepted(
+                JsonNode value, JsonNode schema, JsonNode additional, JsonNode root, int depth, boolean optimistic) {
             JsonNode declared = schema.path("properties");
             for (Iterator<Map.Entry<String, JsonNode>> it = value.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
-                if (!declared.has(field.getKey()) && !valueAccepted(field.getValue(), additional, root, depth + 1, optimistic)) {
+                if (!declared.has(field.getKey())
+                        && !valueAccepted(field.getValue(), additional, root, depth + 1, optimistic)) {
                     return false;
                 }
             }
@@ -304,55 +398,84 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
 
         // --- types ------------------------------------------------------------------------------------------------
 
-        private void checkTypes(Set<String> writerTypes, String wp, Set<String> readerTypes, String rp, List<Incompatibility> found) {
+        private void checkTypes(
+                Set<String> writerTypes, String wp, Set<String> readerTypes, String rp, List<Incompatibility> found) {
             if (readerTypes == null) {
                 return;
             }
             if (writerTypes == null) {
-                found.add(new Incompatibility(rp + "/type", wp, "TYPE_ADDED", "the reader requires " + describeTypes(readerTypes)
-                        + " but the writer allows any type here"));
+                found.add(new Incompatibility(
+                        rp + "/type",
+                        wp,
+                        "TYPE_ADDED",
+                        "the reader requires " + describeTypes(readerTypes) + " but the writer allows any type here"));
                 return;
             }
             for (String type : writerTypes) {
                 if (!accepts(readerTypes, type)) {
                     boolean narrowed = type.equals("number") && readerTypes.contains("integer");
-                    found.add(new Incompatibility(rp + "/type", wp + "/type", narrowed ? "TYPE_NARROWED" : "TYPE_CHANGED",
-                            narrowed ? "type narrowed from number to integer: the writer may write 1.5, the reader refuses it"
-                                    : "the writer may write " + article(type) + " here, the reader accepts only " + describeTypes(readerTypes)));
+                    found.add(new Incompatibility(
+                            rp + "/type",
+                            wp + "/type",
+                            narrowed ? "TYPE_NARROWED" : "TYPE_CHANGED",
+                            narrowed
+                                    ? "type narrowed from number to integer: the writer may write 1.5, the reader refuses it"
+                                    : "the writer may write " + article(type) + " here, the reader accepts only "
+                                            + describeTypes(readerTypes)));
                 }
             }
         }
 
         // --- numbers, strings -------------------------------------------------------------------------------------
 
-        private void checkNumbers(JsonNode w, String wp, JsonNode r, String rp, String writerType, List<Incompatibility> found) {
+        private void checkNumbers(
+                JsonNode w, String wp, JsonNode r, String rp, String writerType, List<Incompatibility> found) {
             Bound readerLow = lowerBound(r);
             if (readerLow != null) {
                 Bound writerLow = lowerBound(w);
                 if (writerLow == null || !writerLow.atLeastAsTightAsLower(readerLow)) {
-                    found.add(new Incompatibility(rp + "/" + readerLow.keyword(), wp, writerLow == null ? "MINIMUM_ADDED" : "MINIMUM_TIGHTENED",
-                            "lower bound " + (writerLow == null ? "added" : "tightened from " + writerLow.describe(">")) + ": the reader requires "
-                                    + readerLow.describe(">") + ", so smaller numbers the writer allows are refused"));
+                    found.add(new Incompatibility(
+                            rp + "/" + readerLow.keyword(),
+                            wp,
+                            writerLow == null ? "MINIMUM_ADDED" : "MINIMUM_TIGHTENED",
+                            "lower bound " + (writerLow == null ? "added" : "tightened from " + writerLow.describe(">"))
+                                    + ": the reader requires " + readerLow.describe(">")
+                                    + ", so smaller numbers the writer allows are refused"));
                 }
             }
             Bound readerHigh = upperBound(r);
             if (readerHigh != null) {
                 Bound writerHigh = upperBound(w);
                 if (writerHigh == null || !writerHigh.atLeastAsTightAsUpper(readerHigh)) {
-                    found.add(new Incompatibility(rp + "/" + readerHigh.keyword(), wp, writerHigh == null ? "MAXIMUM_ADDED" : "MAXIMUM_TIGHTENED",
-                            "upper bound " + (writerHigh == null ? "added" : "tightened from " + writerHigh.describe("<")) + ": the reader requires "
-                                    + readerHigh.describe("<") + ", so larger numbers the writer allows are refused"));
+                    found.add(new Incompatibility(
+                            rp + "/" + readerHigh.keyword(),
+                            wp,
+                            writerHigh == null ? "MAXIMUM_ADDED" : "MAXIMUM_TIGHTENED",
+                            "upper bound "
+                                    + (writerHigh == null ? "added" : "tightened from " + writerHigh.describe("<"))
+                                    + ": the reader requires " + readerHigh.describe("<")
+                                    + ", so larger numbers the writer allows are refused"));
                 }
             }
             if (r.path("multipleOf").isNumber()) {
                 BigDecimal readerStep = r.get("multipleOf").decimalValue();
                 JsonNode writerStep = w.path("multipleOf");
-                boolean integersOnly = "integer".equals(writerType) && BigDecimal.ONE.remainder(readerStep).signum() == 0;
-                boolean divides = writerStep.isNumber() && writerStep.decimalValue().remainder(readerStep).signum() == 0;
+                boolean integersOnly = "integer".equals(writerType)
+                        && BigDecimal.ONE.remainder(readerStep).signum() == 0;
+                boolean divides = writerStep.isNumber()
+                        && writerStep.decimalValue().remainder(readerStep).signum() == 0;
                 if (!integersOnly && !divides) {
-                    found.add(new Incompatibility(rp + "/multipleOf", wp, writerStep.isNumber() ? "MULTIPLE_OF_CHANGED" : "MULTIPLE_OF_ADDED",
-                            "the reader requires multiples of " + readerStep.toPlainString() + ", which the writer's numbers"
-                                    + (writerStep.isNumber() ? " (multiples of " + writerStep.decimalValue().toPlainString() + ")" : "") + " need not be"));
+                    found.add(new Incompatibility(
+                            rp + "/multipleOf",
+                            wp,
+                            writerStep.isNumber() ? "MULTIPLE_OF_CHANGED" : "MULTIPLE_OF_ADDED",
+                            "the reader requires multiples of " + readerStep.toPlainString()
+                                    + ", which the writer's numbers"
+                                    + (writerStep.isNumber()
+                                            ? " (multiples of "
+                                                    + writerStep.decimalValue().toPlainString() + ")"
+                                            : "")
+                                    + " need not be"));
                 }
             }
         }
@@ -361,39 +484,73 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
             checkMinimumCount(w, wp, r, rp, "minLength", "MIN_LENGTH", "characters", found);
             checkMaximumCount(w, wp, r, rp, "maxLength", "MAX_LENGTH", "characters", found);
             if (r.has("pattern") && !Objects.equals(r.get("pattern"), w.get("pattern"))) {
-                found.add(new Incompatibility(rp + "/pattern", wp, w.has("pattern") ? "PATTERN_CHANGED" : "PATTERN_ADDED",
-                        (w.has("pattern") ? "pattern changed from " + w.get("pattern") + " to " : "pattern added: ") + r.get("pattern")
+                found.add(new Incompatibility(
+                        rp + "/pattern",
+                        wp,
+                        w.has("pattern") ? "PATTERN_CHANGED" : "PATTERN_ADDED",
+                        (w.has("pattern") ? "pattern changed from " + w.get("pattern") + " to " : "pattern added: ")
+                                + r.get("pattern")
                                 + "; Herald cannot prove the reader's pattern accepts every string the writer's allows, so it "
                                 + "counts this as breaking (conservative)"));
             }
             if (r.has("format") && !Objects.equals(r.get("format"), w.get("format"))) {
-                found.add(new Incompatibility(rp + "/format", wp, w.has("format") ? "FORMAT_CHANGED" : "FORMAT_ADDED",
-                        "the reader requires format " + r.get("format") + " (Herald asserts formats) but the writer's strings "
+                found.add(new Incompatibility(
+                        rp + "/format",
+                        wp,
+                        w.has("format") ? "FORMAT_CHANGED" : "FORMAT_ADDED",
+                        "the reader requires format " + r.get("format")
+                                + " (Herald asserts formats) but the writer's strings "
                                 + (w.has("format") ? "have format " + w.get("format") : "have no format")));
             }
         }
 
-        private void checkMinimumCount(JsonNode w, String wp, JsonNode r, String rp, String keyword, String rule, String unit,
+        private void checkMinimumCount(
+                JsonNode w,
+                String wp,
+                JsonNode r,
+                String rp,
+                String keyword,
+                String rule,
+                String unit,
                 List<Incompatibility> found) {
             if (r.path(keyword).canConvertToLong()) {
                 long readerMin = r.get(keyword).asLong();
-                long writerMin = w.path(keyword).canConvertToLong() ? w.get(keyword).asLong() : 0;
+                long writerMin =
+                        w.path(keyword).canConvertToLong() ? w.get(keyword).asLong() : 0;
                 if (writerMin < readerMin) {
-                    found.add(new Incompatibility(rp + "/" + keyword, wp, rule + "_TIGHTENED", keyword + " tightened from " + writerMin
-                            + " to " + readerMin + ": shorter values the writer allows (" + writerMin + " " + unit + ") are refused"));
+                    found.add(new Incompatibility(
+                            rp + "/" + keyword,
+                            wp,
+                            rule + "_TIGHTENED",
+                            keyword + " tightened from " + writerMin + " to " + readerMin
+                                    + ": shorter values the writer allows (" + writerMin + " " + unit
+                                    + ") are refused"));
                 }
             }
         }
 
-        private void checkMaximumCount(JsonNode w, String wp, JsonNode r, String rp, String keyword, String rule, String unit,
+        private void checkMaximumCount(
+                JsonNode w,
+                String wp,
+                JsonNode r,
+                String rp,
+                String keyword,
+                String rule,
+                String unit,
                 List<Incompatibility> found) {
             if (r.path(keyword).canConvertToLong()) {
                 long readerMax = r.get(keyword).asLong();
                 boolean writerBounded = w.path(keyword).canConvertToLong();
                 if (!writerBounded || w.get(keyword).asLong() > readerMax) {
-                    found.add(new Incompatibility(rp + "/" + keyword, wp, rule + (writerBounded ? "_TIGHTENED" : "_ADDED"), keyword + " "
-                            + (writerBounded ? "tightened from " + w.get(keyword).asLong() + " to " : "added: ") + readerMax
-                            + "; longer values the writer allows are refused (" + unit + ")"));
+                    found.add(new Incompatibility(
+                            rp + "/" + keyword,
+                            wp,
+                            rule + (writerBounded ? "_TIGHTENED" : "_ADDED"),
+                            keyword + " "
+                                    + (writerBounded
+                                            ? "tightened from " + w.get(keyword).asLong() + " to "
+                                            : "added: ") + readerMax
+                                    + "; longer values the writer allows are refused (" + unit + ")"));
                 }
             }
         }
@@ -411,7 +568,10 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
             checkMinimumCount(w, wp, r, rp, "minItems", "MIN_ITEMS", "items", found);
             checkMaximumCount(w, wp, r, rp, "maxItems", "MAX_ITEMS", "items", found);
             if (r.path("uniqueItems").asBoolean(false) && !w.path("uniqueItems").asBoolean(false)) {
-                found.add(new Incompatibility(rp + "/uniqueItems", wp, "UNIQUE_ITEMS_ADDED",
+                found.add(new Incompatibility(
+                        rp + "/uniqueItems",
+                        wp,
+                        "UNIQUE_ITEMS_ADDED",
                         "the reader requires unique items; the writer allows repeated ones"));
             }
         }
@@ -428,15 +588,27 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                 String name = property.getKey();
                 String readerPointer = rp + "/properties/" + token(name);
                 if (writerProperties.has(name)) {
-                    found.addAll(compare(writerProperties.get(name), wp + "/properties/" + token(name), property.getValue(), readerPointer));
-                } else if (!rejectsEverything(writerOthers) && !acceptsEverythingResolved(property.getValue(), readerRoot)) {
+                    found.addAll(compare(
+                            writerProperties.get(name),
+                            wp + "/properties/" + token(name),
+                            property.getValue(),
+                            readerPointer));
+                } else if (!rejectsEverything(writerOthers)
+                        && !acceptsEverythingResolved(property.getValue(), readerRoot)) {
                     if (acceptsEverything(writerOthers)) {
-                        found.add(new Incompatibility(readerPointer, wp, "PROPERTY_ADDED_TO_OPEN_MODEL", "property '" + name
-                                + "' is declared by the reader but not by the writer, whose schema is open (additionalProperties is "
-                                + "not false): documents may already carry '" + name + "' with any value. Declare '" + name
-                                + "' in the writer's schema, close it with additionalProperties: false, or let the reader accept any value"));
+                        found.add(
+                                new Incompatibility(
+                                        readerPointer,
+                                        wp,
+                                        "PROPERTY_ADDED_TO_OPEN_MODEL",
+                                        "property '" + name
+                                                + "' is declared by the reader but not by the writer, whose schema is open (additionalProperties is "
+                                                + "not false): documents may already carry '" + name
+                                                + "' with any value. Declare '" + name
+                                                + "' in the writer's schema, close it with additionalProperties: false, or let the reader accept any value"));
                     } else {
-                        found.addAll(compare(writerOthers, wp + "/additionalProperties", property.getValue(), readerPointer));
+                        found.addAll(compare(
+                                writerOthers, wp + "/additionalProperties", property.getValue(), readerPointer));
                     }
                 }
             }
@@ -447,26 +619,41 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                 }
                 String writerPointer = wp + "/properties/" + token(name);
                 if (rejectsEverything(readerOthers)) {
-                    found.add(new Incompatibility(rp + "/properties/" + token(name), writerPointer, "PROPERTY_REMOVED_FROM_CLOSED_MODEL",
-                            "property '" + name + "' may be written, but the reader no longer declares it and refuses undeclared "
+                    found.add(new Incompatibility(
+                            rp + "/properties/" + token(name),
+                            writerPointer,
+                            "PROPERTY_REMOVED_FROM_CLOSED_MODEL",
+                            "property '" + name
+                                    + "' may be written, but the reader no longer declares it and refuses undeclared "
                                     + "properties (additionalProperties: false)"));
                 } else if (!acceptsEverything(readerOthers)) {
-                    found.addAll(compare(writerProperties.get(name), writerPointer, readerOthers, rp + "/additionalProperties"));
+                    found.addAll(compare(
+                            writerProperties.get(name), writerPointer, readerOthers, rp + "/additionalProperties"));
                 }
             }
             if (!rejectsEverything(writerOthers)) {
                 if (rejectsEverything(readerOthers)) {
-                    found.add(new Incompatibility(rp + "/additionalProperties", wp, "CONTENT_MODEL_CLOSED",
-                            "the reader refuses undeclared properties (additionalProperties: false) but the writer allows them"));
+                    found.add(
+                            new Incompatibility(
+                                    rp + "/additionalProperties",
+                                    wp,
+                                    "CONTENT_MODEL_CLOSED",
+                                    "the reader refuses undeclared properties (additionalProperties: false) but the writer allows them"));
                 } else if (!acceptsEverything(readerOthers)) {
-                    found.addAll(compare(writerOthers, wp + "/additionalProperties", readerOthers, rp + "/additionalProperties"));
+                    found.addAll(compare(
+                            writerOthers, wp + "/additionalProperties", readerOthers, rp + "/additionalProperties"));
                 }
             }
             Set<String> writerRequired = strings(w.path("required"));
             for (String name : strings(r.path("required"))) {
                 if (!writerRequired.contains(name)) {
-                    found.add(new Incompatibility(rp + "/required", wp + "/required", "PROPERTY_BECAME_REQUIRED", "property '" + name
-                            + "' is required by the reader but optional for the writer: documents written without it are refused"));
+                    found.add(
+                            new Incompatibility(
+                                    rp + "/required",
+                                    wp + "/required",
+                                    "PROPERTY_BECAME_REQUIRED",
+                                    "property '" + name
+                                            + "' is required by the reader but optional for the writer: documents written without it are refused"));
                 }
             }
             checkMinimumCount(w, wp, r, rp, "minProperties", "MIN_PROPERTIES", "properties", found);
@@ -476,19 +663,28 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
         /** The schema undeclared properties must meet: false (closed), true (open) or a schema. */
         private static JsonNode undeclaredPropertySchema(JsonNode schema) {
             JsonNode additional = schema.get("additionalProperties");
-            if (schema.has("patternProperties") && !(additional != null && additional.isBoolean() && !additional.asBoolean())) {
-                return NODES.booleanNode(true); // pattern-matched properties: treated as open (conservative for a writer)
+            if (schema.has("patternProperties")
+                    && !(additional != null && additional.isBoolean() && !additional.asBoolean())) {
+                return NODES.booleanNode(
+                        true); // pattern-matched properties: treated as open (conservative for a writer)
             }
             return additional == null ? NODES.booleanNode(true) : additional;
         }
 
-        private void checkUnmodelledKeywords(JsonNode w, String wp, JsonNode r, String rp, List<Incompatibility> found) {
+        private void checkUnmodelledKeywords(
+                JsonNode w, String wp, JsonNode r, String rp, List<Incompatibility> found) {
             for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
                 String keyword = it.next();
-                if (!MODELLED.contains(keyword) && !ANNOTATIONS.contains(keyword) && !Objects.equals(r.get(keyword), w.get(keyword))) {
-                    found.add(new Incompatibility(rp + "/" + token(keyword), wp, "UNCOMPARED_KEYWORD", "the reader uses '" + keyword
-                            + "' differently from the writer; Herald does not compare '" + keyword
-                            + "' structurally, so it counts the change as breaking (conservative)"));
+                if (!MODELLED.contains(keyword)
+                        && !ANNOTATIONS.contains(keyword)
+                        && !Objects.equals(r.get(keyword), w.get(keyword))) {
+                    found.add(new Incompatibility(
+                            rp + "/" + token(keyword),
+                            wp,
+                            "UNCOMPARED_KEYWORD",
+                            "the reader uses '" + keyword
+                                    + "' differently from the writer; Herald does not compare '" + keyword
+                                    + "' structurally, so it counts the change as breaking (conservative)"));
                 }
             }
         }
@@ -507,15 +703,25 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
          * Follows local {@code $ref}s. A reference with sibling keywords means both apply: for a reader that is an
          * allOf (checked exactly), for a writer a merge (looser than the truth, hence safe).
          */
-        private Located resolve(JsonNode root, JsonNode node, String pointer, List<Incompatibility> found, boolean reader,
+        private Located resolve(
+                JsonNode root,
+                JsonNode node,
+                String pointer,
+                List<Incompatibility> found,
+                boolean reader,
                 String otherPointer) {
-            for (int hops = 0; node != null && node.isObject() && node.path("$ref").isTextual(); hops++) {
+            for (int hops = 0;
+                    node != null && node.isObject() && node.path("$ref").isTextual();
+                    hops++) {
                 String reference = node.get("$ref").asText();
                 JsonNode target = hops < 32 ? target(root, reference) : null;
                 if (target == null) {
-                    found.add(new Incompatibility(reader ? pointer + "/$ref" : otherPointer, reader ? otherPointer : pointer + "/$ref",
-                            "UNRESOLVED_REFERENCE", "reference " + reference + " cannot be resolved inside the schema, so this part "
-                            + "cannot be compared (counted as breaking)"));
+                    found.add(new Incompatibility(
+                            reader ? pointer + "/$ref" : otherPointer,
+                            reader ? otherPointer : pointer + "/$ref",
+                            "UNRESOLVED_REFERENCE",
+                            "reference " + reference + " cannot be resolved inside the schema, so this part "
+                                    + "cannot be compared (counted as breaking)"));
                     return null;
                 }
                 JsonNode siblings = without(node, "$ref");
@@ -535,7 +741,9 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
         }
 
         private static JsonNode resolvePlain(JsonNode root, JsonNode node) {
-            for (int hops = 0; node != null && node.isObject() && node.path("$ref").isTextual(); hops++) {
+            for (int hops = 0;
+                    node != null && node.isObject() && node.path("$ref").isTextual();
+                    hops++) {
                 if (hops > 32) {
                     return null;
                 }
@@ -584,11 +792,15 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                 JsonNode existing = merged.get(field.getKey());
                 if (existing == null) {
                     merged.set(field.getKey(), field.getValue());
-                } else if (field.getKey().equals("properties") && existing.isObject() && field.getValue().isObject()) {
+                } else if (field.getKey().equals("properties")
+                        && existing.isObject()
+                        && field.getValue().isObject()) {
                     ObjectNode properties = ((ObjectNode) existing).deepCopy();
                     field.getValue().fields().forEachRemaining(p -> properties.putIfAbsent(p.getKey(), p.getValue()));
                     merged.set("properties", properties);
-                } else if (field.getKey().equals("required") && existing.isArray() && field.getValue().isArray()) {
+                } else if (field.getKey().equals("required")
+                        && existing.isArray()
+                        && field.getValue().isArray()) {
                     Set<String> required = strings(existing);
                     required.addAll(strings(field.getValue()));
                     ArrayNode union = NODES.arrayNode();
@@ -630,8 +842,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
 
     // --- small helpers ------------------------------------------------------------------------------------------
 
-    private record Located(JsonNode node, String pointer) {
-    }
+    private record Located(JsonNode node, String pointer) {}
 
     /** A numeric bound: {@code minimum}/{@code maximum} (inclusive) or the exclusive ones. */
     private record Bound(BigDecimal value, boolean exclusive, String keyword) {
@@ -659,8 +870,12 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
     }
 
     private static Bound tighter(JsonNode schema, String inclusive, String exclusive, int direction) {
-        Bound in = schema.path(inclusive).isNumber() ? new Bound(schema.get(inclusive).decimalValue(), false, inclusive) : null;
-        Bound ex = schema.path(exclusive).isNumber() ? new Bound(schema.get(exclusive).decimalValue(), true, exclusive) : null;
+        Bound in = schema.path(inclusive).isNumber()
+                ? new Bound(schema.get(inclusive).decimalValue(), false, inclusive)
+                : null;
+        Bound ex = schema.path(exclusive).isNumber()
+                ? new Bound(schema.get(exclusive).decimalValue(), true, exclusive)
+                : null;
         if (in == null || ex == null) {
             return in == null ? ex : in;
         }
@@ -675,12 +890,19 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
             if (schema.path("items").isArray()) {
                 List<JsonNode> prefix = new ArrayList<>();
                 schema.get("items").forEach(prefix::add);
-                return new ArrayShape(prefix, pointer + "/items", schema.has("additionalItems") ? schema.get("additionalItems") : trueSchema,
+                return new ArrayShape(
+                        prefix,
+                        pointer + "/items",
+                        schema.has("additionalItems") ? schema.get("additionalItems") : trueSchema,
                         pointer + "/additionalItems");
             }
             List<JsonNode> prefix = new ArrayList<>();
             schema.path("prefixItems").forEach(prefix::add);
-            return new ArrayShape(prefix, pointer + "/prefixItems", schema.has("items") ? schema.get("items") : trueSchema, pointer + "/items");
+            return new ArrayShape(
+                    prefix,
+                    pointer + "/prefixItems",
+                    schema.has("items") ? schema.get("items") : trueSchema,
+                    pointer + "/items");
         }
 
         JsonNode at(int index) {
@@ -763,7 +985,8 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
         if (value.isTextual()) {
             return "string";
         }
-        if (value.isIntegralNumber() || value.isNumber() && value.decimalValue().stripTrailingZeros().scale() <= 0) {
+        if (value.isIntegralNumber()
+                || value.isNumber() && value.decimalValue().stripTrailingZeros().scale() <= 0) {
             return "integer";
         }
         return "number";

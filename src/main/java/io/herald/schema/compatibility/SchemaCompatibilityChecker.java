@@ -1,7 +1,6 @@
 package io.herald.schema.compatibility;
 
 import com.fasterxml.jackson.databind.JsonNode;
-
 import java.util.List;
 
 /**

@@ -22,10 +22,10 @@ public final class LinearRegex implements RegularExpressionFactory {
     public static final int MAX_PATTERN_LENGTH = 1_000;
     /** Largest expanded size of a pattern: its atoms, each counted as often as counted repetitions repeat it. */
     public static final long MAX_COST = 1_000;
+
     private static final ThreadLocal<long[]> BUDGET = new ThreadLocal<>();
 
-    private LinearRegex() {
-    }
+    private LinearRegex() {}
 
     /** Null if Herald runs the pattern, otherwise why not (for a violation at registration). */
     public static String refusal(String pattern) {
@@ -41,7 +41,8 @@ public final class LinearRegex implements RegularExpressionFactory {
             Pattern.compile(translate(pattern));
             return null;
         } catch (PatternSyntaxException e) {
-            return "is not a regular expression Herald runs (" + e.getDescription() + " in '" + e.getPattern() + "'); patterns run"
+            return "is not a regular expression Herald runs (" + e.getDescription() + " in '" + e.getPattern()
+                    + "'); patterns run"
                     + " on a linear-time engine (RE2 syntax), which has no lookarounds or backreferences";
         }
     }
@@ -196,7 +197,9 @@ public final class LinearRegex implements RegularExpressionFactory {
                 return;
             }
             char escaped = pattern.charAt(at++);
-            if ((escaped == 'x' || escaped == 'p' || escaped == 'P') && at < pattern.length() && pattern.charAt(at) == '{') {
+            if ((escaped == 'x' || escaped == 'p' || escaped == 'P')
+                    && at < pattern.length()
+                    && pattern.charAt(at) == '{') {
                 int close = pattern.indexOf('}', at);
                 at = close < 0 ? pattern.length() : close + 1;
             }

@@ -1,5 +1,12 @@
 package io.herald.broker.embedded;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.herald.platform.embedded.StartupFailure;
 import jakarta.jms.Connection;
 import jakarta.jms.DeliveryMode;
@@ -7,23 +14,15 @@ import jakarta.jms.MessageConsumer;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.activemq.artemis.api.core.SimpleString;
 import org.apache.activemq.artemis.core.server.impl.QueueImpl;
 import org.apache.qpid.jms.JmsConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-
-import java.net.InetAddress;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertThrows;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** How much of the shared heap the embedded broker may fill with queued messages, and what happens beyond it. */
 class EmbeddedArtemisTest {
@@ -34,7 +33,11 @@ class EmbeddedArtemisTest {
         EmbeddedArtemis broker = EmbeddedArtemis.start(data, "127.0.0.1", freePort(), 10, EIGHT_MIB);
         try {
             double tenthOfHeap = Runtime.getRuntime().maxMemory() / 10.0;
-            assertEquals(tenthOfHeap, broker.memoryForQueuedMessages(), tenthOfHeap / 1000, "a tenth of the heap, up to rounding");
+            assertEquals(
+                    tenthOfHeap,
+                    broker.memoryForQueuedMessages(),
+                    tenthOfHeap / 1000,
+                    "a tenth of the heap, up to rounding");
         } finally {
             broker.stop();
         }
@@ -73,14 +76,18 @@ class EmbeddedArtemisTest {
             var settings = broker.server().getAddressSettingsRepository().getMatch("herald.sub.any");
             assertEquals(256 * 1024, settings.getPageSizeBytes(), "pages of 256 KiB, not Artemis's 10 MiB");
             assertEquals(256 * 1024, settings.getPrefetchPageBytes(), "read back ahead of consumers: one page");
-            assertEquals(20 * 1024 * 1024, settings.getMaxReadPageBytes(), "read back and unacknowledged: Artemis's former 20 MiB");
+            assertEquals(
+                    20 * 1024 * 1024,
+                    settings.getMaxReadPageBytes(),
+                    "read back and unacknowledged: Artemis's former 20 MiB");
         } finally {
             broker.stop();
         }
     }
 
     @Test
-    void aQueueNobodyReadsReadsBackOnePageOfItsBacklogAndAConsumerThenDrainsItWholeAndInOrder(@TempDir Path data) throws Exception {
+    void aQueueNobodyReadsReadsBackOnePageOfItsBacklogAndAConsumerThenDrainsItWholeAndInOrder(@TempDir Path data)
+            throws Exception {
         int port = freePort();
         EmbeddedArtemis broker = EmbeddedArtemis.start(data, "127.0.0.1", port, 10, 64 * 1024);
         int backlog = 4000; // about 4 MiB on disk: sixteen pages
@@ -99,7 +106,9 @@ class EmbeddedArtemisTest {
             assertTrue(broker.isPaging("herald.sub.backlog"), "the backlog went to disk");
 
             int onHeap = readBackAheadOfConsumers(broker, "herald.sub.backlog");
-            assertTrue(onHeap > 0 && onHeap < backlog / 2, "read back ahead of any consumer: about a page, not the backlog; was " + onHeap);
+            assertTrue(
+                    onHeap > 0 && onHeap < backlog / 2,
+                    "read back ahead of any consumer: about a page, not the backlog; was " + onHeap);
 
             Session receiving = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
             connection.start();
@@ -117,17 +126,23 @@ class EmbeddedArtemisTest {
 
     @Test
     void memoryShareOutsideItsRangeIsRefused(@TempDir Path data) {
-        StartupFailure failure = assertThrows(StartupFailure.class, () -> EmbeddedArtemis.start(data, "127.0.0.1", 0, 95, EIGHT_MIB));
-        assertEquals("HERALD_BROKER_EMBEDDED_MEMORY_PERCENT must be between 1 and 90, not 95: it is the share of the heap "
-                + "in which the embedded broker keeps queued messages.", failure.getMessage());
+        StartupFailure failure =
+                assertThrows(StartupFailure.class, () -> EmbeddedArtemis.start(data, "127.0.0.1", 0, 95, EIGHT_MIB));
+        assertEquals(
+                "HERALD_BROKER_EMBEDDED_MEMORY_PERCENT must be between 1 and 90, not 95: it is the share of the heap "
+                        + "in which the embedded broker keeps queued messages.",
+                failure.getMessage());
         assertFalse(Files.exists(data.resolve("journal")), "nothing is started or written");
     }
 
     @Test
     void queueMemoryBelowItsFloorIsRefused(@TempDir Path data) {
-        StartupFailure failure = assertThrows(StartupFailure.class, () -> EmbeddedArtemis.start(data, "127.0.0.1", 0, 20, 1000));
-        assertEquals("HERALD_BROKER_EMBEDDED_QUEUE_MEMORY must be at least 64K, not 1000 bytes: it is how much of one "
-                + "queue's messages the embedded broker keeps on the heap.", failure.getMessage());
+        StartupFailure failure =
+                assertThrows(StartupFailure.class, () -> EmbeddedArtemis.start(data, "127.0.0.1", 0, 20, 1000));
+        assertEquals(
+                "HERALD_BROKER_EMBEDDED_QUEUE_MEMORY must be at least 64K, not 1000 bytes: it is how much of one "
+                        + "queue's messages the embedded broker keeps on the heap.",
+                failure.getMessage());
     }
 
     /** Asks the queue to read back from its pages, as a consumer's arrival does, and counts its messages on the heap once it has. */
