@@ -1,8 +1,8 @@
 package io.herald.identity;
 
+import io.herald.platform.TopicPattern;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.ProblemType;
-import io.herald.routing.TopicPattern;
 import io.quarkus.security.identity.SecurityIdentity;
 import java.util.List;
 

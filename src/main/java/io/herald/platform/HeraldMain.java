@@ -14,7 +14,7 @@ import java.net.ServerSocket;
 /**
  * Starts Herald. With no database configured ({@code HERALD_DB_URL}) it first starts the embedded PostgreSQL, because
  * Flyway needs a database while Quarkus starts. The embedded broker is started inside the application
- * ({@link io.herald.broker.embedded.EmbeddedBroker}). Problems an operator can fix are reported as one line.
+ * ({@code EmbeddedBroker} in the broker part). Problems an operator can fix are reported as one line.
  */
 @QuarkusMain
 public class HeraldMain {

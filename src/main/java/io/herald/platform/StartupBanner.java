@@ -1,6 +1,5 @@
 package io.herald.platform;
 
-import io.herald.broker.BrokerConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.event.Observes;
@@ -16,7 +15,7 @@ public class StartupBanner {
     void onStart(
             @Observes @Priority(5000) StartupEvent event,
             PlatformConfig platform,
-            BrokerConfig broker,
+            BrokerSummary broker,
             @ConfigProperty(name = "quarkus.http.host", defaultValue = "localhost") String httpHost,
             @ConfigProperty(name = "quarkus.http.port", defaultValue = "8080") int httpPort) {
         String host = "0.0.0.0".equals(httpHost) ? "localhost" : httpHost;
@@ -26,14 +25,7 @@ public class StartupBanner {
                 .map(dir -> "embedded PostgreSQL, data in " + dir)
                 .orElseGet(() ->
                         "external PostgreSQL " + redact(platform.db().url().orElse("(from quarkus.datasource)")));
-        String brokerLine = broker.isEmbedded()
-                ? "embedded Artemis, AMQP 1.0 on " + broker.embedded().host() + ":"
-                        + broker.embedded().port() + ", data in "
-                        + java.nio.file.Path.of(platform.dataDir(), "artemis")
-                                .toAbsolutePath()
-                                .normalize()
-                : "external " + broker.flavour().name().toLowerCase() + " at "
-                        + broker.host().orElseThrow() + ":" + broker.port() + (broker.tls() ? " (TLS)" : "");
+        String brokerLine = broker.describe();
         LOG.infof(
                 "%n  Herald is ready%n    API:      %s/api/v1   (contract: %s/openapi.yaml)%n    Console:  %s/console%n"
                         + "    Health:   %s/q/health/ready%n    Database: %s%n    Broker:   %s",

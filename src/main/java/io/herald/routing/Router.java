@@ -2,6 +2,7 @@ package io.herald.routing;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.platform.Ids;
+import io.herald.platform.TopicPattern;
 import io.herald.platform.problem.Violations;
 import io.herald.store.NewEvent;
 import io.herald.store.SqlArrays;

@@ -10,6 +10,7 @@ import io.herald.broker.BrokerUnavailableException;
 import io.herald.platform.Ids;
 import io.herald.platform.Paging;
 import io.herald.platform.SsrfGuard;
+import io.herald.platform.TopicPattern;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.ProblemType;
 import io.herald.platform.problem.Violations;

@@ -1,7 +1,6 @@
 package io.herald.store;
 
 import io.agroal.api.AgroalDataSource;
-import io.herald.ingest.IngestConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.event.Observes;
@@ -25,8 +24,8 @@ import org.jboss.logging.Logger;
 /**
  * Keeps the event store in shape, hourly and at start, on one instance at a time (advisory lock): prepares the
  * coming days' partitions; drops whole daily partitions once every topic's retention has passed them (no row-by-row
- * deletes for the bulk); deletes in batches only the events of topics whose retention is shorter than that; forgets
- * idempotency keys older than the dedup window.
+ * deletes for the bulk); deletes in batches only the events of topics whose retention is shorter than that. (Ingest
+ * forgets its own idempotency keys: {@code DedupKeyPurge}.)
  */
 @Singleton
 public class RetentionJob {
@@ -36,12 +35,10 @@ public class RetentionJob {
 
     private final AgroalDataSource dataSource;
     private final StoreConfig config;
-    private final IngestConfig ingest;
 
-    RetentionJob(AgroalDataSource dataSource, StoreConfig config, IngestConfig ingest) {
+    RetentionJob(AgroalDataSource dataSource, StoreConfig config) {
         this.dataSource = dataSource;
         this.config = config;
-        this.ingest = ingest;
     }
 
     void atStart(@Observes StartupEvent event) {
@@ -103,8 +100,6 @@ public class RetentionJob {
                             Timestamp.from(now.minusSeconds(topic.getValue())));
                 }
             }
-            deleteInBatches(
-                    connection, "event_keys", "accepted_at < ?", Timestamp.from(now.minus(ingest.dedupWindow())), null);
             connection.commit();
             if (!dropped.isEmpty()) {
                 LOG.infof("Retention: dropped event partitions %s", dropped);
@@ -150,8 +145,7 @@ public class RetentionJob {
 
     private void deleteInBatches(Connection connection, String table, String condition, Object first, Object second)
             throws SQLException {
-        String key =
-                table.equals("event_keys") ? "(source, ce_id)" : table.equals("events") ? "(id, accepted_at)" : "id";
+        String key = table.equals("events") ? "(id, accepted_at)" : "id";
         String sql = "delete from " + table + " where " + key + " in (select " + key.replaceAll("[()]", "") + " from "
                 + table + " where " + condition + " limit " + config.purgeBatchSize() + ")";
         int deleted;

@@ -72,6 +72,24 @@ class RetentionJobTest {
                 "partitions are prepared ahead");
     }
 
+    @Inject
+    io.herald.ingest.DedupKeyPurge dedupKeys;
+
+    @Test
+    void idempotencyKeysAreForgottenAfterTheDedupWindow() throws Exception {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
+        try (Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
+            statement.executeUpdate(
+                    "insert into event_keys (source, ce_id, event_id, payload_hash, accepted_at) values "
+                            + "('/old', 'k-" + suffix + "', 'evt_k" + suffix + "', 'h', now() - interval '25 hours'), "
+                            + "('/new', 'k-" + suffix + "', 'evt_n" + suffix + "', 'h', now() - interval '23 hours')");
+        }
+        dedupKeys.purge();
+        assertEquals(0, count("select count(*) from event_keys where source = '/old' and ce_id = 'k-" + suffix + "'"));
+        assertEquals(1, count("select count(*) from event_keys where source = '/new' and ce_id = 'k-" + suffix + "'"));
+    }
+
     private void insert(String id, String topic, Instant acceptedAt) throws Exception {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement statement = connection.prepareStatement(

@@ -1,4 +1,4 @@
-package io.herald.routing;
+package io.herald.platform;
 
 import java.util.regex.Pattern;
 

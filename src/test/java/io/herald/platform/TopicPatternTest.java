@@ -1,4 +1,4 @@
-package io.herald.routing;
+package io.herald.platform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
