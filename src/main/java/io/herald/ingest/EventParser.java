@@ -1,5 +1,13 @@
 package io.herald.ingest;
 
+import static io.herald.ingest.EventRules.checkData;
+import static io.herald.ingest.EventRules.checkText;
+import static io.herald.ingest.EventRules.optional;
+import static io.herald.ingest.EventRules.required;
+import static io.herald.ingest.EventRules.schemaVersion;
+import static io.herald.ingest.EventRules.time;
+import static io.herald.ingest.EventRules.utf8;
+
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -14,8 +22,6 @@ import io.herald.platform.problem.Violations;
 import jakarta.inject.Singleton;
 import java.nio.charset.StandardCharsets;
 import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -60,9 +66,6 @@ public class EventParser {
     /** Binary-mode headers read as core attributes; every other {@code ce-*} header is an extension attribute. */
     private static final Set<String> CORE_HEADERS =
             Set.of("ce-specversion", "ce-id", "ce-source", "ce-type", "ce-subject", "ce-time", "ce-schemaversion");
-    /** RFC 3339 date-time: four-digit year, 'T', seconds, optional fraction, 'Z' or an offset. */
-    private static final Pattern RFC_3339 = Pattern.compile(
-            "[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt][0-9]{2}:[0-9]{2}:[0-9]{2}(\\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})");
 
     private static final Pattern EXTENSION_NAME = Pattern.compile("[a-z0-9]{1,20}");
 
@@ -144,17 +147,8 @@ public class EventParser {
     public Data data(byte[] body) {
         byte[] utf8 = utf8(body);
         JsonNode node = read(utf8);
-        checkData(node, "", 0);
+        checkData(node, "", 0, config.maxDataDepth());
         return new Data(node, new String(utf8, StandardCharsets.UTF_8));
-    }
-
-    /** Null if the value can be an event attribute of at most {@code maxBytes} UTF-8 bytes, otherwise why not. */
-    public static String attributeProblem(String value, int maxBytes) {
-        Violations violations = new Violations();
-        if (value.getBytes(StandardCharsets.UTF_8).length > maxBytes) {
-            return "is longer than " + maxBytes + " bytes (UTF-8)";
-        }
-        return checkText(value, "", violations) ? null : "holds a control character, surrogate or noncharacter";
     }
 
     private Draft plain(String topic, Function<String, String> header, JsonNode data, String dataText, String at) {
@@ -166,7 +160,7 @@ public class EventParser {
         Integer version =
                 schemaVersion(header.apply(HEADER_SCHEMA_VERSION), "header " + HEADER_SCHEMA_VERSION, violations);
         violations.throwIfAny();
-        checkData(data, at, 0);
+        checkData(data, at, 0, config.maxDataDepth());
         return new Draft(
                 id,
                 source == null ? defaultSource(topic) : source,
@@ -304,7 +298,7 @@ public class EventParser {
         }
         violations.throwIfAny();
         JsonNode data = event.has("data") ? event.get("data") : json.nullNode();
-        checkData(data, at + "/data", 0);
+        checkData(data, at + "/data", 0, config.maxDataDepth());
         return new Draft(
                 id,
                 source,
@@ -358,7 +352,7 @@ public class EventParser {
         }
         violations.throwIfAny();
         JsonNode data = read(body);
-        checkData(data, "", 0);
+        checkData(data, "", 0, config.maxDataDepth());
         return new Draft(
                 id,
                 source,
@@ -424,137 +418,6 @@ public class EventParser {
             return null;
         }
         return value.asText();
-    }
-
-    /**
-     * A CloudEvents String: Unicode text without control characters, surrogates or noncharacters (CloudEvents 1.0,
-     * type system). False, with a violation, otherwise.
-     */
-    static boolean checkText(String value, String pointer, Violations violations) {
-        for (int i = 0; i < value.length(); ) {
-            int c = value.codePointAt(i);
-            boolean control = c < 0x20 || c >= 0x7f && c <= 0x9f;
-            boolean nonCharacter = c >= 0xfdd0 && c <= 0xfdef || (c & 0xfffe) == 0xfffe;
-            if (control || nonCharacter || Character.isSurrogate((char) c) && Character.charCount(c) == 1) {
-                violations.add(
-                        pointer.startsWith("header") ? "/" + pointer.substring(7) : pointer,
-                        "must not contain U+" + String.format("%04X", c)
-                                + " (a CloudEvents String holds no control characters, surrogates or noncharacters)");
-                return false;
-            }
-            i += Character.charCount(c);
-        }
-        return true;
-    }
-
-    /**
-     * Data Herald could store but not serve back as the same JSON, or only at a cost that grows without bound: nesting
-     * beyond the configured depth, numbers beyond a double's range.
-     */
-    private void checkData(JsonNode data, String pointer, int depth) {
-        if (data.isContainerNode()) {
-            if (depth == config.maxDataDepth()) {
-                throw new ApiProblem(
-                        ProblemType.MALFORMED_REQUEST,
-                        "The event data is nested deeper than " + config.maxDataDepth()
-                                + " levels of arrays and objects (herald.ingest.max-data-depth)",
-                        List.of(new FieldError(pointer, "nested too deep")));
-            }
-            if (data.isArray()) {
-                for (int i = 0; i < data.size(); i++) {
-                    checkData(data.get(i), pointer + "/" + i, depth + 1);
-                }
-            } else {
-                data.fields()
-                        .forEachRemaining(field -> checkData(
-                                field.getValue(), pointer + "/" + FieldError.token(field.getKey()), depth + 1));
-            }
-        } else if (data.isFloatingPointNumber() && !Double.isFinite(data.doubleValue())) {
-            throw ApiProblem.invalid(List.of(new FieldError(
-                    pointer,
-                    "is a number beyond the range of a 64-bit floating-point " + "number; send it as a string")));
-        }
-    }
-
-    /**
-     * JSON travels as UTF-8 (RFC 8259): a UTF-8 byte-order mark is dropped, UTF-16 and UTF-32 are refused, and a
-     * charset parameter is ignored (RFC 8259 defines none; some clients add one by default).
-     */
-    private static byte[] utf8(byte[] body) {
-        if (body.length >= 3 && (body[0] & 0xff) == 0xef && (body[1] & 0xff) == 0xbb && (body[2] & 0xff) == 0xbf) {
-            return java.util.Arrays.copyOfRange(body, 3, body.length);
-        }
-        boolean wideBom = body.length >= 2
-                && ((body[0] & 0xff) == 0xfe && (body[1] & 0xff) == 0xff
-                        || (body[0] & 0xff) == 0xff && (body[1] & 0xff) == 0xfe);
-        if (wideBom || body.length >= 2 && (body[0] == 0 || body[1] == 0)) {
-            throw new ApiProblem(
-                    ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                    "The body is not UTF-8 (it looks like UTF-16 or UTF-32); "
-                            + "JSON is exchanged as UTF-8 (RFC 8259)");
-        }
-        return body;
-    }
-
-    private static String required(String value, String pointer, int max, Violations violations) {
-        if (value == null || value.isEmpty()) {
-            violations.add(pointer, "is required and must not be empty");
-            return null;
-        }
-        return optional(value, max, pointer, violations);
-    }
-
-    /**
-     * An optional attribute of at most {@code max} UTF-8 bytes: bytes, not characters, because the database indexes
-     * these columns and an index entry has a size limit (2,704 bytes) that 1,024 three-byte characters would exceed.
-     */
-    private static String optional(String value, int max, String where, Violations violations) {
-        if (value != null && (value.length() > max || value.getBytes(StandardCharsets.UTF_8).length > max)) {
-            violations.add(
-                    where.startsWith("header") ? "/" + where.substring(7) : where,
-                    "must be at most " + max + " bytes (UTF-8)");
-        } else if (value != null && !checkText(value, where, violations)) {
-            return null;
-        }
-        return value == null || value.isEmpty() ? null : value;
-    }
-
-    private static OffsetDateTime time(String value, String pointer, Violations violations) {
-        if (value == null) {
-            return null;
-        }
-        if (!RFC_3339.matcher(value).matches() || value.startsWith("0000")) {
-            violations.add(
-                    pointer,
-                    "must be an RFC 3339 timestamp from year 0001 to 9999 such as 2026-11-26T10:15:30Z, not '" + value
-                            + "'");
-            return null;
-        }
-        try {
-            // PostgreSQL keeps microseconds: cut here, so the time stored and the one sent from memory are the same.
-            return OffsetDateTime.parse(value.toUpperCase(Locale.ROOT)).truncatedTo(ChronoUnit.MICROS);
-        } catch (DateTimeParseException e) {
-            violations.add(pointer, "must be an RFC 3339 timestamp such as 2026-11-26T10:15:30Z, not '" + value + "'");
-            return null;
-        }
-    }
-
-    private static Integer schemaVersion(String value, String where, Violations violations) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            int version = Integer.parseInt(value.trim());
-            if (version > 0) {
-                return version;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        violations.add(
-                where.startsWith("header") ? "/" + where.substring(7) : where,
-                "must be a schema version number (1, 2, ...), not '" + value + "'");
-        return null;
     }
 
     private static String defaultSource(String topic) {

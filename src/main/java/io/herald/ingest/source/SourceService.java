@@ -3,6 +3,7 @@ package io.herald.ingest.source;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.herald.ingest.EventParser;
+import io.herald.ingest.EventRules;
 import io.herald.ingest.GroupCommitter;
 import io.herald.platform.Hashing;
 import io.herald.platform.Ids;
@@ -267,7 +268,7 @@ public class SourceService {
         String id = Ids.next("evt");
         String dedupKey = dedupKey(source, header, data, body);
         String type = type(source, header, data);
-        String typeProblem = EventParser.attributeProblem(type, 255);
+        String typeProblem = EventRules.attributeProblem(type, 255);
         if (typeProblem != null) {
             throw ApiProblem.invalid(List.of(new io.herald.platform.problem.FieldError(
                     "",
@@ -346,7 +347,7 @@ public class SourceService {
         if (key == null && source.dedupHeader != null) {
             key = header.apply(source.dedupHeader);
         }
-        return key != null && !key.isEmpty() && EventParser.attributeProblem(key, 255) == null
+        return key != null && !key.isEmpty() && EventRules.attributeProblem(key, 255) == null
                 ? key
                 : "sha256:" + Hashing.sha256Hex(body);
     }
