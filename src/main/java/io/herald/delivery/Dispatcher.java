@@ -2,10 +2,10 @@ package io.herald.delivery;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import io.herald.broker.BrokerClient;
 import io.herald.broker.CreditedReceiver;
+import io.herald.broker.EventMessage;
 import io.herald.flow.FlowStats;
 import io.herald.flow.StageLag;
 import io.herald.routing.OutboxRelay;
@@ -35,7 +35,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -385,30 +384,19 @@ public class Dispatcher {
     }
 
     private EventSnapshot snapshot(AmqpMessage message) {
-        JsonObject p = message.applicationProperties();
-        ObjectNode extensions = null;
-        for (String name : p.fieldNames()) {
-            if (name.startsWith("cloudEvents_")
-                    && !Set.of("specversion", "id", "source", "type", "subject", "time", "datacontenttype")
-                            .contains(name.substring(12))) {
-                if (extensions == null) {
-                    extensions = json.createObjectNode();
-                }
-                // Typed as sent: a CloudEvents Integer or Boolean extension stays one in a structured delivery.
-                extensions.set(name.substring(12), json.valueToTree(p.getValue(name)));
-            }
-        }
+        EventMessage event = EventMessage.decode(message);
         return new EventSnapshot(
-                p.getString("herald_event_id"),
-                p.getString("herald_topic"),
-                p.getString("cloudEvents_id"),
-                p.getString("cloudEvents_source"),
-                p.getString("cloudEvents_type"),
-                p.getString("cloudEvents_subject"),
-                p.getString("cloudEvents_time"),
-                message.contentType(),
-                message.bodyAsBinary().toString(),
-                extensions);
+                event.eventId(),
+                event.topic(),
+                event.ceId(),
+                event.source(),
+                event.type(),
+                event.subject(),
+                event.time(),
+                event.dataContentType(),
+                event.data(),
+                // Typed as sent: a CloudEvents Integer or Boolean extension stays one in a structured delivery.
+                event.extensions().isEmpty() ? null : json.valueToTree(event.extensions()));
     }
 
     // --- retries, from PostgreSQL ---------------------------------------------------------------------------
@@ -532,22 +520,26 @@ public class Dispatcher {
     /** A copy of the exhausted delivery in the subscription's dead-letter queue, for AMQP consumers and audits. */
     private void deadLetter(DeliveryLedger.Claim claim) {
         EventSnapshot event = claim.event();
-        JsonObject properties = new JsonObject()
-                .put("cloudEvents_specversion", "1.0")
-                .put("cloudEvents_id", event.ceId())
-                .put("cloudEvents_source", event.source())
-                .put("cloudEvents_type", event.type())
-                .put("herald_event_id", event.eventId())
-                .put("herald_delivery_id", claim.deliveryId())
-                .put("herald_topic", event.topic())
-                .put("herald_exhausted", true);
-        AmqpMessage message = AmqpMessage.create()
-                .durable(true)
-                .id(event.eventId())
-                .contentType(event.dataContentType())
-                .applicationProperties(properties)
-                .withBufferAsBody(io.vertx.core.buffer.Buffer.buffer(event.data()))
-                .build();
+        @SuppressWarnings("unchecked")
+        Map<String, Object> extensions =
+                event.extensions() == null ? Map.of() : json.convertValue(event.extensions(), Map.class);
+        AmqpMessage message = new EventMessage(
+                        event.eventId(),
+                        claim.deliveryId(),
+                        event.topic(),
+                        event.ceId(),
+                        event.source(),
+                        event.type(),
+                        event.subject(),
+                        event.time(),
+                        event.dataContentType(),
+                        event.data(),
+                        null,
+                        extensions,
+                        false,
+                        true,
+                        0)
+                .encode();
         broker.deadLetterSender(Subscription.queueFor(claim.subscriptionId()))
                 .compose(sender -> sender.send(message))
                 .onFailure(e -> LOG.warnf(
