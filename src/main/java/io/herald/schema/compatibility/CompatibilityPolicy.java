@@ -41,7 +41,7 @@ public final class CompatibilityPolicy {
                             found.writerPointer(),
                             "BACKWARD",
                             previous.version(),
-                            found.rule(),
+                            found.rule().name(),
                             "Breaks BACKWARD: a consumer using the new schema (reader) cannot read events written "
                                     + "with version " + previous.version() + " (writer): " + found.message()));
                 }
@@ -53,7 +53,7 @@ public final class CompatibilityPolicy {
                             found.readerPointer(),
                             "FORWARD",
                             previous.version(),
-                            found.rule(),
+                            found.rule().name(),
                             "Breaks FORWARD: a consumer using version " + previous.version() + " (reader) cannot read "
                                     + "events written with the new schema (writer): " + found.message()));
                 }

@@ -5,7 +5,7 @@ package io.herald.schema.compatibility;
  *
  * @param readerPointer JSON pointer into the reading schema where the difference is
  * @param writerPointer JSON pointer into the writing schema at the same place
- * @param rule          a stable code, e.g. {@code TYPE_NARROWED}
+ * @param rule          which rule it breaks, e.g. {@link IncompatibilityRule#TYPE_NARROWED}
  * @param message       a sentence a developer can act on
  */
-public record Incompatibility(String readerPointer, String writerPointer, String rule, String message) {}
+public record Incompatibility(String readerPointer, String writerPointer, IncompatibilityRule rule, String message) {}

@@ -127,7 +127,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                 found.add(new Incompatibility(
                         rp,
                         wp,
-                        "READER_REJECTS_ALL",
+                        IncompatibilityRule.READER_REJECTS_ALL,
                         "the reader's schema is false here (accepts nothing) but the writer's accepts values"));
                 return;
             }
@@ -166,7 +166,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                         new Incompatibility(
                                 rp + "/not",
                                 wp,
-                                "NOT_CHANGED",
+                                IncompatibilityRule.NOT_CHANGED,
                                 "the reader's 'not' differs from the writer's; "
                                         + "Herald cannot prove which values it excludes, so it counts this as breaking (conservative)"));
             }
@@ -182,7 +182,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                 found.add(new Incompatibility(
                         rp + "/" + keyword,
                         wp,
-                        "ENUM_ADDED",
+                        IncompatibilityRule.ENUM_ADDED,
                         "the reader accepts only " + describeValues(r) + " but the writer allows other values here"));
                 return;
             }
@@ -225,7 +225,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                 found.add(new Incompatibility(
                         rp + "/" + union,
                         wp,
-                        "NO_BRANCH_ACCEPTS",
+                        IncompatibilityRule.NO_BRANCH_ACCEPTS,
                         "no single branch of the reader's "
                                 + union
                                 + " accepts everything the writer allows here (Herald checks branch by branch; a combination "
@@ -235,7 +235,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                         new Incompatibility(
                                 rp + "/oneOf",
                                 wp,
-                                "ONE_OF_AMBIGUOUS",
+                                IncompatibilityRule.ONE_OF_AMBIGUOUS,
                                 "what the writer allows here is accepted by " + "branches " + accepting
                                         + " of the reader's oneOf, so a document may match more than one branch and be refused"));
             }
@@ -256,7 +256,9 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                     found.add(new Incompatibility(
                             rp + (readerEnumerates ? "/" + (r.has("enum") ? "enum" : "const") : ""),
                             wp,
-                            readerEnumerates ? "ENUM_VALUE_REMOVED" : "VALUE_NOT_ACCEPTED",
+                            readerEnumerates
+                                    ? IncompatibilityRule.ENUM_VALUE_REMOVED
+                                    : IncompatibilityRule.VALUE_NOT_ACCEPTED,
                             "the writer may write " + value + " here, which the reader "
                                     + (readerEnumerates ? "no longer lists" : "refuses")));
                 }
@@ -407,7 +409,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                 found.add(new Incompatibility(
                         rp + "/type",
                         wp,
-                        "TYPE_ADDED",
+                        IncompatibilityRule.TYPE_ADDED,
                         "the reader requires " + describeTypes(readerTypes) + " but the writer allows any type here"));
                 return;
             }
@@ -417,7 +419,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                     found.add(new Incompatibility(
                             rp + "/type",
                             wp + "/type",
-                            narrowed ? "TYPE_NARROWED" : "TYPE_CHANGED",
+                            narrowed ? IncompatibilityRule.TYPE_NARROWED : IncompatibilityRule.TYPE_CHANGED,
                             narrowed
                                     ? "type narrowed from number to integer: the writer may write 1.5, the reader refuses it"
                                     : "the writer may write " + article(type) + " here, the reader accepts only "
@@ -437,7 +439,9 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                     found.add(new Incompatibility(
                             rp + "/" + readerLow.keyword(),
                             wp,
-                            writerLow == null ? "MINIMUM_ADDED" : "MINIMUM_TIGHTENED",
+                            writerLow == null
+                                    ? IncompatibilityRule.MINIMUM_ADDED
+                                    : IncompatibilityRule.MINIMUM_TIGHTENED,
                             "lower bound " + (writerLow == null ? "added" : "tightened from " + writerLow.describe(">"))
                                     + ": the reader requires " + readerLow.describe(">")
                                     + ", so smaller numbers the writer allows are refused"));
@@ -450,7 +454,9 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                     found.add(new Incompatibility(
                             rp + "/" + readerHigh.keyword(),
                             wp,
-                            writerHigh == null ? "MAXIMUM_ADDED" : "MAXIMUM_TIGHTENED",
+                            writerHigh == null
+                                    ? IncompatibilityRule.MAXIMUM_ADDED
+                                    : IncompatibilityRule.MAXIMUM_TIGHTENED,
                             "upper bound "
                                     + (writerHigh == null ? "added" : "tightened from " + writerHigh.describe("<"))
                                     + ": the reader requires " + readerHigh.describe("<")
@@ -468,7 +474,9 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                     found.add(new Incompatibility(
                             rp + "/multipleOf",
                             wp,
-                            writerStep.isNumber() ? "MULTIPLE_OF_CHANGED" : "MULTIPLE_OF_ADDED",
+                            writerStep.isNumber()
+                                    ? IncompatibilityRule.MULTIPLE_OF_CHANGED
+                                    : IncompatibilityRule.MULTIPLE_OF_ADDED,
                             "the reader requires multiples of " + readerStep.toPlainString()
                                     + ", which the writer's numbers"
                                     + (writerStep.isNumber()
@@ -481,13 +489,22 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
         }
 
         private void checkStrings(JsonNode w, String wp, JsonNode r, String rp, List<Incompatibility> found) {
-            checkMinimumCount(w, wp, r, rp, "minLength", "MIN_LENGTH", "characters", found);
-            checkMaximumCount(w, wp, r, rp, "maxLength", "MAX_LENGTH", "characters", found);
+            checkMinimumCount(w, wp, r, rp, "minLength", IncompatibilityRule.MIN_LENGTH_TIGHTENED, "characters", found);
+            checkMaximumCount(
+                    w,
+                    wp,
+                    r,
+                    rp,
+                    "maxLength",
+                    IncompatibilityRule.MAX_LENGTH_TIGHTENED,
+                    IncompatibilityRule.MAX_LENGTH_ADDED,
+                    "characters",
+                    found);
             if (r.has("pattern") && !Objects.equals(r.get("pattern"), w.get("pattern"))) {
                 found.add(new Incompatibility(
                         rp + "/pattern",
                         wp,
-                        w.has("pattern") ? "PATTERN_CHANGED" : "PATTERN_ADDED",
+                        w.has("pattern") ? IncompatibilityRule.PATTERN_CHANGED : IncompatibilityRule.PATTERN_ADDED,
                         (w.has("pattern") ? "pattern changed from " + w.get("pattern") + " to " : "pattern added: ")
                                 + r.get("pattern")
                                 + "; Herald cannot prove the reader's pattern accepts every string the writer's allows, so it "
@@ -497,7 +514,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                 found.add(new Incompatibility(
                         rp + "/format",
                         wp,
-                        w.has("format") ? "FORMAT_CHANGED" : "FORMAT_ADDED",
+                        w.has("format") ? IncompatibilityRule.FORMAT_CHANGED : IncompatibilityRule.FORMAT_ADDED,
                         "the reader requires format " + r.get("format")
                                 + " (Herald asserts formats) but the writer's strings "
                                 + (w.has("format") ? "have format " + w.get("format") : "have no format")));
@@ -510,7 +527,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                 JsonNode r,
                 String rp,
                 String keyword,
-                String rule,
+                IncompatibilityRule rule,
                 String unit,
                 List<Incompatibility> found) {
             if (r.path(keyword).canConvertToLong()) {
@@ -521,7 +538,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                     found.add(new Incompatibility(
                             rp + "/" + keyword,
                             wp,
-                            rule + "_TIGHTENED",
+                            rule,
                             keyword + " tightened from " + writerMin + " to " + readerMin
                                     + ": shorter values the writer allows (" + writerMin + " " + unit
                                     + ") are refused"));
@@ -535,7 +552,8 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                 JsonNode r,
                 String rp,
                 String keyword,
-                String rule,
+                IncompatibilityRule tightened,
+                IncompatibilityRule added,
                 String unit,
                 List<Incompatibility> found) {
             if (r.path(keyword).canConvertToLong()) {
@@ -545,7 +563,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                     found.add(new Incompatibility(
                             rp + "/" + keyword,
                             wp,
-                            rule + (writerBounded ? "_TIGHTENED" : "_ADDED"),
+                            writerBounded ? tightened : added,
                             keyword + " "
                                     + (writerBounded
                                             ? "tightened from " + w.get(keyword).asLong() + " to "
@@ -565,13 +583,22 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                 found.addAll(compare(writer.at(i), writer.pointerAt(i), reader.at(i), reader.pointerAt(i)));
             }
             found.addAll(compare(writer.rest, writer.restPointer, reader.rest, reader.restPointer));
-            checkMinimumCount(w, wp, r, rp, "minItems", "MIN_ITEMS", "items", found);
-            checkMaximumCount(w, wp, r, rp, "maxItems", "MAX_ITEMS", "items", found);
+            checkMinimumCount(w, wp, r, rp, "minItems", IncompatibilityRule.MIN_ITEMS_TIGHTENED, "items", found);
+            checkMaximumCount(
+                    w,
+                    wp,
+                    r,
+                    rp,
+                    "maxItems",
+                    IncompatibilityRule.MAX_ITEMS_TIGHTENED,
+                    IncompatibilityRule.MAX_ITEMS_ADDED,
+                    "items",
+                    found);
             if (r.path("uniqueItems").asBoolean(false) && !w.path("uniqueItems").asBoolean(false)) {
                 found.add(new Incompatibility(
                         rp + "/uniqueItems",
                         wp,
-                        "UNIQUE_ITEMS_ADDED",
+                        IncompatibilityRule.UNIQUE_ITEMS_ADDED,
                         "the reader requires unique items; the writer allows repeated ones"));
             }
         }
@@ -600,7 +627,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                                 new Incompatibility(
                                         readerPointer,
                                         wp,
-                                        "PROPERTY_ADDED_TO_OPEN_MODEL",
+                                        IncompatibilityRule.PROPERTY_ADDED_TO_OPEN_MODEL,
                                         "property '" + name
                                                 + "' is declared by the reader but not by the writer, whose schema is open (additionalProperties is "
                                                 + "not false): documents may already carry '" + name
@@ -622,7 +649,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                     found.add(new Incompatibility(
                             rp + "/properties/" + token(name),
                             writerPointer,
-                            "PROPERTY_REMOVED_FROM_CLOSED_MODEL",
+                            IncompatibilityRule.PROPERTY_REMOVED_FROM_CLOSED_MODEL,
                             "property '" + name
                                     + "' may be written, but the reader no longer declares it and refuses undeclared "
                                     + "properties (additionalProperties: false)"));
@@ -637,7 +664,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                             new Incompatibility(
                                     rp + "/additionalProperties",
                                     wp,
-                                    "CONTENT_MODEL_CLOSED",
+                                    IncompatibilityRule.CONTENT_MODEL_CLOSED,
                                     "the reader refuses undeclared properties (additionalProperties: false) but the writer allows them"));
                 } else if (!acceptsEverything(readerOthers)) {
                     found.addAll(compare(
@@ -651,13 +678,23 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                             new Incompatibility(
                                     rp + "/required",
                                     wp + "/required",
-                                    "PROPERTY_BECAME_REQUIRED",
+                                    IncompatibilityRule.PROPERTY_BECAME_REQUIRED,
                                     "property '" + name
                                             + "' is required by the reader but optional for the writer: documents written without it are refused"));
                 }
             }
-            checkMinimumCount(w, wp, r, rp, "minProperties", "MIN_PROPERTIES", "properties", found);
-            checkMaximumCount(w, wp, r, rp, "maxProperties", "MAX_PROPERTIES", "properties", found);
+            checkMinimumCount(
+                    w, wp, r, rp, "minProperties", IncompatibilityRule.MIN_PROPERTIES_TIGHTENED, "properties", found);
+            checkMaximumCount(
+                    w,
+                    wp,
+                    r,
+                    rp,
+                    "maxProperties",
+                    IncompatibilityRule.MAX_PROPERTIES_TIGHTENED,
+                    IncompatibilityRule.MAX_PROPERTIES_ADDED,
+                    "properties",
+                    found);
         }
 
         /** The schema undeclared properties must meet: false (closed), true (open) or a schema. */
@@ -681,7 +718,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                     found.add(new Incompatibility(
                             rp + "/" + token(keyword),
                             wp,
-                            "UNCOMPARED_KEYWORD",
+                            IncompatibilityRule.UNCOMPARED_KEYWORD,
                             "the reader uses '" + keyword
                                     + "' differently from the writer; Herald does not compare '" + keyword
                                     + "' structurally, so it counts the change as breaking (conservative)"));
@@ -719,7 +756,7 @@ public final class JsonSchemaChecker implements SchemaCompatibilityChecker {
                     found.add(new Incompatibility(
                             reader ? pointer + "/$ref" : otherPointer,
                             reader ? otherPointer : pointer + "/$ref",
-                            "UNRESOLVED_REFERENCE",
+                            IncompatibilityRule.UNRESOLVED_REFERENCE,
                             "reference " + reference + " cannot be resolved inside the schema, so this part "
                                     + "cannot be compared (counted as breaking)"));
                     return null;
