@@ -94,14 +94,7 @@ class ConsoleAccessTest {
 
     @Test
     void repeatedFailuresStopFurtherGuessesForThatUser() {
-        Session admin = Session.signIn("admin", "test-admin-password");
-        String user = "guessed-" + UUID.randomUUID().toString().substring(0, 8);
-        admin.post(
-                        "/console/accounts",
-                        Map.of("username", user, "password", "the-right-password", "role", "viewer"),
-                        true)
-                .then()
-                .statusCode(303);
+        String user = newAccount("guessed-", "the-right-password", "viewer");
         for (int i = 0; i < 10; i++) {
             signInAttempt(user, "guess-" + i)
                     .then()
@@ -118,13 +111,7 @@ class ConsoleAccessTest {
     @Test
     void signingOutEndsTheSessionAndEveryCopyOfItsCookie() {
         Session admin = Session.signIn("admin", "test-admin-password");
-        String user = "leaving-" + UUID.randomUUID().toString().substring(0, 8);
-        admin.post(
-                        "/console/accounts",
-                        Map.of("username", user, "password", "the-right-password", "role", "viewer"),
-                        true)
-                .then()
-                .statusCode(303);
+        String user = newAccount("leaving-", "the-right-password", "viewer");
         Session session = Session.signIn(user, "the-right-password");
         Session captured = new Session(new HashMap<>(session.cookies()));
         captured.get("/console/topics").then().statusCode(200);
@@ -142,14 +129,7 @@ class ConsoleAccessTest {
 
     @Test
     void aStrangersGuessesDoNotLockTheUserOutOfTheBrowsersTheyUse() {
-        Session admin = Session.signIn("admin", "test-admin-password");
-        String user = "targeted-" + UUID.randomUUID().toString().substring(0, 8);
-        admin.post(
-                        "/console/accounts",
-                        Map.of("username", user, "password", "the-right-password", "role", "viewer"),
-                        true)
-                .then()
-                .statusCode(303);
+        String user = newAccount("targeted-", "the-right-password", "viewer");
         String device = signInAttempt(user, "the-right-password")
                 .then()
                 .statusCode(302)
@@ -190,6 +170,16 @@ class ConsoleAccessTest {
                 .then()
                 .statusCode(302)
                 .header("Location", endsWith("/console/login/failed"));
+    }
+
+    /** A new local account, created by the admin through the console; returns its user name. */
+    private static String newAccount(String prefix, String password, String role) {
+        String username = prefix + UUID.randomUUID().toString().substring(0, 8);
+        Session.signIn("admin", "test-admin-password")
+                .post("/console/accounts", Map.of("username", username, "password", password, "role", role), true)
+                .then()
+                .statusCode(303);
+        return username;
     }
 
     private static Response signInAttempt(String user, String password) {
@@ -265,14 +255,7 @@ class ConsoleAccessTest {
 
     @Test
     void viewersReadButCannotChange() {
-        Session admin = Session.signIn("admin", "test-admin-password");
-        String viewer = "viewer-" + UUID.randomUUID().toString().substring(0, 8);
-        admin.post(
-                        "/console/accounts",
-                        Map.of("username", viewer, "password", "viewer-password-1", "role", "viewer"),
-                        true)
-                .then()
-                .statusCode(303);
+        String viewer = newAccount("viewer-", "viewer-password-1", "viewer");
         Session session = Session.signIn(viewer, "viewer-password-1");
         String topics =
                 session.get("/console/topics").then().statusCode(200).extract().asString();
