@@ -23,9 +23,8 @@ import org.jboss.logging.Logger;
  * Why not vertx-amqp's {@code AmqpReceiver}: it sends a flow frame for every message it hands over. RabbitMQ 3.x's
  * AMQP 1.0 plugin computes a flow's credit against its own count of deliveries, which lags behind the deliveries still
  * on their way to the client, so each flow grants those again; at thousands of messages a second the surplus feeds
- * itself. Measured with {@code bench/run.sh --external} (end to end at 5,000/s): 17,133 unacknowledged messages at a
- * lane given 100 credits, and Herald's heap exhausted. With a flow only at zero credit, nothing is in transit when
- * the broker computes it. Should a broker still send past the credit, messages beyond {@code window} more are
+ * itself until Herald's heap is exhausted (ADR 0014). With a flow only at zero credit, nothing is in transit when the
+ * broker computes it. Should a broker still send past the credit, messages beyond {@code window} more are
  * released back to the queue, not held.
  * <p>
  * Proton is single-threaded: everything touching the link runs on the connection's context; the methods here may be

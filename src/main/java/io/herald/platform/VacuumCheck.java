@@ -11,9 +11,8 @@ import org.jboss.logging.Logger;
  * Warns at start when PostgreSQL will not vacuum the tables Herald updates on every event. Each delivery is updated
  * twice after it is inserted (queued, then its outcome), and each update leaves a dead row version behind; the first
  * also writes new index entries (V12 keeps the second on its page). Page pruning reclaims some dead versions, but only
- * vacuum reclaims index entries and refreshes the planner's statistics. Measured at end to end 1,000 events/s against
- * PostgreSQL 15 with autovacuum off: webhooks arrived 10 s late and falling further behind before V12, and still 1.8 s
- * (p50) late and falling behind after it; with autovacuum on, p50 48 ms and p99 164 ms (issue 7).
+ * vacuum reclaims index entries and refreshes the planner's statistics. Without autovacuum, deliveries fall further
+ * and further behind (figures in ADR 0014).
  */
 @Singleton
 public class VacuumCheck {

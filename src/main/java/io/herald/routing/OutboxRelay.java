@@ -81,8 +81,8 @@ public class OutboxRelay {
      * row the delivery ledger is recording just then is skipped, never waited for: its outcome is about to replace
      * PENDING anyway, and a relay that waited on the ledger's row locks while the ledger waited on its own would
      * deadlock (both lock several rows, in orders of their own). Written as {@code id = any(array(...))}, not
-     * {@code id in (...)}: the join that form plans read the whole table per mark once the statistics lagged behind
-     * a growing table (the most CPU of any statement in a fan-out, measured).
+     * {@code id in (...)}: the join that form plans reads the whole table per mark once the statistics lag behind a
+     * growing table (ADR 0014).
      */
     private static final String PENDING_NOT_LOCKED =
             "id = any(array(select id from deliveries where id = any(?::text[]) and pending for update skip locked))";
