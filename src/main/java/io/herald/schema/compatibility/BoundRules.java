@@ -9,7 +9,10 @@ import java.math.BigDecimal;
 import java.util.List;
 import java.util.Objects;
 
-/** The bound keywords: numeric minimum, maximum and multipleOf; string length, pattern and format; counts of items and properties. */
+/**
+ * The bound keywords: numeric minimum, maximum and multipleOf; string length, pattern and format; counts of items and
+ * properties.
+ */
 final class BoundRules {
     private BoundRules() {}
 

@@ -1,7 +1,9 @@
 package io.herald.schema.compatibility;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.schema.regex.LinearRegex;
 import java.math.BigDecimal;
 import java.net.URLDecoder;
@@ -10,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** Small facts about schema documents the compatibility walk asks: types, bounds, array shapes, enumerated values. */
@@ -260,5 +263,64 @@ final class SchemaShapes {
         }
         JsonNode target = root.at(pointer);
         return target.isMissingNode() ? null : target;
+    }
+
+    /**
+     * A writer schema at least as permissive as "both a and b": properties and required are combined exactly,
+     * and where both constrain the same keyword one of the two is kept (looser, so a "compatible" verdict stays true).
+     */
+    static JsonNode merge(JsonNode a, JsonNode b) {
+        if (b.isBoolean()) {
+            return b.asBoolean() ? a : b;
+        }
+        if (a.isBoolean()) {
+            return a.asBoolean() ? b : a;
+        }
+        ObjectNode merged = ((ObjectNode) a).deepCopy();
+        for (Iterator<Map.Entry<String, JsonNode>> it = b.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> field = it.next();
+            JsonNode existing = merged.get(field.getKey());
+            if (existing == null) {
+                merged.set(field.getKey(), field.getValue());
+            } else if (field.getKey().equals("properties")
+                    && existing.isObject()
+                    && field.getValue().isObject()) {
+                ObjectNode properties = ((ObjectNode) existing).deepCopy();
+                field.getValue().fields().forEachRemaining(p -> properties.putIfAbsent(p.getKey(), p.getValue()));
+                merged.set("properties", properties);
+            } else if (field.getKey().equals("required")
+                    && existing.isArray()
+                    && field.getValue().isArray()) {
+                Set<String> required = strings(existing);
+                required.addAll(strings(field.getValue()));
+                ArrayNode union = NODES.arrayNode();
+                required.forEach(union::add);
+                merged.set("required", union);
+            } else if (field.getKey().equals("type")) {
+                Set<String> left = typesOf(existing);
+                Set<String> right = typesOf(field.getValue());
+                Set<String> both = new LinkedHashSet<>();
+                for (String type : left) {
+                    if (accepts(right, type)) {
+                        both.add(type);
+                    } else if (type.equals("number") && right.contains("integer")) {
+                        both.add("integer");
+                    }
+                }
+                ArrayNode types = NODES.arrayNode();
+                both.forEach(types::add);
+                merged.set("type", both.isEmpty() ? existing : types);
+            }
+        }
+        return merged;
+    }
+
+    static JsonNode without(JsonNode schema, String keyword) {
+        if (!schema.isObject() || !schema.has(keyword)) {
+            return schema;
+        }
+        ObjectNode copy = ((ObjectNode) schema).deepCopy();
+        copy.remove(keyword);
+        return copy;
     }
 }

@@ -11,22 +11,17 @@ import static io.herald.schema.compatibility.SchemaShapes.enumeratedValues;
 import static io.herald.schema.compatibility.SchemaShapes.hasConstraints;
 import static io.herald.schema.compatibility.SchemaShapes.isEnumerated;
 import static io.herald.schema.compatibility.SchemaShapes.rejectsEverything;
-import static io.herald.schema.compatibility.SchemaShapes.strings;
 import static io.herald.schema.compatibility.SchemaShapes.token;
 import static io.herald.schema.compatibility.SchemaShapes.types;
-import static io.herald.schema.compatibility.SchemaShapes.typesOf;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.herald.schema.compatibility.SchemaShapes.ArrayShape;
 import io.herald.schema.compatibility.SchemaShapes.Located;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -112,12 +107,12 @@ final class SchemaWalk {
         // Writer unions: every branch the writer may use must be readable.
         for (String union : List.of("anyOf", "oneOf")) {
             if (w.has(union) && w.get(union).isArray()) {
-                JsonNode base = without(w, union);
+                JsonNode base = SchemaShapes.without(w, union);
                 for (int i = 0; i < w.get(union).size(); i++) {
                     String branchPointer = wp + "/" + union + "/" + i;
                     Located branch = resolveWriter(w.get(union).get(i), branchPointer, found, rp);
                     if (branch != null && !rejectsEverything(branch.node())) {
-                        found.addAll(compare(merge(base, branch.node()), branch.pointer(), r, rp));
+                        found.addAll(compare(SchemaShapes.merge(base, branch.node()), branch.pointer(), r, rp));
                     }
                 }
                 return;
@@ -131,12 +126,12 @@ final class SchemaWalk {
             for (int i = 0; i < r.get("allOf").size(); i++) {
                 found.addAll(compare(w, wp, r.get("allOf").get(i), rp + "/allOf/" + i));
             }
-            r = without(r, "allOf");
+            r = SchemaShapes.without(r, "allOf");
         }
         for (String union : List.of("anyOf", "oneOf")) {
             if (r.has(union) && r.get(union).isArray()) {
                 checkReaderUnion(w, wp, r, rp, union, found);
-                r = without(r, union);
+                r = SchemaShapes.without(r, union);
             }
         }
         if (r.has("not") && !Objects.equals(r.get("not"), w.get("not"))) {
@@ -178,10 +173,10 @@ final class SchemaWalk {
             BoundRules.checkStrings(w, wp, r, rp, found);
         }
         if (checked.contains("array")) {
-            checkArrays(w, wp, r, rp, found);
+            ShapeRules.checkArrays(this, w, wp, r, rp, found);
         }
         if (checked.contains("object")) {
-            checkObjects(w, wp, r, rp, found);
+            ShapeRules.checkObjects(this, w, wp, r, rp, found);
         }
         checkUnmodelledKeywords(w, wp, r, rp, found);
     }
@@ -192,7 +187,7 @@ final class SchemaWalk {
             JsonNode w, String wp, JsonNode r, String rp, String union, List<Incompatibility> found) {
         List<Integer> accepting = new ArrayList<>();
         JsonNode branches = r.get(union);
-        JsonNode base = without(r, union);
+        JsonNode base = SchemaShapes.without(r, union);
         for (int i = 0; i < branches.size(); i++) {
             JsonNode branch = branches.get(i);
             if (compare(w, wp, branch, rp + "/" + union + "/" + i).isEmpty()) {
@@ -276,137 +271,7 @@ final class SchemaWalk {
 
     // --- arrays -----------------------------------------------------------------------------------------------
 
-    private void checkArrays(JsonNode w, String wp, JsonNode r, String rp, List<Incompatibility> found) {
-        ArrayShape writer = ArrayShape.of(w, wp);
-        ArrayShape reader = ArrayShape.of(r, rp);
-        int positions = Math.max(writer.prefix().size(), reader.prefix().size());
-        for (int i = 0; i < positions; i++) {
-            found.addAll(compare(writer.at(i), writer.pointerAt(i), reader.at(i), reader.pointerAt(i)));
-        }
-        found.addAll(compare(writer.rest(), writer.restPointer(), reader.rest(), reader.restPointer()));
-        BoundRules.checkMinimumCount(w, wp, r, rp, "minItems", IncompatibilityRule.MIN_ITEMS_TIGHTENED, "items", found);
-        BoundRules.checkMaximumCount(
-                w,
-                wp,
-                r,
-                rp,
-                "maxItems",
-                IncompatibilityRule.MAX_ITEMS_TIGHTENED,
-                IncompatibilityRule.MAX_ITEMS_ADDED,
-                "items",
-                found);
-        if (r.path("uniqueItems").asBoolean(false) && !w.path("uniqueItems").asBoolean(false)) {
-            found.add(new Incompatibility(
-                    rp + "/uniqueItems",
-                    wp,
-                    IncompatibilityRule.UNIQUE_ITEMS_ADDED,
-                    "the reader requires unique items; the writer allows repeated ones"));
-        }
-    }
-
     // --- objects ----------------------------------------------------------------------------------------------
-
-    private void checkObjects(JsonNode w, String wp, JsonNode r, String rp, List<Incompatibility> found) {
-        JsonNode writerProperties = w.path("properties");
-        JsonNode readerProperties = r.path("properties");
-        JsonNode writerOthers = undeclaredPropertySchema(w);
-        JsonNode readerOthers = undeclaredPropertySchema(r);
-        for (Iterator<Map.Entry<String, JsonNode>> it = readerProperties.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> property = it.next();
-            String name = property.getKey();
-            String readerPointer = rp + "/properties/" + token(name);
-            if (writerProperties.has(name)) {
-                found.addAll(compare(
-                        writerProperties.get(name),
-                        wp + "/properties/" + token(name),
-                        property.getValue(),
-                        readerPointer));
-            } else if (!rejectsEverything(writerOthers)
-                    && !acceptsEverythingResolved(property.getValue(), readerRoot)) {
-                if (acceptsEverything(writerOthers)) {
-                    found.add(
-                            new Incompatibility(
-                                    readerPointer,
-                                    wp,
-                                    IncompatibilityRule.PROPERTY_ADDED_TO_OPEN_MODEL,
-                                    "property '" + name
-                                            + "' is declared by the reader but not by the writer, whose schema is open (additionalProperties is "
-                                            + "not false): documents may already carry '" + name
-                                            + "' with any value. Declare '" + name
-                                            + "' in the writer's schema, close it with additionalProperties: false, or let the reader accept any value"));
-                } else {
-                    found.addAll(
-                            compare(writerOthers, wp + "/additionalProperties", property.getValue(), readerPointer));
-                }
-            }
-        }
-        for (Iterator<String> it = writerProperties.fieldNames(); it.hasNext(); ) {
-            String name = it.next();
-            if (readerProperties.has(name) || rejectsEverything(writerProperties.get(name))) {
-                continue;
-            }
-            String writerPointer = wp + "/properties/" + token(name);
-            if (rejectsEverything(readerOthers)) {
-                found.add(new Incompatibility(
-                        rp + "/properties/" + token(name),
-                        writerPointer,
-                        IncompatibilityRule.PROPERTY_REMOVED_FROM_CLOSED_MODEL,
-                        "property '" + name
-                                + "' may be written, but the reader no longer declares it and refuses undeclared "
-                                + "properties (additionalProperties: false)"));
-            } else if (!acceptsEverything(readerOthers)) {
-                found.addAll(
-                        compare(writerProperties.get(name), writerPointer, readerOthers, rp + "/additionalProperties"));
-            }
-        }
-        if (!rejectsEverything(writerOthers)) {
-            if (rejectsEverything(readerOthers)) {
-                found.add(
-                        new Incompatibility(
-                                rp + "/additionalProperties",
-                                wp,
-                                IncompatibilityRule.CONTENT_MODEL_CLOSED,
-                                "the reader refuses undeclared properties (additionalProperties: false) but the writer allows them"));
-            } else if (!acceptsEverything(readerOthers)) {
-                found.addAll(compare(
-                        writerOthers, wp + "/additionalProperties", readerOthers, rp + "/additionalProperties"));
-            }
-        }
-        Set<String> writerRequired = strings(w.path("required"));
-        for (String name : strings(r.path("required"))) {
-            if (!writerRequired.contains(name)) {
-                found.add(
-                        new Incompatibility(
-                                rp + "/required",
-                                wp + "/required",
-                                IncompatibilityRule.PROPERTY_BECAME_REQUIRED,
-                                "property '" + name
-                                        + "' is required by the reader but optional for the writer: documents written without it are refused"));
-            }
-        }
-        BoundRules.checkMinimumCount(
-                w, wp, r, rp, "minProperties", IncompatibilityRule.MIN_PROPERTIES_TIGHTENED, "properties", found);
-        BoundRules.checkMaximumCount(
-                w,
-                wp,
-                r,
-                rp,
-                "maxProperties",
-                IncompatibilityRule.MAX_PROPERTIES_TIGHTENED,
-                IncompatibilityRule.MAX_PROPERTIES_ADDED,
-                "properties",
-                found);
-    }
-
-    /** The schema undeclared properties must meet: false (closed), true (open) or a schema. */
-    private static JsonNode undeclaredPropertySchema(JsonNode schema) {
-        JsonNode additional = schema.get("additionalProperties");
-        if (schema.has("patternProperties")
-                && !(additional != null && additional.isBoolean() && !additional.asBoolean())) {
-            return NODES.booleanNode(true); // pattern-matched properties: treated as open (conservative for a writer)
-        }
-        return additional == null ? NODES.booleanNode(true) : additional;
-    }
 
     private void checkUnmodelledKeywords(JsonNode w, String wp, JsonNode r, String rp, List<Incompatibility> found) {
         for (Iterator<String> it = r.fieldNames(); it.hasNext(); ) {
@@ -458,7 +323,7 @@ final class SchemaWalk {
                                 + "cannot be compared (counted as breaking)"));
                 return null;
             }
-            JsonNode siblings = without(node, "$ref");
+            JsonNode siblings = SchemaShapes.without(node, "$ref");
             String targetPointer = reference.length() > 1 ? reference.substring(1) : "";
             if (hasConstraints(siblings)) {
                 if (reader) {
@@ -466,7 +331,7 @@ final class SchemaWalk {
                     both.set("allOf", NODES.arrayNode().add(target).add(siblings));
                     return new Located(both, pointer);
                 }
-                return new Located(merge(target, siblings), targetPointer);
+                return new Located(SchemaShapes.merge(target, siblings), targetPointer);
             }
             node = target;
             pointer = targetPointer;
@@ -475,76 +340,22 @@ final class SchemaWalk {
     }
 
     private JsonNode mergeAllOf(JsonNode w, String wp, List<Incompatibility> found, String rp) {
-        JsonNode merged = without(w, "allOf");
+        JsonNode merged = SchemaShapes.without(w, "allOf");
         for (int i = 0; i < w.get("allOf").size(); i++) {
             Located part = resolveWriter(w.get("allOf").get(i), wp + "/allOf/" + i, found, rp);
             if (part != null) {
-                merged = merge(merged, part.node());
+                merged = SchemaShapes.merge(merged, part.node());
             }
         }
         return merged;
     }
 
-    /**
-     * A writer schema at least as permissive as "both a and b": properties and required are combined exactly,
-     * and where both constrain the same keyword one of the two is kept (looser, so a "compatible" verdict stays true).
-     */
-    private static JsonNode merge(JsonNode a, JsonNode b) {
-        if (b.isBoolean()) {
-            return b.asBoolean() ? a : b;
-        }
-        if (a.isBoolean()) {
-            return a.asBoolean() ? b : a;
-        }
-        ObjectNode merged = ((ObjectNode) a).deepCopy();
-        for (Iterator<Map.Entry<String, JsonNode>> it = b.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            JsonNode existing = merged.get(field.getKey());
-            if (existing == null) {
-                merged.set(field.getKey(), field.getValue());
-            } else if (field.getKey().equals("properties")
-                    && existing.isObject()
-                    && field.getValue().isObject()) {
-                ObjectNode properties = ((ObjectNode) existing).deepCopy();
-                field.getValue().fields().forEachRemaining(p -> properties.putIfAbsent(p.getKey(), p.getValue()));
-                merged.set("properties", properties);
-            } else if (field.getKey().equals("required")
-                    && existing.isArray()
-                    && field.getValue().isArray()) {
-                Set<String> required = strings(existing);
-                required.addAll(strings(field.getValue()));
-                ArrayNode union = NODES.arrayNode();
-                required.forEach(union::add);
-                merged.set("required", union);
-            } else if (field.getKey().equals("type")) {
-                Set<String> left = typesOf(existing);
-                Set<String> right = typesOf(field.getValue());
-                Set<String> both = new LinkedHashSet<>();
-                for (String type : left) {
-                    if (accepts(right, type)) {
-                        both.add(type);
-                    } else if (type.equals("number") && right.contains("integer")) {
-                        both.add("integer");
-                    }
-                }
-                ArrayNode types = NODES.arrayNode();
-                both.forEach(types::add);
-                merged.set("type", both.isEmpty() ? existing : types);
-            }
-        }
-        return merged;
+    /** The reader's whole schema, against which its references resolve. */
+    JsonNode readerRoot() {
+        return readerRoot;
     }
 
-    private static JsonNode without(JsonNode schema, String keyword) {
-        if (!schema.isObject() || !schema.has(keyword)) {
-            return schema;
-        }
-        ObjectNode copy = ((ObjectNode) schema).deepCopy();
-        copy.remove(keyword);
-        return copy;
-    }
-
-    private boolean acceptsEverythingResolved(JsonNode schema, JsonNode root) {
+    boolean acceptsEverythingResolved(JsonNode schema, JsonNode root) {
         JsonNode resolved = SchemaShapes.resolvePlain(root, schema);
         return resolved != null && acceptsEverything(resolved);
     }

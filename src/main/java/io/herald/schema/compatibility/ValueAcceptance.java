@@ -13,7 +13,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Iterator;
 import java.util.Map;
 
-/** Whether a schema accepts a given value (a writer's enumerated values, checked against the reader): a small evaluator over the keywords the walk models. */
+/**
+ * Whether a schema accepts a given value (a writer's enumerated values, checked against the reader): a small evaluator
+ * over the keywords the walk models.
+ */
 final class ValueAcceptance {
     private ValueAcceptance() {}
 
