@@ -1,11 +1,16 @@
 package io.herald.ingest;
 
 import static io.herald.ingest.EventRules.checkData;
+import static io.herald.ingest.EventRules.checkSize;
 import static io.herald.ingest.EventRules.checkText;
+import static io.herald.ingest.EventRules.isJson;
+import static io.herald.ingest.EventRules.mediaType;
 import static io.herald.ingest.EventRules.optional;
 import static io.herald.ingest.EventRules.required;
 import static io.herald.ingest.EventRules.schemaVersion;
+import static io.herald.ingest.EventRules.text;
 import static io.herald.ingest.EventRules.time;
+import static io.herald.ingest.EventRules.unsupported;
 import static io.herald.ingest.EventRules.utf8;
 
 import com.fasterxml.jackson.core.JsonFactory;
@@ -84,21 +89,6 @@ public class EventParser {
                 .build());
         this.bodyJson = json.copyWith(bounded);
     }
-
-    /** One event as read from the request, before validation. {@code pointer} locates it in the request body. */
-    public record Draft(
-            String ceId,
-            String source,
-            String type,
-            String subject,
-            OffsetDateTime time,
-            String dataContentType,
-            JsonNode data,
-            String dataText,
-            Integer schemaVersion,
-            ObjectNode extensions,
-            String pointer,
-            String dataPointer) {}
 
     /** The drafts of a request; {@code batch} when the request was a batch (answered item by item). */
     public record Parsed(List<Draft> drafts, boolean batch) {}
@@ -401,54 +391,7 @@ public class EventParser {
         return body;
     }
 
-    private static void checkSize(int size, int limit, String what) {
-        if (size > limit) {
-            throw new ApiProblem(
-                    ProblemType.PAYLOAD_TOO_LARGE, what + " is " + size + " bytes; the limit is " + limit + " bytes");
-        }
-    }
-
-    private static String text(JsonNode event, String attribute, String at, Violations violations) {
-        JsonNode value = event.get(attribute);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            violations.add(at + "/" + attribute, "must be a string");
-            return null;
-        }
-        return value.asText();
-    }
-
     private static String defaultSource(String topic) {
         return "/topics/" + topic;
-    }
-
-    static String mediaType(String contentType) {
-        if (contentType == null || contentType.isBlank()) {
-            return null;
-        }
-        int semicolon = contentType.indexOf(';');
-        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
-                .trim()
-                .toLowerCase(Locale.ROOT);
-    }
-
-    private static boolean isJson(String mediaType) {
-        return mediaType != null && (mediaType.equals("application/json") || mediaType.endsWith("+json"));
-    }
-
-    private static ApiProblem unsupported(String what) {
-        return new ApiProblem(
-                ProblemType.UNSUPPORTED_MEDIA_TYPE,
-                what + " is not accepted; send application/json, " + CE_STRUCTURED + ", " + CE_BATCH
-                        + ", or CloudEvents binary mode (ce-* headers) with JSON data");
-    }
-
-    /** Broken JSON in the body: mapped like any Jackson parse error (400 with line and column). */
-    static final class MalformedJsonException extends RuntimeException {
-        MalformedJsonException(JsonProcessingException cause) {
-            super(cause.getOriginalMessage(), cause);
-        }
     }
 }

@@ -168,4 +168,45 @@ public final class EventRules {
                 "must be a schema version number (1, 2, ...), not '" + value + "'");
         return null;
     }
+
+    static void checkSize(int size, int limit, String what) {
+        if (size > limit) {
+            throw new ApiProblem(
+                    ProblemType.PAYLOAD_TOO_LARGE, what + " is " + size + " bytes; the limit is " + limit + " bytes");
+        }
+    }
+
+    static String text(JsonNode event, String attribute, String at, Violations violations) {
+        JsonNode value = event.get(attribute);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            violations.add(at + "/" + attribute, "must be a string");
+            return null;
+        }
+        return value.asText();
+    }
+
+    static String mediaType(String contentType) {
+        if (contentType == null || contentType.isBlank()) {
+            return null;
+        }
+        int semicolon = contentType.indexOf(';');
+        return (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .trim()
+                .toLowerCase(Locale.ROOT);
+    }
+
+    static boolean isJson(String mediaType) {
+        return mediaType != null && (mediaType.equals("application/json") || mediaType.endsWith("+json"));
+    }
+
+    /** 415 for a media type Herald does not take, listing those it does. */
+    static ApiProblem unsupported(String what) {
+        return new ApiProblem(
+                ProblemType.UNSUPPORTED_MEDIA_TYPE,
+                what + " is not accepted; send application/json, " + EventParser.CE_STRUCTURED + ", "
+                        + EventParser.CE_BATCH + ", or CloudEvents binary mode (ce-* headers) with JSON data");
+    }
 }

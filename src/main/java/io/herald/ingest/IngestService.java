@@ -2,7 +2,6 @@ package io.herald.ingest;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.herald.ingest.EventParser.Draft;
 import io.herald.platform.Hashing;
 import io.herald.platform.Ids;
 import io.herald.platform.WouldBlock;
