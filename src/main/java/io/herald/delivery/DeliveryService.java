@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.herald.platform.Paging;
-import io.herald.platform.TopicPattern;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.FieldError;
 import io.herald.platform.problem.ProblemType;
@@ -310,48 +309,14 @@ public class DeliveryService {
         violations.throwIfAny();
 
         Instant until = to == null ? Instant.now() : to;
-        List<String[]> matching = matchingEvents(subscription, from, until, filter);
+        int matched = replays.count(subscription, from, until, filter);
         boolean dryRun = Boolean.TRUE.equals(in.dryRun());
-        if (dryRun || matching.isEmpty()) {
-            return new ReplayOut(matching.size(), dryRun, 0, null, null);
+        if (dryRun || matched == 0) {
+            return new ReplayOut(matched, dryRun, 0, null, null);
         }
         String filterText = in.filter() != null ? in.filter().toString() : subscription.filter;
-        String id = replays.start(subscriptionId, from, until, filterText, rate, matching.size());
-        return new ReplayOut(matching.size(), false, matching.size(), id, "running");
-    }
-
-    private List<String[]> matchingEvents(Subscription subscription, Instant from, Instant to, EventFilter filter) {
-        TopicPattern pattern = TopicPattern.of(subscription.topicPattern);
-        List<String[]> matching = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "select id, accepted_at, topic, type, subject, source, data from events where accepted_at >= ? and accepted_at < ? "
-                                + "order by accepted_at, id")) {
-            statement.setTimestamp(1, Timestamp.from(from));
-            statement.setTimestamp(2, Timestamp.from(to));
-            statement.setFetchSize(1000);
-            connection.setAutoCommit(false);
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    if (!pattern.matches(rs.getString(3))) {
-                        continue;
-                    }
-                    EventFilter.Event view = new EventFilter.Event(
-                            rs.getString(4), rs.getString(5), rs.getString(6), json.readTree(rs.getString(7)));
-                    if (filter.matches(view)) {
-                        matching.add(new String[] {
-                            rs.getString(1), rs.getTimestamp(2).toInstant().toString()
-                        });
-                    }
-                }
-            }
-            connection.commit();
-        } catch (SQLException e) {
-            throw unavailable(e);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalStateException("Stored data is not JSON", e);
-        }
-        return matching;
+        String id = replays.start(subscriptionId, from, until, filterText, rate, matched);
+        return new ReplayOut(matched, false, matched, id, "running");
     }
 
     public record SecretOut(String secret, Instant previousSecretValidUntil) {}

@@ -384,19 +384,7 @@ public class Dispatcher {
     }
 
     private EventSnapshot snapshot(AmqpMessage message) {
-        EventMessage event = EventMessage.decode(message);
-        return new EventSnapshot(
-                event.eventId(),
-                event.topic(),
-                event.ceId(),
-                event.source(),
-                event.type(),
-                event.subject(),
-                event.time(),
-                event.dataContentType(),
-                event.data(),
-                // Typed as sent: a CloudEvents Integer or Boolean extension stays one in a structured delivery.
-                event.extensions().isEmpty() ? null : json.valueToTree(event.extensions()));
+        return EventSnapshot.of(EventMessage.decode(message), json);
     }
 
     // --- retries, from PostgreSQL ---------------------------------------------------------------------------
@@ -519,27 +507,7 @@ public class Dispatcher {
 
     /** A copy of the exhausted delivery in the subscription's dead-letter queue, for AMQP consumers and audits. */
     private void deadLetter(DeliveryLedger.Claim claim) {
-        EventSnapshot event = claim.event();
-        @SuppressWarnings("unchecked")
-        Map<String, Object> extensions =
-                event.extensions() == null ? Map.of() : json.convertValue(event.extensions(), Map.class);
-        AmqpMessage message = new EventMessage(
-                        event.eventId(),
-                        claim.deliveryId(),
-                        event.topic(),
-                        event.ceId(),
-                        event.source(),
-                        event.type(),
-                        event.subject(),
-                        event.time(),
-                        event.dataContentType(),
-                        event.data(),
-                        null,
-                        extensions,
-                        false,
-                        true,
-                        0)
-                .encode();
+        AmqpMessage message = claim.event().deadLetter(claim.deliveryId(), json).encode();
         broker.deadLetterSender(Subscription.queueFor(claim.subscriptionId()))
                 .compose(sender -> sender.send(message))
                 .onFailure(e -> LOG.warnf(

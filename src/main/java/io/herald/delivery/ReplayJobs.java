@@ -42,6 +42,10 @@ public class ReplayJobs {
     /** Events read per step at most, matching or not, so a sparse filter over a long window still moves in bounded steps. */
     private static final int SCAN_LIMIT = 5_000;
 
+    /** Events accepted in [from, to), in the order a replay walks them; a step adds its cursor and a limit. */
+    private static final String EVENTS_IN_WINDOW =
+            "select id, accepted_at, topic, type, subject, source, data from events where accepted_at >= ? and accepted_at < ?";
+
     private static final String COLUMNS =
             "id, subscription_id, from_at, to_at, filter, rate_per_second, matched, done, state, "
                     + "cursor_accepted_at, cursor_event_id, error, created_at, finished_at";
@@ -232,11 +236,9 @@ public class ReplayJobs {
         List<String[]> matches = new ArrayList<>();
         Cursor last = cursor;
         int scanned = 0;
-        try (PreparedStatement page =
-                connection.prepareStatement("select id, accepted_at, topic, type, subject, source, data from events "
-                        + "where accepted_at >= ? and accepted_at < ?"
-                        + (cursor == null ? "" : " and (accepted_at, id) > (?, ?)")
-                        + " order by accepted_at, id limit " + SCAN_LIMIT)) {
+        try (PreparedStatement page = connection.prepareStatement(EVENTS_IN_WINDOW
+                + (cursor == null ? "" : " and (accepted_at, id) > (?, ?)")
+                + " order by accepted_at, id limit " + SCAN_LIMIT)) {
             page.setTimestamp(1, Timestamp.from(from));
             page.setTimestamp(2, Timestamp.from(to));
             if (cursor != null) {
@@ -248,9 +250,7 @@ public class ReplayJobs {
                     scanned++;
                     Instant acceptedAt = rs.getTimestamp(2).toInstant();
                     last = new Cursor(acceptedAt, rs.getString(1));
-                    if (topics.matches(rs.getString(3))
-                            && filter.matches(new EventFilter.Event(
-                                    rs.getString(4), rs.getString(5), rs.getString(6), readData(rs.getString(7))))) {
+                    if (matches(rs, topics, filter)) {
                         matches.add(new String[] {rs.getString(1), acceptedAt.toString()});
                     }
                 }
@@ -305,6 +305,38 @@ public class ReplayJobs {
         } catch (JsonProcessingException e) {
             return null;
         }
+    }
+
+    /**
+     * How many events of the window the subscription's topics and the filter match: what a replay will deliver (a dry
+     * run's answer). Counted as the steps will scan, without holding the events.
+     */
+    int count(Subscription subscription, Instant from, Instant to, EventFilter filter) {
+        TopicPattern topics = TopicPattern.of(subscription.topicPattern);
+        int matched = 0;
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement scan = connection.prepareStatement(EVENTS_IN_WINDOW + " order by accepted_at, id")) {
+            connection.setAutoCommit(false);
+            scan.setTimestamp(1, Timestamp.from(from));
+            scan.setTimestamp(2, Timestamp.from(to));
+            scan.setFetchSize(1000);
+            try (ResultSet rs = scan.executeQuery()) {
+                while (rs.next()) {
+                    matched += matches(rs, topics, filter) ? 1 : 0;
+                }
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw new ServiceUnavailableException("The event store is unavailable", e);
+        }
+        return matched;
+    }
+
+    /** Whether a row of {@link #EVENTS_IN_WINDOW} belongs to the replay: its topic and the filter match. */
+    private boolean matches(ResultSet rs, TopicPattern topics, EventFilter filter) throws SQLException {
+        return topics.matches(rs.getString(3))
+                && filter.matches(new EventFilter.Event(
+                        rs.getString(4), rs.getString(5), rs.getString(6), readData(rs.getString(7))));
     }
 
     private com.fasterxml.jackson.databind.JsonNode readData(String data) {
