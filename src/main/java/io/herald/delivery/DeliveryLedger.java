@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
+import io.herald.platform.Batcher;
 import io.herald.platform.Ids;
 import io.herald.platform.MicroBatcher;
 import io.herald.routing.Router;
@@ -23,11 +24,8 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The recorded life of webhook deliveries in PostgreSQL: claiming due retries (with a lease, so a crashed instance's
@@ -47,9 +45,9 @@ public class DeliveryLedger {
     private final ObjectMapper json;
     private static final int MAX_GROUP = 500;
     private static final Recorded DELIVERED = new Recorded("DELIVERED", false, false, null);
-    private final BlockingQueue<PendingRecord> pendingRecords = new ArrayBlockingQueue<>(50_000);
-    private final Thread committer;
-    private volatile boolean committing = true;
+    /** One thread commits groups (one writer, so groups never wait on each other's subscription rows). */
+    private final Batcher<PendingRecord> pendingRecords;
+
     private final MicroBatcher<String, Optional<Integer>> firstAttempts;
 
     DeliveryLedger(AgroalDataSource dataSource, Router router, DeliveryConfig config, ObjectMapper json) {
@@ -57,18 +55,22 @@ public class DeliveryLedger {
         this.router = router;
         this.config = config;
         this.json = json;
-        this.committer = new Thread(this::commitGroups, "herald-delivery-ledger-committer");
-        committer.setDaemon(true);
-        committer.start();
+        this.pendingRecords = new Batcher<>(
+                "herald-delivery-ledger-committer",
+                1,
+                50_000,
+                MAX_GROUP,
+                pending -> 1,
+                this::commitGroup,
+                (group, failure) -> group.forEach(pending -> pending.done().completeExceptionally(failure)));
         this.firstAttempts =
                 new MicroBatcher<>("herald-delivery-first-attempts", MAX_GROUP, 50_000, this::awaitingFirstAttempt);
     }
 
     @PreDestroy
-    void stop() throws InterruptedException {
+    void stop() {
         firstAttempts.close();
-        committing = false;
-        committer.join(5000);
+        pendingRecords.close();
     }
 
     /** A delivery claimed for one attempt: how many attempts it had, and the event it carries. */
@@ -223,27 +225,6 @@ public class DeliveryLedger {
 
     private record PendingRecord(
             Claim claim, Target target, AttemptResult result, Trigger trigger, CompletableFuture<Recorded> done) {}
-
-    /** One thread commits groups (one writer, so groups never wait on each other's subscription rows). */
-    private void commitGroups() {
-        List<PendingRecord> group = new ArrayList<>();
-        while (committing) {
-            try {
-                PendingRecord first = pendingRecords.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                group.add(first);
-                pendingRecords.drainTo(group, MAX_GROUP - 1);
-                commitGroup(group);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                group.clear();
-            }
-        }
-    }
 
     private void commitGroup(List<PendingRecord> group) {
         Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);

@@ -3,6 +3,7 @@ package io.herald.ingest;
 import io.agroal.api.AgroalDataSource;
 import io.herald.flow.FlowStats;
 import io.herald.flow.StageLag;
+import io.herald.platform.Batcher;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.ProblemType;
 import io.herald.routing.HandOff;
@@ -28,10 +29,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -62,13 +60,11 @@ public class GroupCommitter {
     private final Router router;
     private final OutboxRelay relay;
     private final IngestConfig config;
-    private final BlockingQueue<Request> queue;
-    private final List<Thread> committers = new ArrayList<>();
+    private volatile Batcher<Request> committers;
     private final DistributionSummary groupSizes;
     private final Counter accepted;
     private final FlowStats flow;
     private final StageLag stageLag;
-    private volatile boolean running = true;
 
     GroupCommitter(
             AgroalDataSource dataSource,
@@ -84,7 +80,6 @@ public class GroupCommitter {
         this.router = router;
         this.relay = relay;
         this.config = config;
-        this.queue = new ArrayBlockingQueue<>(config.maxQueuedRequests());
         this.groupSizes = DistributionSummary.builder("herald.ingest.commit.group.size")
                 .description("Events stored per database commit")
                 .register(metrics);
@@ -105,17 +100,20 @@ public class GroupCommitter {
     private record Request(List<NewEvent> events, CompletableFuture<List<Outcome>> result) {}
 
     void start(@Observes StartupEvent event) {
-        for (int i = 0; i < config.committerThreads(); i++) {
-            Thread thread = new Thread(this::commitLoop, "herald-group-commit-" + i);
-            thread.setDaemon(true);
-            thread.start();
-            committers.add(thread);
-        }
+        committers = new Batcher<>(
+                "herald-group-commit",
+                config.committerThreads(),
+                config.maxQueuedRequests(),
+                config.maxGroupEvents(),
+                request -> request.events.size(),
+                this::commit,
+                (group, failure) -> fail(group, new StoreUnavailableException("The event store failed", failure)));
     }
 
     void stop(@Observes ShutdownEvent event) {
-        running = false;
-        committers.forEach(Thread::interrupt);
+        if (committers != null) {
+            committers.close();
+        }
     }
 
     /**
@@ -124,40 +122,12 @@ public class GroupCommitter {
      */
     public CompletableFuture<List<Outcome>> append(List<NewEvent> events) {
         CompletableFuture<List<Outcome>> result = new CompletableFuture<>();
-        if (!queue.offer(new Request(events, result))) {
+        Batcher<Request> running = committers;
+        if (running == null || !running.offer(new Request(events, result))) {
             result.completeExceptionally(
                     new StoreUnavailableException("Herald is storing as fast as it can; retry shortly"));
         }
         return result;
-    }
-
-    private void commitLoop() {
-        List<Request> group = new ArrayList<>();
-        while (running) {
-            try {
-                Request first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                group.add(first);
-                int events = first.events.size();
-                Request next;
-                while (events < config.maxGroupEvents() && (next = queue.poll()) != null) {
-                    group.add(next);
-                    events += next.events.size();
-                }
-                commit(group);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } catch (RuntimeException e) {
-                LOG.error("Group commit failed unexpectedly", e);
-                group.forEach(r ->
-                        r.result.completeExceptionally(new StoreUnavailableException("The event store failed", e)));
-            } finally {
-                group.clear();
-            }
-        }
     }
 
     private void commit(List<Request> group) {

@@ -1,17 +1,12 @@
 package io.herald.platform;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * Gathers single requests that arrive about the same time and answers them with one call for all (one SQL statement
- * instead of one per request). No waiting for a batch to fill: one thread takes whatever is queued when it is free,
- * so under light load a request is answered alone at once, and under heavy load batches grow by themselves.
+ * Requests answered by one call for all that arrived about the same time (one SQL statement instead of one per
+ * request), on the {@link Batcher} loop.
  *
  * @param <T> a request
  * @param <R> its answer
@@ -27,56 +22,26 @@ public final class MicroBatcher<T, R> implements AutoCloseable {
 
     private record Pending<T, R>(T request, CompletableFuture<R> answer) {}
 
-    private final BlockingQueue<Pending<T, R>> queue;
-    private final BatchCall<T, R> call;
-    private final int maxBatch;
-    private final Thread thread;
-    private volatile boolean running = true;
+    private final Batcher<Pending<T, R>> batcher;
 
     public MicroBatcher(String name, int maxBatch, int maxQueued, BatchCall<T, R> call) {
-        this.queue = new ArrayBlockingQueue<>(maxQueued);
-        this.call = call;
-        this.maxBatch = maxBatch;
-        this.thread = new Thread(this::loop, name);
-        thread.setDaemon(true);
-        thread.start();
+        this.batcher = new Batcher<>(
+                name,
+                1,
+                maxQueued,
+                maxBatch,
+                pending -> 1,
+                batch -> answer(batch, call),
+                (batch, failure) -> batch.forEach(pending -> pending.answer.completeExceptionally(failure)));
     }
 
-    /** The answer, or a failed future when the call failed or too many requests are waiting. */
-    public CompletableFuture<R> submit(T request) {
-        CompletableFuture<R> answer = new CompletableFuture<>();
-        if (!running || !queue.offer(new Pending<>(request, answer))) {
-            answer.completeExceptionally(new IllegalStateException(thread.getName() + ": too many requests waiting"));
-        }
-        return answer;
-    }
-
-    private void loop() {
-        List<Pending<T, R>> batch = new ArrayList<>();
-        while (running) {
-            try {
-                Pending<T, R> first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                answer(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            } finally {
-                batch.clear();
-            }
-        }
-    }
-
-    private void answer(List<Pending<T, R>> batch) {
+    private static <T, R> void answer(List<Pending<T, R>> batch, BatchCall<T, R> call) {
         List<R> answers;
         try {
             answers = call.apply(batch.stream().map(Pending::request).toList());
         } catch (Exception | LinkageError e) {
-            LOG.debugf("%s: a batch of %d failed: %s", thread.getName(), batch.size(), e.getMessage());
+            // The callers see the failure; an outage is reported where it is found, not once per batch here.
+            LOG.debugf("a batch of %d failed: %s", batch.size(), e.getMessage());
             batch.forEach(pending -> pending.answer.completeExceptionally(e));
             return;
         }
@@ -85,13 +50,17 @@ public final class MicroBatcher<T, R> implements AutoCloseable {
         }
     }
 
+    /** The answer, or a failed future when the call failed or too many requests are waiting. */
+    public CompletableFuture<R> submit(T request) {
+        CompletableFuture<R> answer = new CompletableFuture<>();
+        if (!batcher.offer(new Pending<>(request, answer))) {
+            answer.completeExceptionally(new IllegalStateException(batcher.name() + ": too many requests waiting"));
+        }
+        return answer;
+    }
+
     @Override
     public void close() {
-        running = false;
-        thread.interrupt();
-        Pending<T, R> left;
-        while ((left = queue.poll()) != null) {
-            left.answer.completeExceptionally(new IllegalStateException(thread.getName() + " stopped"));
-        }
+        batcher.close();
     }
 }
