@@ -42,6 +42,16 @@ public interface BrokerConfig {
     @WithDefault("quorum")
     String rabbitmqQueueType();
 
+    /**
+     * How Herald speaks to RabbitMQ: {@code amqp-0-9-1} (RabbitMQ's own protocol, the default) or {@code amqp-1.0}
+     * (through its plugin). Queue consumers may use either whatever Herald speaks (ADR 0015).
+     */
+    @WithDefault(AMQP_0_9_1)
+    String rabbitmqProtocol();
+
+    String AMQP_0_9_1 = "amqp-0-9-1";
+    String AMQP_1_0 = "amqp-1.0";
+
     /** How long declaring a queue or attaching a link may take before it counts as failed. */
     @WithDefault("10s")
     Duration operationTimeout();

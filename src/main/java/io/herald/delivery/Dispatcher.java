@@ -4,8 +4,8 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.herald.broker.BrokerClient;
-import io.herald.broker.CreditedReceiver;
 import io.herald.broker.EventMessage;
+import io.herald.broker.QueueReceiver;
 import io.herald.flow.FlowStats;
 import io.herald.flow.StageLag;
 import io.herald.routing.OutboxRelay;
@@ -135,9 +135,9 @@ public class Dispatcher {
     private final class Lane {
         final String subscriptionId;
         volatile Target target;
-        volatile CreditedReceiver receiver;
+        volatile QueueReceiver receiver;
         /** The latest attach: its receiver is the one to close. */
-        volatile Future<CreditedReceiver> attaching;
+        volatile Future<QueueReceiver> attaching;
 
         volatile long generation = -1;
         private int requests;
@@ -191,7 +191,7 @@ public class Dispatcher {
         }
 
         /** A new receiver starts flowing; apply the lane's state to it. */
-        synchronized void attached(CreditedReceiver attached) {
+        synchronized void attached(QueueReceiver attached) {
             receiver = attached;
             room = -1;
             adjustReceiver();
@@ -324,7 +324,7 @@ public class Dispatcher {
      * broker for the queue's consumers.
      */
     private Future<Void> close(Lane lane) {
-        Future<CreditedReceiver> attaching = lane == null ? null : lane.attaching;
+        Future<QueueReceiver> attaching = lane == null ? null : lane.attaching;
         if (attaching == null) {
             return Future.succeededFuture();
         }
@@ -335,7 +335,7 @@ public class Dispatcher {
 
     // --- first attempts, from the queue -----------------------------------------------------------------------
 
-    private void onMessage(Lane lane, CreditedReceiver.Delivered delivered) {
+    private void onMessage(Lane lane, QueueReceiver.Delivered delivered) {
         AmqpMessage message = delivered.message();
         lane.messageTaken();
         Runnable requestDone = once(lane::requestDone);

@@ -3,7 +3,6 @@ package io.herald.broker.rabbitmq;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.herald.broker.BrokerConfig;
 import io.herald.broker.BrokerFlavour;
@@ -66,7 +65,7 @@ public class RabbitMqTopology implements BrokerTopology {
                         }
                         throw e;
                     } finally {
-                        closeQuietly(channel); // a 404 has closed it already
+                        RabbitMqConnection.closeQuietly(channel); // a 404 has closed it already
                     }
                 },
                 false);
@@ -90,16 +89,6 @@ public class RabbitMqTopology implements BrokerTopology {
         return e.getCause() instanceof ShutdownSignalException signal
                 && signal.getReason() instanceof AMQP.Channel.Close close
                 && close.getReplyCode() == AMQP.NOT_FOUND;
-    }
-
-    private static void closeQuietly(Channel channel) {
-        if (channel.isOpen()) {
-            try {
-                channel.close();
-            } catch (IOException | TimeoutException | RuntimeException ignored) {
-                // The channel goes with its connection anyway.
-            }
-        }
     }
 
     private void declare(String queue) throws IOException, TimeoutException {
@@ -130,24 +119,7 @@ public class RabbitMqTopology implements BrokerTopology {
 
     private synchronized Connection connection() throws IOException, TimeoutException {
         if (declarations == null || !declarations.isOpen()) {
-            ConnectionFactory factory = new ConnectionFactory();
-            factory.setHost(config.connectHost());
-            factory.setPort(config.connectPort());
-            factory.setVirtualHost(config.virtualHost());
-            config.user().ifPresent(factory::setUsername);
-            config.password().ifPresent(factory::setPassword);
-            factory.setConnectionTimeout((int) config.operationTimeout().toMillis());
-            // Recovery is ours: a closed connection is simply opened again on the next declaration.
-            factory.setAutomaticRecoveryEnabled(false);
-            if (config.tls()) {
-                try {
-                    factory.useSslProtocol(javax.net.ssl.SSLContext.getDefault());
-                    factory.enableHostnameVerification();
-                } catch (java.security.NoSuchAlgorithmException e) {
-                    throw new IOException("TLS is not available in this JVM", e);
-                }
-            }
-            declarations = factory.newConnection("herald-topology");
+            declarations = RabbitMqConnection.connectionFactory(config).newConnection("herald-topology");
         }
         return declarations;
     }

@@ -1,5 +1,6 @@
-package io.herald.broker;
+package io.herald.broker.amqp10;
 
+import io.herald.broker.QueueReceiver;
 import io.vertx.amqp.AmqpMessage;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -30,7 +31,7 @@ import org.jboss.logging.Logger;
  * Proton is single-threaded: everything touching the link runs on the connection's context; the methods here may be
  * called from any thread.
  */
-public final class CreditedReceiver {
+public final class CreditedReceiver implements QueueReceiver {
     private static final Logger LOG = Logger.getLogger(CreditedReceiver.class);
 
     private final Context context;
@@ -39,7 +40,7 @@ public final class CreditedReceiver {
     private final int window;
 
     private final String address;
-    private Handler<Delivered> handler;
+    private Handler<QueueReceiver.Delivered> handler;
     private Handler<Throwable> closedRemotely;
     /** Credit granted and not yet used; negative when the broker sent past it. Context only. */
     private int credit;
@@ -58,7 +59,11 @@ public final class CreditedReceiver {
 
     /** Opens a receiver on {@code address}; runs on the connection's context. */
     static Future<CreditedReceiver> open(
-            ProtonConnection connection, Context context, String address, int window, Handler<Delivered> handler) {
+            ProtonConnection connection,
+            Context context,
+            String address,
+            int window,
+            Handler<QueueReceiver.Delivered> handler) {
         Promise<CreditedReceiver> opened = Promise.promise();
         context.runOnContext(v -> {
             ProtonReceiver link = connection.createReceiver(address, new ProtonLinkOptions());
@@ -80,7 +85,7 @@ public final class CreditedReceiver {
         return opened.future();
     }
 
-    /** Called when the broker closes the link without being asked (the queue deleted, say). */
+    @Override
     public CreditedReceiver closedRemotelyHandler(Handler<Throwable> handler) {
         this.closedRemotely = handler;
         return this;
@@ -90,6 +95,7 @@ public final class CreditedReceiver {
      * How many messages the reader has room for now; credit for them is granted once the credit granted before is used
      * up. Calls must not overlap (the reader serialises them). Any thread.
      */
+    @Override
     public void room(int messages) {
         int before = room;
         room = messages;
@@ -99,6 +105,7 @@ public final class CreditedReceiver {
     }
 
     /** Detaches the link; unsettled messages go back to the queue. Completes when the detach is sent. */
+    @Override
     public Future<Void> close() {
         Promise<Void> sent = Promise.promise();
         context.runOnContext(v -> {
@@ -151,8 +158,7 @@ public final class CreditedReceiver {
         }
     }
 
-    /** One message taken from the queue; settled exactly once, from any thread. */
-    public final class Delivered {
+    private final class Delivered implements QueueReceiver.Delivered {
         private final ProtonDelivery delivery;
         private final AmqpMessage message;
 
@@ -161,21 +167,22 @@ public final class CreditedReceiver {
             this.message = AmqpMessage.create(message).build();
         }
 
+        @Override
         public AmqpMessage message() {
             return message;
         }
 
-        /** Done with: removed from the queue. */
+        @Override
         public void accept() {
             settle(Accepted.getInstance());
         }
 
-        /** Not Herald's to deliver: the broker dead-letters it. */
+        @Override
         public void reject() {
             settle(new Rejected());
         }
 
-        /** Not handled this time: the broker delivers it again (counting the failed delivery). */
+        @Override
         public void redeliver() {
             Modified modified = new Modified();
             modified.setDeliveryFailed(true);
