@@ -15,6 +15,9 @@ cd "$(dirname "$0")/.."
 HERALD_JAVA_OPTS="${HERALD_JAVA_OPTS:--Xmx192m -XX:MaxDirectMemorySize=64m}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 external=false
+# The external run's RabbitMQ settings (see the README): queue type and the protocol Herald speaks to it.
+queue_type="${HERALD_BROKER_RABBITMQ_QUEUE_TYPE:-quorum}"
+rabbitmq_protocol="${HERALD_BROKER_RABBITMQ_PROTOCOL:-amqp-0-9-1}"
 phases="phases=all"
 suite_extra=()
 for arg in "$@"; do
@@ -39,11 +42,12 @@ if $external; then
   for _ in $(seq 1 30); do curl -fs -u guest:guest -o /dev/null http://127.0.0.1:15672/api/overview && break; sleep 1; done
   env_args+=(HERALD_DB_URL="jdbc:postgresql://127.0.0.1:5432/herald_bench?user=postgres" HERALD_BROKER_HOST=127.0.0.1
     HERALD_BROKER_PORT=5672 HERALD_BROKER_FLAVOUR=rabbitmq HERALD_BROKER_USER=guest HERALD_BROKER_PASSWORD=guest
-    HERALD_BROKER_VIRTUAL_HOST=herald_bench)
+    HERALD_BROKER_VIRTUAL_HOST=herald_bench HERALD_BROKER_RABBITMQ_QUEUE_TYPE="$queue_type"
+    HERALD_BROKER_RABBITMQ_PROTOCOL="$rabbitmq_protocol")
   suite_args+=(amqpHost=127.0.0.1 amqpPort=5672 amqpUser=guest amqpPassword=guest amqpVhost=herald_bench
     "rabbitManagement=http://guest:guest@127.0.0.1:15672")
   # A PostgreSQL that never vacuums slows delivery down as the run goes on (Herald warns of it at start): say so.
-  mode="external: PostgreSQL $(psql -h 127.0.0.1 -U postgres -tAc 'show server_version' | cut -d' ' -f1) with autovacuum $(psql -h 127.0.0.1 -U postgres -tAc 'show autovacuum'), RabbitMQ $(rabbitmqctl -q version 2>/dev/null || echo '?') (quorum queues)"
+  mode="external: PostgreSQL $(psql -h 127.0.0.1 -U postgres -tAc 'show server_version' | cut -d' ' -f1) with autovacuum $(psql -h 127.0.0.1 -U postgres -tAc 'show autovacuum'), RabbitMQ $(rabbitmqctl -q version 2>/dev/null || echo '?') ($queue_type queues, Herald speaking $rabbitmq_protocol)"
 else
   env_args+=(HERALD_BROKER_EMBEDDED_PORT=15673)
   suite_args+=(amqpHost=127.0.0.1 amqpPort=15673)
