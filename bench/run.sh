@@ -4,7 +4,7 @@
 # io.herald.bench.BenchmarkSuite: an open-loop load generator with HdrHistogram latencies (coordinated omission
 # corrected), a Vert.x webhook sink, raw AMQP sends, RabbitMQ's management publish API (--external only).
 # Prints one table and writes it with the machine and commit to bench/results/<date>-<commit>[-external].md.
-# Usage: bench/run.sh [--external] [phases=ingest,broker,e2e,fanout]   (default: all; also steady, backlog: see the README)
+# Usage: bench/run.sh [--external | --rabbitmq] [phases=ingest,broker,e2e,fanout]   (default: all; also steady, backlog: see the README)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The JVM settings Herald runs with (HERALD_JAVA_OPTS overrides): the heap, Netty's direct buffers, and at most two
@@ -15,6 +15,7 @@ cd "$(dirname "$0")/.."
 HERALD_JAVA_OPTS="${HERALD_JAVA_OPTS:--Xmx192m -XX:MaxDirectMemorySize=64m}"
 export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}"
 external=false
+embedded_database=false
 # The external run's RabbitMQ settings (see the README): queue type and the protocol Herald speaks to it.
 queue_type="${HERALD_BROKER_RABBITMQ_QUEUE_TYPE:-quorum}"
 rabbitmq_protocol="${HERALD_BROKER_RABBITMQ_PROTOCOL:-amqp-0-9-1}"
@@ -23,6 +24,9 @@ suite_extra=()
 for arg in "$@"; do
   case "$arg" in
     --external) external=true ;;
+    # The external RabbitMQ with the embedded PostgreSQL: the broker's share of an external run, apart from a database
+    # configured differently from the embedded one (this machine's runs with autovacuum off).
+    --rabbitmq) external=true; embedded_database=true ;;
     phases=*) phases="$arg" ;;
     *=*) suite_extra+=("$arg") ;; # the suite's other arguments, e.g. e2eRates=1000 (see the README)
   esac
@@ -40,14 +44,16 @@ if $external; then
   rabbitmqctl -q add_vhost herald_bench
   rabbitmqctl -q set_permissions -p herald_bench guest '.*' '.*' '.*'
   for _ in $(seq 1 30); do curl -fs -u guest:guest -o /dev/null http://127.0.0.1:15672/api/overview && break; sleep 1; done
-  env_args+=(HERALD_DB_URL="jdbc:postgresql://127.0.0.1:5432/herald_bench?user=postgres" HERALD_BROKER_HOST=127.0.0.1
-    HERALD_BROKER_PORT=5672 HERALD_BROKER_FLAVOUR=rabbitmq HERALD_BROKER_USER=guest HERALD_BROKER_PASSWORD=guest
+  $embedded_database || env_args+=(HERALD_DB_URL="jdbc:postgresql://127.0.0.1:5432/herald_bench?user=postgres")
+  env_args+=(HERALD_BROKER_HOST=127.0.0.1 HERALD_BROKER_PORT=5672 HERALD_BROKER_FLAVOUR=rabbitmq HERALD_BROKER_USER=guest HERALD_BROKER_PASSWORD=guest
     HERALD_BROKER_VIRTUAL_HOST=herald_bench HERALD_BROKER_RABBITMQ_QUEUE_TYPE="$queue_type"
     HERALD_BROKER_RABBITMQ_PROTOCOL="$rabbitmq_protocol")
   suite_args+=(amqpHost=127.0.0.1 amqpPort=5672 amqpUser=guest amqpPassword=guest amqpVhost=herald_bench
     "rabbitManagement=http://guest:guest@127.0.0.1:15672")
   # A PostgreSQL that never vacuums slows delivery down as the run goes on (Herald warns of it at start): say so.
-  mode="external: PostgreSQL $(psql -h 127.0.0.1 -U postgres -tAc 'show server_version' | cut -d' ' -f1) with autovacuum $(psql -h 127.0.0.1 -U postgres -tAc 'show autovacuum'), RabbitMQ $(rabbitmqctl -q version 2>/dev/null || echo '?') ($queue_type queues, Herald speaking $rabbitmq_protocol)"
+  database="PostgreSQL $(psql -h 127.0.0.1 -U postgres -tAc 'show server_version' | cut -d' ' -f1) with autovacuum $(psql -h 127.0.0.1 -U postgres -tAc 'show autovacuum')"
+  $embedded_database && database="the embedded PostgreSQL 17"
+  mode="external: $database, RabbitMQ $(rabbitmqctl -q version 2>/dev/null || echo '?') ($queue_type queues, Herald speaking $rabbitmq_protocol)"
 else
   env_args+=(HERALD_BROKER_EMBEDDED_PORT=15673)
   suite_args+=(amqpHost=127.0.0.1 amqpPort=15673)
@@ -61,7 +67,10 @@ java -Xmx1g -cp "target/test-classes:$(cat target/bench-classpath.txt)" io.heral
   "${suite_args[@]}" "$phases" ${suite_extra[@]+"${suite_extra[@]}"} "pid=$herald" "out=$table"
 
 mkdir -p bench/results
-base="bench/results/$(date -u +%Y-%m-%d)-$(git rev-parse --short HEAD)$($external && echo -external || true)"
+flag=""
+$external && flag=" --external"
+$embedded_database && flag=" --rabbitmq"
+base="bench/results/$(date -u +%Y-%m-%d)-$(git rev-parse --short HEAD)$($external && echo -${flag#* --} || true)"
 result="$base.md"
 n=2
 while [ -e "$result" ]; do result="$base-$n.md"; n=$((n + 1)); done # another run of the same commit, e.g. other settings
@@ -70,7 +79,7 @@ while [ -e "$result" ]; do result="$base-$n.md"; n=$((n + 1)); done # another ru
   echo
   echo "Machine: $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)), $(free -g | awk '/Mem:/ {print $2}') GiB,"
   echo "$(java -version 2>&1 | head -1). Herald with $HERALD_JAVA_OPTS and MALLOC_ARENA_MAX=$MALLOC_ARENA_MAX, $mode. The load generator, the webhook sink and the"
-  echo "database and broker share the machine with Herald. Command: \`bench/run.sh$($external && echo ' --external' || true)$([ "$phases" = phases=all ] || echo " $phases")${suite_extra[@]+ ${suite_extra[*]}}\`."
+  echo "database and broker share the machine with Herald. Command: \`bench/run.sh$flag$([ "$phases" = phases=all ] || echo " $phases")${suite_extra[@]+ ${suite_extra[*]}}\`."
   echo
   cat "$table"
 } > "$result"

@@ -15,6 +15,7 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -38,8 +39,15 @@ final class ConfirmedPublisher implements AutoCloseable {
         }
     }
 
+    /**
+     * Messages taken and not yet confirmed beyond which the publisher is {@link #full()}: what a broker that stopped
+     * confirming (an alarm, a stall) may hold on Herald's heap. The outbox keeps the rest, and re-sends it later.
+     */
+    private static final int MAX_OUTSTANDING = 2000;
+
     private final Channel channel;
     private final ExecutorService thread;
+    private final AtomicInteger outstanding = new AtomicInteger();
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
 
     /** @param lost told when the channel closes while the connection stays (the broker closed it for an error) */
@@ -65,8 +73,14 @@ final class ConfirmedPublisher implements AutoCloseable {
         });
     }
 
+    boolean full() {
+        return outstanding.get() >= MAX_OUTSTANDING;
+    }
+
     Future<Void> publish(String queue, AMQP.BasicProperties properties, byte[] body) {
+        outstanding.incrementAndGet();
         Promise<Void> done = Promise.promise();
+        done.future().onComplete(settled -> outstanding.decrementAndGet());
         try {
             thread.execute(() -> send(queue, properties, body, done));
         } catch (RejectedExecutionException stopped) {

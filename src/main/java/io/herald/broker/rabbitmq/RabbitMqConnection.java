@@ -183,6 +183,11 @@ public final class RabbitMqConnection implements BrokerConnection {
 
         @Override
         public Future<Void> send(AmqpMessage message) {
+            if (blockedBecause != null || publisher.full()) {
+                // RabbitMQ takes nothing while its alarm lasts, or stopped confirming: the outbox keeps the message,
+                // not Herald's heap. Failing after the usual wait paces the relay as an unanswered send would.
+                return withTimeout(Promise.<Void>promise().future(), "publish to " + queue);
+            }
             AMQP.BasicProperties properties;
             byte[] body;
             try {

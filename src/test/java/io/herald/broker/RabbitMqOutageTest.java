@@ -34,14 +34,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 /**
- * RabbitMQ stopped and started again (its application, with {@code rabbitmqctl}) while events are published: readiness
- * follows it, every event accepted meanwhile reaches its webhook, and its queue subscription holds every one, read
- * over AMQP 1.0 while Herald publishes over AMQP 0-9-1. Runs in the external pass only.
+ * RabbitMQ outages, made with {@code rabbitmqctl} while events are published: a stop and start of the broker (readiness
+ * follows it, every event accepted meanwhile reaches its webhook and its queue subscription, read over AMQP 1.0 while
+ * Herald publishes over AMQP 0-9-1), and a memory alarm. Runs in the external pass only.
  */
 @QuarkusTest
 @Tag("external")
 @EnabledIfEnvironmentVariable(named = "HERALD_BROKER_FLAVOUR", matches = "rabbitmq")
-class RabbitMqRestartTest {
+class RabbitMqOutageTest {
     private static final Pattern NUMBER = Pattern.compile("\"n\": ?(\\d+)");
 
     @Inject
@@ -56,10 +56,60 @@ class RabbitMqRestartTest {
     @Inject
     TopicService topics;
 
+    /** The watermark to restore after a test raised the memory alarm; null when none did. */
+    private String memoryWatermark;
+
     @AfterEach
     void brokerIsBack() throws Exception {
+        if (memoryWatermark != null) {
+            rabbitmqctl("set_vm_memory_high_watermark", memoryWatermark);
+        }
         rabbitmqctl("start_app");
         await().atMost(Duration.ofSeconds(60)).until(broker::isConnected);
+    }
+
+    /**
+     * RabbitMQ's memory alarm blocks every connection that publishes: Herald keeps accepting (the events wait in its
+     * outbox, not on its heap), keeps its consumers (they have a connection of their own), and delivers everything by
+     * itself once the alarm clears.
+     */
+    @Test
+    void eventsAcceptedDuringAMemoryAlarmAreDeliveredWhenItClears() throws Exception {
+        await().atMost(Duration.ofSeconds(30)).until(broker::isConnected);
+        String topic = "alarm." + UUID.randomUUID().toString().substring(0, 8);
+        topics.create(new TopicIn(topic, null, null, null, null));
+        try (WebhookReceiver receiver = new WebhookReceiver()) {
+            subscriptions.create(new SubscriptionIn(
+                    null,
+                    topic,
+                    "webhook",
+                    null,
+                    new WebhookIn(receiver.url("/alarm"), null, null, null, null, null, null)));
+            Thread.sleep(1500); // the lane attaches within a second
+
+            memoryWatermark = rabbitmqctl("eval", "vm_memory_monitor:get_vm_memory_high_watermark().");
+            rabbitmqctl("set_vm_memory_high_watermark", "0.000001");
+            int events = 200;
+            for (int i = 0; i < events; i++) {
+                given().contentType("application/json")
+                        .body("{\"n\": " + i + "}")
+                        .post("/api/v1/topics/" + topic + "/events")
+                        .then()
+                        .statusCode(202);
+            }
+            Thread.sleep(3000);
+            assertEquals(0, receiver.requests("/alarm").size(), "nothing passes the alarm");
+
+            rabbitmqctl("set_vm_memory_high_watermark", memoryWatermark);
+            memoryWatermark = null;
+            await().atMost(Duration.ofSeconds(90))
+                    .untilAsserted(() -> assertEquals(
+                            events,
+                            numbers(receiver.requests("/alarm").stream()
+                                            .map(WebhookReceiver.Request::bodyText)
+                                            .toList())
+                                    .size()));
+        }
     }
 
     @Test
@@ -148,12 +198,13 @@ class RabbitMqRestartTest {
         return numbers;
     }
 
-    private static void rabbitmqctl(String command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder("rabbitmqctl", "-q", command)
-                .redirectErrorStream(true)
-                .start();
+    private static String rabbitmqctl(String... command) throws IOException, InterruptedException {
+        List<String> line = new ArrayList<>(List.of("rabbitmqctl", "-q"));
+        line.addAll(List.of(command));
+        Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "rabbitmqctl " + command + " finished");
-        assertEquals(0, process.exitValue(), "rabbitmqctl " + command + ": " + output);
+        assertTrue(process.waitFor(60, TimeUnit.SECONDS), line + " finished");
+        assertEquals(0, process.exitValue(), line + ": " + output);
+        return output.trim();
     }
 }
