@@ -49,7 +49,7 @@ if $external; then
     HERALD_BROKER_VIRTUAL_HOST=herald_bench HERALD_BROKER_RABBITMQ_QUEUE_TYPE="$queue_type"
     HERALD_BROKER_RABBITMQ_PROTOCOL="$rabbitmq_protocol")
   suite_args+=(amqpHost=127.0.0.1 amqpPort=5672 amqpUser=guest amqpPassword=guest amqpVhost=herald_bench
-    "rabbitManagement=http://guest:guest@127.0.0.1:15672")
+    "rabbitManagement=http://guest:guest@127.0.0.1:15672" "brokerPid=$(pgrep -o beam.smp || echo 0)")
   # A PostgreSQL that never vacuums slows delivery down as the run goes on (Herald warns of it at start): say so.
   database="PostgreSQL $(psql -h 127.0.0.1 -U postgres -tAc 'show server_version' | cut -d' ' -f1) with autovacuum $(psql -h 127.0.0.1 -U postgres -tAc 'show autovacuum')"
   $embedded_database && database="the embedded PostgreSQL 17"

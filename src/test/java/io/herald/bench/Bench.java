@@ -33,6 +33,8 @@ final class Bench implements AutoCloseable {
     final OpenLoopLoad load;
     /** Herald's process id (0: unknown, CPU and memory figures read 0). */
     final long pid;
+    /** The external broker's process id (0: none or unknown), whose CPU the broker's share of the machine shows. */
+    final long brokerPid;
 
     private final String base;
     private final String key;
@@ -42,6 +44,7 @@ final class Bench implements AutoCloseable {
         this.base = args.getOrDefault("base", "http://localhost:18080");
         this.key = args.get("key");
         this.pid = Long.parseLong(args.getOrDefault("pid", "0"));
+        this.brokerPid = Long.parseLong(args.getOrDefault("brokerPid", "0"));
         URI uri = URI.create(base);
         HttpClient client = vertx.createHttpClient(
                 new HttpClientOptions().setKeepAlive(true).setTcpNoDelay(true).setConnectTimeout(5000),
@@ -245,6 +248,36 @@ final class Bench implements AutoCloseable {
     /** The share of a core Herald's JIT compilers used since {@code compilerSecondsBefore}, read at {@code startNanos}. */
     double compilerShareSince(double compilerSecondsBefore, long startNanos) {
         return (ProcessFigures.compilerSeconds(pid) - compilerSecondsBefore) / ((System.nanoTime() - startNanos) / 1e9);
+    }
+
+    /** CPU time Herald (and the external broker) use from now on, per event: "Herald CPU x ms per event[, RabbitMQ y]". */
+    CpuUse cpuFromNow() {
+        return new CpuUse(ProcessFigures.cpuSeconds(pid), ProcessFigures.cpuSeconds(brokerPid));
+    }
+
+    final class CpuUse {
+        private final double heraldBefore;
+        private final double brokerBefore;
+
+        private CpuUse(double heraldBefore, double brokerBefore) {
+            this.heraldBefore = heraldBefore;
+            this.brokerBefore = brokerBefore;
+        }
+
+        double heraldMsPer(long events) {
+            return (ProcessFigures.cpuSeconds(pid) - heraldBefore) * 1000 / Math.max(1, events);
+        }
+
+        String perEvent(long events) {
+            String herald = String.format(Locale.ROOT, "Herald CPU %.2f ms per event", heraldMsPer(events));
+            return brokerPid == 0
+                    ? herald
+                    : herald
+                            + String.format(
+                                    Locale.ROOT,
+                                    ", RabbitMQ CPU %.2f ms",
+                                    (ProcessFigures.cpuSeconds(brokerPid) - brokerBefore) * 1000 / Math.max(1, events));
+        }
     }
 
     static String rate(OpenLoopLoad.Result result) {

@@ -60,7 +60,7 @@ final class EndToEndPhase {
         String run = "e2e-" + rate + "-" + System.nanoTime();
         sink.measure(run);
         StageHistograms stagesBefore = StageHistograms.parse(bench.api("GET", "/q/metrics", null));
-        double cpuBefore = ProcessFigures.cpuSeconds(bench.pid);
+        Bench.CpuUse cpu = bench.cpuFromNow();
         OpenLoopLoad.Result published = bench.load.run(
                 path,
                 headers,
@@ -69,7 +69,7 @@ final class EndToEndPhase {
                 Duration.ofSeconds(seconds),
                 202);
         long got = sink.awaitMeasured(published.ok(), 180_000);
-        double cpuMs = (ProcessFigures.cpuSeconds(bench.pid) - cpuBefore) * 1000 / Math.max(1, got);
+        String cpuPerEvent = cpu.perEvent(got);
         Histogram latency = sink.measuredLatency();
         // Where the time went: each stage's lag since acceptance (Herald's histograms), and the publisher's wait for
         // its 202.
@@ -80,14 +80,14 @@ final class EndToEndPhase {
                 Locale.ROOT, "end to end at %,d/s: %,d accepted, %,d delivered", rate, published.ok(), got));
         String figure = String.format(
                 Locale.ROOT,
-                "p50 %d ms, p99 %d ms, p99.9 %d ms (%,d of %,d delivered; Herald CPU %.2f ms per event)."
+                "p50 %d ms, p99 %d ms, p99.9 %d ms (%,d of %,d delivered; %s)."
                         + " Since acceptance, p50 / p99: %s; the publisher's 202: %.0f / %.0f ms",
                 latency.getValueAtPercentile(50),
                 latency.getValueAtPercentile(99),
                 latency.getValueAtPercentile(99.9),
                 got,
                 published.ok(),
-                cpuMs,
+                cpuPerEvent,
                 stages,
                 published.p(50),
                 published.p(99));

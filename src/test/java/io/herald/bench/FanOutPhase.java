@@ -38,6 +38,7 @@ final class FanOutPhase {
             long expected = warmed.get();
             int events = 1000; // 50,000 deliveries: long enough (10 s or more here) for a steady rate
             double compilerBefore = ProcessFigures.compilerSeconds(bench.pid);
+            Bench.CpuUse cpu = bench.cpuFromNow();
             long started = System.nanoTime();
             for (int i = 0; i < events / 100; i++) {
                 bench.api("POST", path, events100);
@@ -49,12 +50,13 @@ final class FanOutPhase {
                     "Fan-out: one topic, 50 webhook subscriptions, 1,000 events",
                     String.format(
                             Locale.ROOT,
-                            "%,.0f deliveries/s (%,d of %,d in %.1f s; JIT %.0f %% of a core meanwhile)",
+                            "%,.0f deliveries/s (%,d of %,d in %.1f s; JIT %.0f %% of a core meanwhile; %s per delivery)",
                             rate,
                             got,
                             SUBSCRIPTIONS * (long) events,
                             seconds,
-                            bench.compilerShareSince(compilerBefore, started) * 100),
+                            bench.compilerShareSince(compilerBefore, started) * 100,
+                            cpu.perEvent(got).replace(" per event", "")),
                     "",
                     rate >= 5000 ? "met (>= 5,000/s)" : "missed (>= 5,000/s)");
         }

@@ -27,7 +27,7 @@ final class IngestPhase {
             OpenLoopLoad.Result highest,
             int half,
             OpenLoopLoad.Result atHalf,
-            double cpuMsPerEvent,
+            String cpuPerEvent,
             OpenLoopLoad.Result noopAtHalf) {
 
         String[] httpCeilingRow() {
@@ -56,12 +56,7 @@ final class IngestPhase {
                     highest.okPerSecond() >= 10_000 ? "met (>= 10,000/s)" : "missed (>= 10,000/s)"));
             rows.add(Bench.row(
                     "Ingest latency at half that rate (" + half + "/s), 202 received",
-                    String.format(
-                            Locale.ROOT,
-                            "p50 %.1f ms, p99 %.1f ms; Herald CPU %.2f ms per event",
-                            atHalf.p(50),
-                            atHalf.p(99),
-                            cpuMsPerEvent),
+                    String.format(Locale.ROOT, "p50 %.1f ms, p99 %.1f ms; %s", atHalf.p(50), atHalf.p(99), cpuPerEvent),
                     String.format(
                             Locale.ROOT,
                             "no-op at the same rate: p50 %.1f ms, p99 %.1f ms",
@@ -96,13 +91,13 @@ final class IngestPhase {
                     () -> bench.load.run(path, authed, t -> eventBody, 1500, Duration.ofSeconds(10), 202));
             OpenLoopLoad.Result highest = bench.highestSustained(path, authed, eventBody, 1000);
             int half = Math.max(100, highest.offeredPerSecond() / 2);
-            double cpuBefore = ProcessFigures.cpuSeconds(bench.pid);
+            Bench.CpuUse cpu = bench.cpuFromNow();
             OpenLoopLoad.Result atHalf =
                     bench.load.run(path, authed, t -> eventBody, half, Duration.ofSeconds(15), 202);
-            double cpuMs = (ProcessFigures.cpuSeconds(bench.pid) - cpuBefore) * 1000 / Math.max(1, atHalf.ok());
+            String cpuPerEvent = cpu.perEvent(atHalf.ok());
             OpenLoopLoad.Result noopAtHalf =
                     bench.load.run("/bench/noop", json, t -> eventBody, half, Duration.ofSeconds(10), 202);
-            figures = new Figures(httpCeiling, warmUp, highest, half, atHalf, cpuMs, noopAtHalf);
+            figures = new Figures(httpCeiling, warmUp, highest, half, atHalf, cpuPerEvent, noopAtHalf);
         }
         bench.deleteSubscription(queueSubscription); // drop the relay backlog
         if (figures != null) {
@@ -115,7 +110,7 @@ final class IngestPhase {
     private void steady(String path, MultiMap authed, Buffer eventBody) throws InterruptedException {
         int rate = bench.intArg("steadyRate", 800);
         int seconds = bench.intArg("steadySeconds", 20);
-        double cpuBefore = ProcessFigures.cpuSeconds(bench.pid);
+        Bench.CpuUse cpu = bench.cpuFromNow();
         OpenLoopLoad.Result steady =
                 bench.load.run(path, authed, t -> eventBody, rate, Duration.ofSeconds(seconds), 202);
         Bench.log(String.format(
@@ -124,6 +119,6 @@ final class IngestPhase {
                 rate,
                 steady.p(50),
                 steady.p(99),
-                (ProcessFigures.cpuSeconds(bench.pid) - cpuBefore) * 1000 / Math.max(1, steady.ok())));
+                cpu.heraldMsPer(steady.ok())));
     }
 }

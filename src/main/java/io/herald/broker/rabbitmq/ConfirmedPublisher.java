@@ -8,6 +8,7 @@ import io.herald.broker.BrokerUnavailableException;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentNavigableMap;
@@ -15,6 +16,9 @@ import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -30,12 +34,14 @@ final class ConfirmedPublisher implements AutoCloseable {
         final String routingKey;
         final String messageId;
         final Promise<Void> done;
+        final long deadlineNanos;
         volatile boolean returned;
 
-        Pending(String routingKey, String messageId, Promise<Void> done) {
+        Pending(String routingKey, String messageId, Promise<Void> done, long deadlineNanos) {
             this.routingKey = routingKey;
             this.messageId = messageId;
             this.done = done;
+            this.deadlineNanos = deadlineNanos;
         }
     }
 
@@ -47,12 +53,25 @@ final class ConfirmedPublisher implements AutoCloseable {
 
     private final Channel channel;
     private final ExecutorService thread;
+    private final long timeoutNanos;
+    private final ScheduledFuture<?> sweeper;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final ConcurrentNavigableMap<Long, Pending> pending = new ConcurrentSkipListMap<>();
 
-    /** @param lost told when the channel closes while the connection stays (the broker closed it for an error) */
-    ConfirmedPublisher(Connection connection, String name, Consumer<ShutdownSignalException> lost) throws IOException {
+    /**
+     * @param timeout how long a message may wait to be sent and confirmed before its publish fails
+     * @param timer runs the sweep that fails what waited longer (one task a second, not one per message)
+     * @param lost told when the channel closes while the connection stays (the broker closed it for an error)
+     */
+    ConfirmedPublisher(
+            Connection connection,
+            String name,
+            Duration timeout,
+            ScheduledExecutorService timer,
+            Consumer<ShutdownSignalException> lost)
+            throws IOException {
         this.channel = connection.createChannel();
+        this.timeoutNanos = timeout.toNanos();
         this.thread = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, name);
             thread.setDaemon(true);
@@ -71,6 +90,7 @@ final class ConfirmedPublisher implements AutoCloseable {
                 lost.accept(cause);
             }
         });
+        this.sweeper = timer.scheduleWithFixedDelay(this::failOverdue, 1, 1, TimeUnit.SECONDS);
     }
 
     boolean full() {
@@ -81,21 +101,26 @@ final class ConfirmedPublisher implements AutoCloseable {
         outstanding.incrementAndGet();
         Promise<Void> done = Promise.promise();
         done.future().onComplete(settled -> outstanding.decrementAndGet());
+        long deadline = System.nanoTime() + timeoutNanos;
         try {
-            thread.execute(() -> send(queue, properties, body, done));
+            thread.execute(() -> send(queue, properties, body, done, deadline));
         } catch (RejectedExecutionException stopped) {
             done.tryFail(new BrokerUnavailableException("The publishing channel is closed"));
         }
         return done.future();
     }
 
-    private void send(String queue, AMQP.BasicProperties properties, byte[] body, Promise<Void> done) {
+    private void send(String queue, AMQP.BasicProperties properties, byte[] body, Promise<Void> done, long deadline) {
         if (!channel.isOpen()) {
             done.tryFail(new BrokerUnavailableException("The publishing channel is closed"));
             return;
         }
+        if (System.nanoTime() > deadline) {
+            done.tryFail(overdue(queue));
+            return;
+        }
         long sequence = channel.getNextPublishSeqNo();
-        pending.put(sequence, new Pending(queue, properties.getMessageId(), done));
+        pending.put(sequence, new Pending(queue, properties.getMessageId(), done, deadline));
         try {
             channel.basicPublish("", queue, true, properties, body);
         } catch (IOException | RuntimeException e) {
@@ -133,6 +158,25 @@ final class ConfirmedPublisher implements AutoCloseable {
         }
     }
 
+    /** Sent in sequence, so the overdue ones are at the head. */
+    private void failOverdue() {
+        long now = System.nanoTime();
+        for (Map.Entry<Long, Pending> entry : pending.entrySet()) {
+            if (entry.getValue().deadlineNanos > now) {
+                return;
+            }
+            Pending one = pending.remove(entry.getKey());
+            if (one != null) {
+                one.done.tryFail(overdue(one.routingKey));
+            }
+        }
+    }
+
+    private BrokerUnavailableException overdue(String queue) {
+        return new BrokerUnavailableException("The broker did not confirm a message to " + queue + " within "
+                + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms");
+    }
+
     private Map<Long, Pending> subMap(long tag) {
         return pending.subMap(tag, true, tag, true);
     }
@@ -152,6 +196,7 @@ final class ConfirmedPublisher implements AutoCloseable {
 
     @Override
     public void close() {
+        sweeper.cancel(false);
         thread.shutdownNow();
         failAll(new BrokerUnavailableException("The publishing channel is closed"));
     }

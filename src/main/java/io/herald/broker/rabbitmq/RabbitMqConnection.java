@@ -196,7 +196,7 @@ public final class RabbitMqConnection implements BrokerConnection {
             } catch (IllegalArgumentException refused) {
                 return Future.failedFuture(refused);
             }
-            return withTimeout(publisher.publish(queue, properties, body), "publish to " + queue);
+            return publisher.publish(queue, properties, body); // it fails what is not confirmed in time
         }
 
         @Override
@@ -287,7 +287,12 @@ public final class RabbitMqConnection implements BrokerConnection {
             });
             List<ConfirmedPublisher> publishers = new ArrayList<>();
             for (int i = 0; i < PUBLISHERS; i++) {
-                publishers.add(new ConfirmedPublisher(publishing, "herald-rabbitmq-publish-" + i, this::onChannelLost));
+                publishers.add(new ConfirmedPublisher(
+                        publishing,
+                        "herald-rabbitmq-publish-" + i,
+                        config.operationTimeout(),
+                        connector,
+                        this::onChannelLost));
             }
             Connected opened = new Connected(publishing, consuming, publishers);
             publishing.addShutdownListener(cause -> onConnectionLost(opened, cause));

@@ -99,8 +99,9 @@ final class RabbitMqMessages {
         Message proton = Proton.message();
         Map<String, Object> headers = properties.getHeaders() == null ? Map.of() : properties.getHeaders();
         Codec codec = CODEC.get();
-        if (headers.get(AMQP10_PROPERTIES) instanceof LongString encoded) {
-            proton.setProperties((Properties) codec.decode(encoded.getBytes()));
+        byte[] encodedProperties = bytes(headers.get(AMQP10_PROPERTIES));
+        if (encodedProperties != null) {
+            proton.setProperties((Properties) codec.decode(encodedProperties));
         } else {
             Properties fromProperties = new Properties();
             fromProperties.setMessageId(properties.getMessageId());
@@ -110,8 +111,9 @@ final class RabbitMqMessages {
             fromProperties.setCreationTime(properties.getTimestamp());
             proton.setProperties(fromProperties);
         }
-        if (headers.get(AMQP10_APPLICATION_PROPERTIES) instanceof LongString encoded) {
-            proton.setApplicationProperties((ApplicationProperties) codec.decode(encoded.getBytes()));
+        byte[] encodedApplicationProperties = bytes(headers.get(AMQP10_APPLICATION_PROPERTIES));
+        if (encodedApplicationProperties != null) {
+            proton.setApplicationProperties((ApplicationProperties) codec.decode(encodedApplicationProperties));
         } else {
             Map<String, Object> values = new LinkedHashMap<>();
             headers.forEach((name, value) -> {
@@ -124,6 +126,17 @@ final class RabbitMqMessages {
         proton.setDurable(properties.getDeliveryMode() == null || properties.getDeliveryMode() == PERSISTENT);
         proton.setBody(new Data(new Binary(body)));
         return AmqpMessage.create(proton).build();
+    }
+
+    /**
+     * A header holding bytes: a byte array as Herald publishes it (field type {@code x}), or a long string as RabbitMQ's
+     * plugin stores it for a message published over AMQP 1.0.
+     */
+    private static byte[] bytes(Object header) {
+        if (header instanceof byte[] bytes) {
+            return bytes;
+        }
+        return header instanceof LongString text ? text.getBytes() : null;
     }
 
     private static final class Codec {

@@ -6,9 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.impl.AMQImpl;
+import com.rabbitmq.client.impl.Frame;
 import com.rabbitmq.client.impl.LongStringHelper;
 import io.herald.broker.EventMessage;
 import io.vertx.amqp.AmqpMessage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -102,15 +106,27 @@ class RabbitMqMessagesTest {
         assertThrows(IllegalArgumentException.class, () -> RabbitMqMessages.properties(volatileMessage));
     }
 
-    /** What a consumer gets: the client reads string headers back as LongString. */
+    @Test
+    void theAmqp10SectionsReadAlsoFromLongStringHeaders() {
+        AMQP.BasicProperties properties = wire(RabbitMqMessages.properties(event().encode()));
+        Map<String, Object> headers = new LinkedHashMap<>(properties.getHeaders());
+        headers.replaceAll(
+                (name, value) -> value instanceof byte[] bytes ? LongStringHelper.asLongString(bytes) : value);
+
+        AmqpMessage message = RabbitMqMessages.message(
+                properties.builder().headers(headers).build(), RabbitMqMessages.body(event().encode()));
+
+        assertEquals(event(), EventMessage.decode(message));
+        assertEquals(1_700_000_000_123L, message.creationTime());
+    }
+
+    /** What a consumer gets: the properties written to a content-header frame and read back by the client itself. */
     private static AMQP.BasicProperties wire(AMQP.BasicProperties sent) {
-        Map<String, Object> headers = new LinkedHashMap<>();
-        sent.getHeaders()
-                .forEach((name, value) -> headers.put(
-                        name,
-                        value instanceof String text
-                                ? LongStringHelper.asLongString(text)
-                                : value instanceof byte[] bytes ? LongStringHelper.asLongString(bytes) : value));
-        return sent.builder().headers(headers).build();
+        try {
+            Frame frame = sent.toFrame(1, 0);
+            return (AMQP.BasicProperties) AMQImpl.readContentHeaderFrom(frame.getInputStream());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }
