@@ -140,6 +140,19 @@ public class DeliveryLedger {
         return claims;
     }
 
+    /** Gives claimed retries back before their lease ends (an instance stopping): due again now, for any instance. */
+    public void releaseRetries(List<String> deliveryIds) throws SQLException {
+        if (deliveryIds.isEmpty()) {
+            return;
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(
+                        "update deliveries set next_attempt_at = now() where id = any(?::text[]) and state = 'RETRYING'")) {
+            SqlArrays.bindText(connection, statement, 1, deliveryIds, id -> id);
+            statement.executeUpdate();
+        }
+    }
+
     /** The delivery with its event, for a manual retry; empty if unknown. */
     public Optional<Claim> find(String deliveryId) throws SQLException {
         try (Connection connection = dataSource.getConnection();

@@ -8,6 +8,7 @@ import io.herald.broker.EventMessage;
 import io.herald.broker.QueueReceiver;
 import io.herald.flow.FlowStats;
 import io.herald.flow.StageLag;
+import io.herald.platform.PlatformConfig;
 import io.herald.routing.OutboxRelay;
 import io.herald.routing.Subscription;
 import io.herald.routing.SubscriptionDeleting;
@@ -35,6 +36,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
@@ -66,6 +68,7 @@ public class Dispatcher {
     private final DeliveryConfig config;
     private final OutboxRelay relay;
     private final ObjectMapper json;
+    private final PlatformConfig.Shutdown shutdown;
     private final Map<String, Lane> lanes = new ConcurrentHashMap<>();
     /** Deletions announced so far: numbers them, so a reconcile can tell whether its read began after one. */
     private final AtomicLong deletions = new AtomicLong();
@@ -102,8 +105,10 @@ public class Dispatcher {
             ObjectMapper json,
             MeterRegistry metrics,
             FlowStats flow,
-            StageLag stageLag) {
+            StageLag stageLag,
+            PlatformConfig platform) {
         this.broker = broker;
+        this.shutdown = platform.shutdown();
         this.stageLag = stageLag;
         this.flow = flow;
         this.dataSource = dataSource;
@@ -143,6 +148,8 @@ public class Dispatcher {
         private int requests;
         private int held;
         private int room = -1;
+        /** Shutting down: takes nothing more from the queue. */
+        private boolean draining;
 
         Lane(String subscriptionId) {
             this.subscriptionId = subscriptionId;
@@ -197,11 +204,21 @@ public class Dispatcher {
             adjustReceiver();
         }
 
+        synchronized void stopTaking() {
+            draining = true;
+            adjustReceiver();
+        }
+
+        /** No request in flight and every message taken settled (its attempt recorded). */
+        synchronized boolean idle() {
+            return requests == 0 && held == 0;
+        }
+
         /** Tells the receiver how many more messages the lane can start on now. */
         private void adjustReceiver() {
-            int maxInFlight = target.maxInFlight();
+            int maxInFlight = target == null ? 0 : target.maxInFlight();
             // Answered messages wait for the ledger's next group commit; room for those beside the requests.
-            int now = Math.max(0, Math.min(maxInFlight - requests, 2 * maxInFlight + 100 - held));
+            int now = draining ? 0 : Math.max(0, Math.min(maxInFlight - requests, 2 * maxInFlight + 100 - held));
             if (now != room && receiver != null) {
                 room = now;
                 receiver.room(now);
@@ -218,12 +235,34 @@ public class Dispatcher {
         retries.start();
     }
 
+    /**
+     * After the relay, before the broker: lanes take nothing more, the attempts in flight get the grace to be answered
+     * and recorded, then the receivers close (what they hold unsettled goes back to the queue). Retries still running
+     * after the grace are handed back, so another instance attempts them at once instead of when their lease ends.
+     */
     void stop(@Observes @Priority(6) ShutdownEvent event) {
         running = false;
         reconciler.interrupt();
         retries.interrupt();
+        lanes.values().forEach(Lane::stopTaking);
+        long deadline = System.nanoTime() + shutdown.grace().toNanos();
+        while (System.nanoTime() < deadline
+                && !(retriesRunning.isEmpty() && lanes.values().stream().allMatch(Lane::idle))) {
+            sleepQuietly(20);
+        }
+        List<String> handedBack = List.copyOf(retriesRunning);
+        long lanesBusy = lanes.values().stream().filter(lane -> !lane.idle()).count();
+        try {
+            ledger.releaseRetries(handedBack);
+        } catch (SQLException | RuntimeException e) {
+            LOG.warnf("Could not hand back %d retries (%s); their leases run out", handedBack.size(), e.getMessage());
+        }
         lanes.values().forEach(this::close);
         attemptStarts.shutdown();
+        LOG.infof(
+                "Delivery stopped: %s; %d retries still running handed back",
+                lanesBusy == 0 ? "every attempt in flight answered and recorded" : lanesBusy + " lanes still busy",
+                handedBack.size());
     }
 
     // --- lanes follow subscriptions ---------------------------------------------------------------------------
@@ -406,10 +445,11 @@ public class Dispatcher {
         }
     }
 
-    private final AtomicInteger retriesInFlight = new AtomicInteger();
+    /** The retries this instance is attempting, by delivery id. */
+    private final Set<String> retriesRunning = ConcurrentHashMap.newKeySet();
 
     private int retryDue() throws SQLException {
-        int room = config.retryConcurrency() - retriesInFlight.get();
+        int room = config.retryConcurrency() - retriesRunning.size();
         if (room <= 0) {
             return 0;
         }
@@ -419,7 +459,7 @@ public class Dispatcher {
             if (lane == null || lane.target == null || !lane.tryStartRequest()) {
                 continue; // the lease runs out and the retry is claimed again
             }
-            retriesInFlight.incrementAndGet();
+            retriesRunning.add(claim.deliveryId());
             Runnable requestDone = once(lane::requestDone);
             afterSlot(lane, () -> attempt(claim, lane.target, DeliveryLedger.Trigger.SCHEDULED, 0, requestDone))
                     .whenComplete((recorded, error) -> {
@@ -429,7 +469,7 @@ public class Dispatcher {
                                     claim.deliveryId(), error.getMessage());
                         }
                         requestDone.run();
-                        retriesInFlight.decrementAndGet();
+                        retriesRunning.remove(claim.deliveryId());
                     });
         }
         return due.size();

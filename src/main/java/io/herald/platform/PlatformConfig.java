@@ -2,6 +2,7 @@ package io.herald.platform;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 import java.util.Optional;
 
 /** Settings of the platform part. Every key is documented in the README's configuration table. */
@@ -13,6 +14,8 @@ public interface PlatformConfig {
     String dataDir();
 
     Db db();
+
+    Shutdown shutdown();
 
     /** {@code HERALD_BENCH_ENDPOINTS}: serve {@code POST /bench/noop} (the HTTP ceiling of bench/run.sh); off otherwise. */
     @WithDefault("false")
@@ -34,5 +37,20 @@ public interface PlatformConfig {
 
         /** Set by the launcher when it started the embedded PostgreSQL: where its cluster lives. */
         Optional<String> embeddedDirectory();
+    }
+
+    /** How an instance stops on SIGTERM (README, "Deploy"); the defaults are in application.properties. */
+    interface Shutdown {
+        /**
+         * Readiness reports DOWN this long before the instance stops taking requests ({@code HERALD_SHUTDOWN_DELAY}):
+         * the time a load balancer or Kubernetes needs to stop sending it traffic.
+         */
+        Duration delay();
+
+        /**
+         * How long requests in flight, and then deliveries in flight, may take to finish ({@code HERALD_SHUTDOWN_GRACE});
+         * what is still running after it is handed back to the other instances.
+         */
+        Duration grace();
     }
 }

@@ -3,6 +3,7 @@ package io.herald.routing;
 import io.agroal.api.AgroalDataSource;
 import io.herald.broker.BrokerClient;
 import io.herald.flow.StageLag;
+import io.herald.platform.PlatformConfig;
 import io.herald.store.SqlArrays;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -102,6 +103,7 @@ public class OutboxRelay {
     private final AgroalDataSource dataSource;
     private final BrokerClient broker;
     private final RelayConfig config;
+    private final PlatformConfig.Shutdown shutdown;
     private final String claimSql;
     private final Semaphore wake = new Semaphore(0);
     /** Handed-off deliveries not yet taken by a worker, and how many (the queue's size is not constant-time). */
@@ -121,8 +123,10 @@ public class OutboxRelay {
             BrokerClient broker,
             RelayConfig config,
             MeterRegistry metrics,
-            StageLag stageLag) {
+            StageLag stageLag,
+            PlatformConfig platform) {
         this.dataSource = dataSource;
+        this.shutdown = platform.shutdown();
         this.stageLag = stageLag;
         this.broker = broker;
         this.config = config;
@@ -141,8 +145,19 @@ public class OutboxRelay {
         }
     }
 
+    /** Rounds under way finish within the grace (a round interrupted sends its messages again later, as duplicates). */
     void stop(@Observes @Priority(5) ShutdownEvent event) {
         running = false;
+        wake.release(threads.size());
+        long deadline = System.nanoTime() + shutdown.grace().toNanos();
+        for (Thread thread : threads) {
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         threads.forEach(Thread::interrupt);
         // Hand-offs not yet sent: give their leases back, so a restart or another instance sends them at once rather
         // than when the leases run out.

@@ -8,10 +8,9 @@ import io.herald.broker.embedded.EmbeddedArtemis;
 import io.herald.platform.embedded.DataDirectory;
 import io.herald.platform.embedded.EmbeddedDatabase;
 import io.herald.testing.HeraldApi;
+import io.herald.testing.HeraldProcess;
 import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Answer;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -41,17 +39,16 @@ class DeliveryCrashIT {
     @Test
     void killedInstanceMidDeliveryLosesNothing() throws Exception {
         DataDirectory data = DataDirectory.open(temp.resolve("shared").toString());
-        int brokerPort = freePort();
+        int brokerPort = HeraldProcess.freePort();
         try (EmbeddedDatabase database = EmbeddedDatabase.start(data);
                 WebhookReceiver receiver = new WebhookReceiver()) {
             EmbeddedArtemis broker =
                     EmbeddedArtemis.start(data.part("artemis"), "127.0.0.1", brokerPort, 20, 8 * 1024 * 1024);
-            Process first = null;
-            Process second = null;
+            HeraldProcess first = null;
+            HeraldProcess second = null;
             try {
-                int firstPort = freePort();
-                first = launch("first", database.jdbcUrl(), brokerPort, firstPort);
-                String api = "http://127.0.0.1:" + firstPort + "/api/v1";
+                first = launch("first", database.jdbcUrl(), brokerPort);
+                String api = first.api();
                 String topic = "crash.test";
                 post(api + "/topics", "{\"name\": \"" + topic + "\"}");
                 receiver.always("/crash", new Answer(200, null, 3000)); // slow: requests are in flight when it dies
@@ -66,13 +63,12 @@ class DeliveryCrashIT {
                 await().atMost(Duration.ofSeconds(30))
                         .until(() -> receiver.requests("/crash").size() >= 5);
 
-                first.destroyForcibly().waitFor();
+                first.kill();
                 int inFlightAtDeath = receiver.requests("/crash").size();
                 receiver.always("/crash", Answer.status(200));
 
-                int secondPort = freePort();
-                second = launch("second", database.jdbcUrl(), brokerPort, secondPort);
-                String secondApi = "http://127.0.0.1:" + secondPort + "/api/v1";
+                second = launch("second", database.jdbcUrl(), brokerPort);
+                String secondApi = second.api();
                 await().atMost(Duration.ofSeconds(120))
                         .pollInterval(Duration.ofSeconds(1))
                         .untilAsserted(() -> {
@@ -92,55 +88,19 @@ class DeliveryCrashIT {
                         inFlightAtDeath, EVENTS, receiver.requests("/crash").size());
                 assertTrue(inFlightAtDeath < EVENTS, "the first instance died before finishing");
             } finally {
-                stop(first);
-                stop(second);
+                if (first != null) {
+                    first.close();
+                }
+                if (second != null) {
+                    second.close();
+                }
                 broker.stop();
             }
         }
     }
 
-    private Process launch(String name, String jdbcUrl, int brokerPort, int httpPort) throws Exception {
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx256m",
-                "-jar",
-                System.getProperty("herald.jar", "target/quarkus-app/quarkus-run.jar"));
-        Map<String, String> env = builder.environment();
-        env.put("HERALD_DB_URL", jdbcUrl);
-        env.put("HERALD_BROKER_HOST", "127.0.0.1");
-        env.put("HERALD_BROKER_PORT", Integer.toString(brokerPort));
-        env.put("HERALD_BROKER_FLAVOUR", "artemis");
-        env.put("HERALD_DELIVERY_ALLOWED_HOSTS", "127.0.0.1");
-        env.put("HERALD_DATA_DIR", temp.resolve(name).toString());
-        env.put("HERALD_API_KEY", HeraldApi.ADMIN_KEY);
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
-        builder.redirectErrorStream(true)
-                .redirectOutput(Path.of("target", "crash-it-" + name + ".log").toFile());
-        Process process = builder.start();
-        await().atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(500))
-                .until(() -> {
-                    assertTrue(process.isAlive(), "Herald " + name + " exited; see target/crash-it-" + name + ".log");
-                    try {
-                        return http.send(
-                                                HttpRequest.newBuilder(URI.create(
-                                                                "http://127.0.0.1:" + httpPort + "/q/health/ready"))
-                                                        .build(),
-                                                HttpResponse.BodyHandlers.discarding())
-                                        .statusCode()
-                                == 200;
-                    } catch (IOException e) {
-                        return false;
-                    }
-                });
-        return process;
-    }
-
-    private static void stop(Process process) throws InterruptedException {
-        if (process != null && process.isAlive()) {
-            process.destroy();
-            process.waitFor();
-        }
+    private HeraldProcess launch(String name, String jdbcUrl, int brokerPort) throws Exception {
+        return HeraldProcess.start(name, HeraldProcess.externalMode(jdbcUrl, brokerPort, temp.resolve(name)));
     }
 
     private String post(String url, String body) throws Exception {
@@ -176,11 +136,5 @@ class DeliveryCrashIT {
             count++;
         }
         return count;
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

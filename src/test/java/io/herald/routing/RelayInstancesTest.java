@@ -11,6 +11,7 @@ import io.herald.broker.BrokerClients;
 import io.herald.broker.BrokerConfig;
 import io.herald.broker.BrokerTopology;
 import io.herald.flow.StageLag;
+import io.herald.platform.PlatformConfig;
 import io.herald.routing.SubscriptionDtos.SubscriptionIn;
 import io.herald.routing.SubscriptionDtos.SubscriptionOut;
 import io.herald.routing.SubscriptionDtos.SubscriptionPatch;
@@ -54,6 +55,9 @@ class RelayInstancesTest {
     BrokerConfig brokerConfig;
 
     @Inject
+    PlatformConfig platform;
+
+    @Inject
     BrokerTopology topology;
 
     @Inject
@@ -90,7 +94,8 @@ class RelayInstancesTest {
                 secondBroker,
                 new SmallBatches(),
                 new SimpleMeterRegistry(),
-                new StageLag(new SimpleMeterRegistry()));
+                new StageLag(new SimpleMeterRegistry()),
+                platform);
         AtomicInteger claimedBySecond = new AtomicInteger();
         AtomicBoolean running = new AtomicBoolean(true);
         Thread secondInstance = new Thread(

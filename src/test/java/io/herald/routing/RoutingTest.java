@@ -25,6 +25,7 @@ import io.herald.client.model.SubscriptionPatch;
 import io.herald.client.model.TopicIn;
 import io.herald.client.model.WebhookIn;
 import io.herald.flow.StageLag;
+import io.herald.platform.PlatformConfig;
 import io.herald.store.NewEvent;
 import io.herald.testing.HeraldApi;
 import io.herald.testing.JmsQueueReader;
@@ -67,6 +68,9 @@ class RoutingTest {
 
     @Inject
     RelayConfig relayConfig;
+
+    @Inject
+    PlatformConfig platform;
 
     SubscriptionsApi subscriptions;
     EventsApi events;
@@ -303,7 +307,8 @@ class RoutingTest {
                 brokerClient,
                 relayConfig,
                 new SimpleMeterRegistry(),
-                new StageLag(new SimpleMeterRegistry()));
+                new StageLag(new SimpleMeterRegistry()),
+                platform);
         Instant now = Instant.now();
         NewEvent event = new NewEvent(
                 handed.eventId(),
