@@ -18,13 +18,15 @@ if [ ! -f "$base" ] || [ "$(cat "$base.stamp" 2>/dev/null)" != "$stamp" ]; then
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
   echo "[image] base: Debian bookworm with $packages (mmdebstrap)"
-  # essential: no apt, no package manager state beyond dpkg's; documentation and translations left out.
+  # essential: no apt and no passwd tools (the user is two lines), no package manager state beyond dpkg's; documentation and translations left out (man1 kept as
+  # an empty directory: the JRE's postinst links its man pages there).
   mmdebstrap --variant=essential --include="$packages" \
     --dpkgopt='path-exclude=/usr/share/man/*' --dpkgopt='path-exclude=/usr/share/locale/*' \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-include=/usr/share/doc/*/copyright' \
     --dpkgopt='path-exclude=/usr/share/info/*' \
-    --customize-hook='chroot "$1" groupadd --gid 10001 herald' \
-    --customize-hook='chroot "$1" useradd --uid 10001 --gid 10001 --home-dir /data --no-create-home --shell /usr/sbin/nologin herald' \
+    --setup-hook='mkdir -p "$1/usr/share/man/man1"' \
+    --customize-hook='echo "herald:x:10001:" >> "$1/etc/group"' \
+    --customize-hook='echo "herald:x:10001:10001:Herald:/data:/bin/false" >> "$1/etc/passwd"' \
     --customize-hook='mkdir -p "$1/data" && chown 10001:10001 "$1/data" && chmod 0750 "$1/data"' \
     --customize-hook='rm -rf "$1"/var/cache/* "$1"/var/log/* "$1"/tmp/* && mkdir -p "$1/var/cache" "$1/var/log"' \
     bookworm "$work/layer.tar"

@@ -56,6 +56,12 @@ final class OciImage {
             // As root, tar keeps owners and modes. Device nodes are left out: the runner mounts a fresh /dev.
             run("tar", "-xzf", blob.toString(), "-C", rootFs.toString(), "--exclude=./dev/*", "--exclude=dev/*");
         }
+        // Mount points for the files an engine provides (the root file system is mounted read-only).
+        for (String file : List.of("etc/hosts", "etc/resolv.conf")) {
+            if (!Files.exists(rootFs.resolve(file))) {
+                Files.createFile(rootFs.resolve(file));
+            }
+        }
         return new OciImage(rootFs, config, compressed);
     }
 
