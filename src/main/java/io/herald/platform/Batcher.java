@@ -120,16 +120,7 @@ public final class Batcher<T> implements AutoCloseable {
      */
     public void close(Duration grace) {
         running = false;
-        long deadline = System.nanoTime() + grace.toNanos();
-        for (Thread thread : threads) {
-            try {
-                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        threads.forEach(Thread::interrupt);
+        Threads.joinThenInterrupt(threads, grace);
         List<T> left = new ArrayList<>();
         queue.drainTo(left);
         if (!left.isEmpty()) {

@@ -4,6 +4,7 @@ import io.agroal.api.AgroalDataSource;
 import io.herald.broker.BrokerClient;
 import io.herald.flow.StageLag;
 import io.herald.platform.PlatformConfig;
+import io.herald.platform.Threads;
 import io.herald.store.SqlArrays;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -55,10 +56,7 @@ public class OutboxRelay {
     private static final int HAND_OFF_ROUNDS = 10;
     /**
      * Locks the oldest PENDING deliveries, except those of subscriptions not active (a list computed once per statement,
-     * not a join), then reads their events. Only {@code deliveries_pending} gives this order, and the statement leaves
-     * the planner nothing else to start from: when it joined subscriptions inside the limit, stale statistics (a backlog
-     * the last ANALYZE had not seen) led PostgreSQL to read every pending delivery subscription by subscription and sort
-     * them all, each round (150 ms and a 12 MB sort on disk per round with 46,000 pending, against 4 ms in order). The
+     * not a join, so that {@code deliveries_pending}'s order is the only plan: ADR 0014), then reads their events. The
      * batch size is written into the statement so that a cached plan knows it.
      */
     private static final String CLAIM = """
@@ -149,18 +147,8 @@ public class OutboxRelay {
     void stop(@Observes @Priority(5) ShutdownEvent event) {
         running = false;
         wake.release(threads.size());
-        long deadline = System.nanoTime() + shutdown.grace().toNanos();
-        for (Thread thread : threads) {
-            try {
-                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        threads.forEach(Thread::interrupt);
-        // Hand-offs not yet sent: give their leases back, so a restart or another instance sends them at once rather
-        // than when the leases run out.
+        Threads.joinThenInterrupt(threads, shutdown.grace());
+        // Hand-offs not sent: their leases back, so another instance sends them now, not when the leases run out.
         List<String> waiting = new ArrayList<>();
         HandOff handOff;
         while ((handOff = handOffs.poll()) != null) {

@@ -4,11 +4,9 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.herald.broker.embedded.EmbeddedArtemis;
-import io.herald.platform.embedded.DataDirectory;
-import io.herald.platform.embedded.EmbeddedDatabase;
 import io.herald.testing.HeraldApi;
 import io.herald.testing.HeraldProcess;
+import io.herald.testing.SharedParts;
 import io.herald.testing.WebhookReceiver;
 import io.herald.testing.WebhookReceiver.Answer;
 import java.net.URI;
@@ -51,22 +49,17 @@ class GracefulShutdownIT {
 
     @Test
     void aTerminatedInstanceFinishesWhatItAcceptedAndExitsWithinItsGrace() throws Exception {
-        DataDirectory data = DataDirectory.open(temp.resolve("shared").toString());
-        int brokerPort = HeraldProcess.freePort();
-        try (EmbeddedDatabase database = EmbeddedDatabase.start(data);
+        try (SharedParts parts = SharedParts.start(temp);
                 WebhookReceiver receiver = new WebhookReceiver()) {
-            EmbeddedArtemis broker =
-                    EmbeddedArtemis.start(data.part("artemis"), "127.0.0.1", brokerPort, 20, 8 * 1024 * 1024);
-            Map<String, String> settings =
-                    HeraldProcess.externalMode(database.jdbcUrl(), brokerPort, temp.resolve("a"));
+            Map<String, String> settings = parts.settings("instance");
             settings.put("HERALD_SHUTDOWN_DELAY", DELAY.toString());
             settings.put("HERALD_SHUTDOWN_GRACE", GRACE.toString());
             try (HeraldProcess first = HeraldProcess.start("graceful-first", settings)) {
-                post(first.api() + "/topics", "{\"name\": \"graceful.test\"}");
+                first.post("/topics", "{\"name\": \"graceful.test\"}");
                 // Slow enough that requests are in flight when the signal comes.
                 receiver.always("/graceful", new Answer(200, null, 300));
-                post(
-                        first.api() + "/subscriptions",
+                first.post(
+                        "/subscriptions",
                         "{\"topic\": \"graceful.test\", \"kind\": \"webhook\", \"webhook\": {\"url\": \""
                                 + receiver.url("/graceful") + "\"}}");
                 Thread.sleep(1500); // the lane attaches
@@ -140,8 +133,6 @@ class GracefulShutdownIT {
                             duplicates);
                     assertEquals(0, duplicates, "an attempt in flight at the signal was finished, not redone");
                 }
-            } finally {
-                broker.stop();
             }
         }
     }
@@ -181,17 +172,6 @@ class GracefulShutdownIT {
             }
         }
         return times;
-    }
-
-    private void post(String url, String body) throws Exception {
-        HttpResponse<String> response = http.send(
-                HttpRequest.newBuilder(URI.create(url))
-                        .header("X-API-Key", HeraldApi.ADMIN_KEY)
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertTrue(response.statusCode() < 300, url + " answered " + response.statusCode() + ": " + response.body());
     }
 
     private static String tail(String log) {

@@ -3,10 +3,8 @@ package io.herald.store;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.herald.broker.embedded.EmbeddedArtemis;
-import io.herald.platform.embedded.DataDirectory;
-import io.herald.platform.embedded.EmbeddedDatabase;
 import io.herald.testing.HeraldProcess;
+import io.herald.testing.SharedParts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,45 +29,34 @@ class MigrationLockIT {
 
     @Test
     void twoInstancesStartingTogetherOnAnEmptyDatabaseMigrateItOnce() throws Exception {
-        DataDirectory data = DataDirectory.open(temp.resolve("shared").toString());
-        int brokerPort = HeraldProcess.freePort();
-        try (EmbeddedDatabase database = EmbeddedDatabase.start(data)) {
-            EmbeddedArtemis broker =
-                    EmbeddedArtemis.start(data.part("artemis"), "127.0.0.1", brokerPort, 20, 8 * 1024 * 1024);
-            try (HeraldProcess first = HeraldProcess.launch(
-                            "migrate-first",
-                            HeraldProcess.externalMode(database.jdbcUrl(), brokerPort, temp.resolve("a")));
-                    HeraldProcess second = HeraldProcess.launch(
-                            "migrate-second",
-                            HeraldProcess.externalMode(database.jdbcUrl(), brokerPort, temp.resolve("b")))) {
-                first.awaitReady();
-                second.awaitReady();
+        try (SharedParts parts = SharedParts.start(temp);
+                HeraldProcess first = HeraldProcess.launch("migrate-first", parts.settings("a"));
+                HeraldProcess second = HeraldProcess.launch("migrate-second", parts.settings("b"))) {
+            first.awaitReady();
+            second.awaitReady();
 
-                int migrations = migrationFiles();
-                List<String> applied = new ArrayList<>();
-                try (Connection connection = DriverManager.getConnection(database.jdbcUrl());
-                        Statement statement = connection.createStatement();
-                        ResultSet rows = statement.executeQuery(
-                                "select version, success from flyway_schema_history where version is not null"
-                                        + " order by installed_rank")) {
-                    while (rows.next()) {
-                        assertTrue(rows.getBoolean("success"), "migration " + rows.getString("version"));
-                        applied.add(rows.getString("version"));
-                    }
+            int migrations = migrationFiles();
+            List<String> applied = new ArrayList<>();
+            try (Connection connection = DriverManager.getConnection(parts.jdbcUrl());
+                    Statement statement = connection.createStatement();
+                    ResultSet rows = statement.executeQuery(
+                            "select version, success from flyway_schema_history where version is not null"
+                                    + " order by installed_rank")) {
+                while (rows.next()) {
+                    assertTrue(rows.getBoolean("success"), "migration " + rows.getString("version"));
+                    applied.add(rows.getString("version"));
                 }
-                assertEquals(migrations, applied.size(), "each migration applied once: " + applied);
-                assertEquals(migrations, applied.stream().distinct().count(), "no version twice: " + applied);
-                long migrated = Stream.of(first.log(), second.log())
-                        .filter(log -> log.contains("Successfully applied " + migrations + " migrations"))
-                        .count();
-                long foundDone = Stream.of(first.log(), second.log())
-                        .filter(log -> log.contains("No migration necessary"))
-                        .count();
-                assertEquals(1, migrated, "one instance migrated");
-                assertEquals(1, foundDone, "the other found the schema up to date");
-            } finally {
-                broker.stop();
             }
+            assertEquals(migrations, applied.size(), "each migration applied once: " + applied);
+            assertEquals(migrations, applied.stream().distinct().count(), "no version twice: " + applied);
+            long migrated = Stream.of(first.log(), second.log())
+                    .filter(log -> log.contains("Successfully applied " + migrations + " migrations"))
+                    .count();
+            long foundDone = Stream.of(first.log(), second.log())
+                    .filter(log -> log.contains("No migration necessary"))
+                    .count();
+            assertEquals(1, migrated, "one instance migrated");
+            assertEquals(1, foundDone, "the other found the schema up to date");
         }
     }
 

@@ -117,6 +117,30 @@ public final class HeraldProcess implements AutoCloseable {
         return base() + "/api/v1";
     }
 
+    /** POSTs JSON to {@code path} under the API with the admin key; fails the test unless it answers 2xx. */
+    public HttpResponse<String> post(String path, String json) throws IOException, InterruptedException {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create(api() + path))
+                        .header("X-API-Key", HeraldApi.ADMIN_KEY)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(json))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertTrue(
+                response.statusCode() < 300,
+                "POST " + path + " answered " + response.statusCode() + ": " + response.body());
+        return response;
+    }
+
+    /** GETs {@code path} (from the server's root, as a Location header gives it) with the admin key. */
+    public HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return HTTP.send(
+                HttpRequest.newBuilder(URI.create(base() + path))
+                        .header("X-API-Key", HeraldApi.ADMIN_KEY)
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     public Process process() {
         return process;
     }

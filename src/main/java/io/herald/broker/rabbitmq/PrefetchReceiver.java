@@ -62,7 +62,7 @@ final class PrefetchReceiver implements QueueReceiver {
             channel.basicConsume(queue, false, receiver.new Consumer(channel));
             return receiver;
         } catch (IOException | RuntimeException e) {
-            RabbitMqConnection.closeQuietly(channel);
+            RabbitMqClients.closeQuietly(channel);
             throw e;
         }
     }
@@ -89,7 +89,7 @@ final class PrefetchReceiver implements QueueReceiver {
         }
         Promise<Void> closed = Promise.promise();
         blocking.execute(() -> {
-            RabbitMqConnection.closeQuietly(channel);
+            RabbitMqClients.closeQuietly(channel);
             closed.complete();
         });
         return closed.future();
@@ -160,7 +160,7 @@ final class PrefetchReceiver implements QueueReceiver {
         synchronized (this) {
             waiting.clear();
         }
-        blocking.execute(() -> RabbitMqConnection.closeQuietly(channel));
+        blocking.execute(() -> RabbitMqClients.closeQuietly(channel));
         Handler<Throwable> told = closedRemotely;
         if (told != null) {
             told.handle(cause);

@@ -2,7 +2,6 @@ package io.herald.broker.rabbitmq;
 
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.BlockedListener;
-import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.ShutdownSignalException;
@@ -17,7 +16,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import java.io.IOException;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +30,6 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
 import org.jboss.logging.Logger;
 
 /**
@@ -73,7 +70,7 @@ public final class RabbitMqConnection implements BrokerConnection {
     public RabbitMqConnection(BrokerConfig config, BrokerTopology topology) {
         this.config = config;
         this.topology = topology;
-        this.factory = connectionFactory(config);
+        this.factory = RabbitMqClients.connectionFactory(config);
         this.connector = Executors.newSingleThreadScheduledExecutor(daemon("herald-rabbitmq-connect"));
         this.blocking = Executors.newCachedThreadPool(daemon("herald-rabbitmq"));
     }
@@ -91,8 +88,8 @@ public final class RabbitMqConnection implements BrokerConnection {
         senders.clear();
         if (current != null) {
             current.publishers.forEach(ConfirmedPublisher::close);
-            closeQuietly(current.publishing);
-            closeQuietly(current.consuming);
+            RabbitMqClients.closeQuietly(current.publishing);
+            RabbitMqClients.closeQuietly(current.consuming);
         }
         connector.shutdownNow();
         blocking.shutdownNow();
@@ -311,8 +308,8 @@ public final class RabbitMqConnection implements BrokerConnection {
                 onConnectionLost(opened, new ShutdownSignalException(true, false, null, null));
             }
         } catch (IOException | TimeoutException | RuntimeException e) {
-            closeQuietly(publishing);
-            closeQuietly(consuming);
+            RabbitMqClients.closeQuietly(publishing);
+            RabbitMqClients.closeQuietly(consuming);
             lastFailure = String.valueOf(e.getMessage());
             if (!outageLogged) {
                 LOG.warnf(
@@ -329,7 +326,7 @@ public final class RabbitMqConnection implements BrokerConnection {
         Connected current = connected;
         if (current != null && !stopped) {
             LOG.warnf("RabbitMQ closed a publishing channel (%s); reconnecting", cause.getMessage());
-            closeQuietly(current.publishing);
+            RabbitMqClients.closeQuietly(current.publishing);
         }
     }
 
@@ -347,8 +344,8 @@ public final class RabbitMqConnection implements BrokerConnection {
             LOG.warnf("Lost the connection to the broker (%s); reconnecting", cause.getMessage());
             outageLogged = true;
             blocking.execute(() -> {
-                closeQuietly(lost.publishing);
-                closeQuietly(lost.consuming);
+                RabbitMqClients.closeQuietly(lost.publishing);
+                RabbitMqClients.closeQuietly(lost.consuming);
             });
             scheduleReconnect();
         }
@@ -365,50 +362,6 @@ public final class RabbitMqConnection implements BrokerConnection {
             connector.schedule(this::connect, delay, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException stopping) {
             // stopped meanwhile
-        }
-    }
-
-    /** The client settings of every connection Herald opens to RabbitMQ over AMQP 0-9-1. */
-    static ConnectionFactory connectionFactory(BrokerConfig config) {
-        ConnectionFactory factory = new ConnectionFactory();
-        factory.setHost(config.connectHost());
-        factory.setPort(config.connectPort());
-        factory.setVirtualHost(config.virtualHost());
-        config.user().ifPresent(factory::setUsername);
-        config.password().ifPresent(factory::setPassword);
-        factory.setConnectionTimeout((int) config.operationTimeout().toMillis());
-        factory.setRequestedHeartbeat(10);
-        // Recovery is Herald's: lanes re-attach by generation, and the outbox re-sends what was not confirmed.
-        factory.setAutomaticRecoveryEnabled(false);
-        factory.setTopologyRecoveryEnabled(false);
-        if (config.tls()) {
-            try {
-                factory.useSslProtocol(SSLContext.getDefault());
-                factory.enableHostnameVerification();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("TLS is not available in this JVM", e);
-            }
-        }
-        return factory;
-    }
-
-    static void closeQuietly(Connection connection) {
-        if (connection != null && connection.isOpen()) {
-            try {
-                connection.close(2000);
-            } catch (IOException | RuntimeException ignored) {
-                // Closing what is going away anyway.
-            }
-        }
-    }
-
-    static void closeQuietly(Channel channel) {
-        if (channel != null && channel.isOpen()) {
-            try {
-                channel.close();
-            } catch (IOException | TimeoutException | RuntimeException ignored) {
-                // The channel goes with its connection anyway.
-            }
         }
     }
 

@@ -65,7 +65,7 @@ public class RabbitMqTopology implements BrokerTopology {
                         }
                         throw e;
                     } finally {
-                        RabbitMqConnection.closeQuietly(channel); // a 404 has closed it already
+                        RabbitMqClients.closeQuietly(channel); // a 404 has closed it already
                     }
                 },
                 false);
@@ -119,7 +119,7 @@ public class RabbitMqTopology implements BrokerTopology {
 
     private synchronized Connection connection() throws IOException, TimeoutException {
         if (declarations == null || !declarations.isOpen()) {
-            declarations = RabbitMqConnection.connectionFactory(config).newConnection("herald-topology");
+            declarations = RabbitMqClients.connectionFactory(config).newConnection("herald-topology");
         }
         return declarations;
     }
