@@ -50,7 +50,7 @@ status=0
 java -Xmx1g -cp "target/test-classes:$(cat target/bench-classpath.txt)" io.herald.bench.faults.FaultRun \
   "lb=http://127.0.0.1:$lb_port" "ports=$(IFS=,; echo "${ports[*]}")" jar=target/quarkus-app/quarkus-run.jar logs=target \
   "db=jdbc:postgresql://127.0.0.1:5432/herald_faults?user=postgres" brokerHost=127.0.0.1 brokerPort=5672 \
-  brokerUser=guest brokerPassword=guest vhost=herald_faults sinkPort=18190 "pgVersion=$(ls /etc/postgresql | head -1)" \
+  brokerUser=guest brokerPassword=guest vhost=herald_faults sinkPort=18190 linkPort=18191 "pgVersion=$(ls /etc/postgresql | head -1)" \
   "out=$table" "$@" || status=$?
 
 mkdir -p bench/results

@@ -148,10 +148,11 @@ class RabbitMqOutageTest {
             Thread.sleep(4000);
             rabbitmqctl("stop_app");
             await().atMost(Duration.ofSeconds(15))
-                    .untilAsserted(() -> given().get("/q/health/ready")
+                    .untilAsserted(() -> given().get("/q/health/well")
                             .then()
                             .statusCode(503)
                             .body("checks.find { it.name == 'broker' }.status", equalTo("DOWN")));
+            given().get("/q/health/ready").then().statusCode(200); // still accepting, into the outbox
             Thread.sleep(3000);
             rabbitmqctl("start_app");
             for (Future<Integer> status : statuses) {
@@ -159,7 +160,7 @@ class RabbitMqOutageTest {
             }
             publisher.shutdown();
             await().atMost(Duration.ofSeconds(60))
-                    .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+                    .untilAsserted(() -> given().get("/q/health").then().statusCode(200));
 
             await().atMost(Duration.ofSeconds(120))
                     .untilAsserted(() -> assertEquals(

@@ -14,14 +14,19 @@ import org.junit.jupiter.api.Test;
 class HealthAndMetricsTest {
 
     @Test
-    void readinessReportsTheDatabaseAndTheBroker() {
+    void healthReportsTheDatabaseAndTheBrokerAndReadinessTheDatabase() {
         await().atMost(java.time.Duration.ofSeconds(30))
-                .untilAsserted(() -> given().get("/q/health/ready")
+                .untilAsserted(() -> given().get("/q/health")
                         .then()
                         .statusCode(200)
                         .body("status", equalTo("UP"))
                         .body("checks.find { it.name == 'broker' }.status", equalTo("UP"))
                         .body("checks.find { it.name.contains('Database') }.status", equalTo("UP")));
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("checks.find { it.name.contains('Database') }.status", equalTo("UP"))
+                .body("checks.find { it.name == 'broker' }", equalTo(null));
     }
 
     @Test

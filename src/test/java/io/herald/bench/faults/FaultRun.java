@@ -48,6 +48,7 @@ public final class FaultRun {
     private final String lb;
     private final Instances instances;
     private final Observers observers;
+    private final BrokerLink link;
     private final HttpClient http = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(2))
             .executor(Executors.newFixedThreadPool(8))
@@ -73,7 +74,18 @@ public final class FaultRun {
         int[] ports = List.of(args.get("ports").split(",")).stream()
                 .mapToInt(Integer::parseInt)
                 .toArray();
-        this.instances = new Instances(args.get("jar"), settings, ports, Path.of(args.get("logs")));
+        // The last instance reaches the broker through a link that a fault cuts.
+        int linkPort = Integer.parseInt(args.get("linkPort"));
+        this.link = new BrokerLink(linkPort, args.get("brokerHost"), Integer.parseInt(args.get("brokerPort")));
+        List<Map<String, String>> each = new ArrayList<>();
+        for (int i = 0; i < ports.length; i++) {
+            Map<String, String> own = new HashMap<>(settings);
+            if (i == ports.length - 1) {
+                own.put("HERALD_BROKER_PORT", Integer.toString(linkPort));
+            }
+            each.add(own);
+        }
+        this.instances = new Instances(args.get("jar"), each, ports, Path.of(args.get("logs")));
         this.observers = new Observers(Integer.parseInt(args.get("sinkPort")));
     }
 
@@ -89,6 +101,7 @@ public final class FaultRun {
         } finally {
             run.instances.stopAll();
             run.observers.close();
+            run.link.close();
         }
         System.exit(lost ? 1 : 0);
     }
@@ -117,6 +130,11 @@ public final class FaultRun {
                     command("rabbitmqctl", "-q", "stop_app");
                     Thread.sleep(30_000);
                     command("rabbitmqctl", "-q", "start_app");
+                }),
+                new Fault("The network between one instance and RabbitMQ cut for 30 s, then restored", () -> {
+                    link.cut();
+                    Thread.sleep(30_000);
+                    link.restore();
                 }),
                 new Fault(
                         "PostgreSQL restarted (fast shutdown)",
@@ -180,8 +198,12 @@ public final class FaultRun {
 
         List<String> rows = new ArrayList<>();
         boolean lost = false;
-        int n = 0;
-        for (Fault fault : faults()) {
+        List<Fault> faults = new ArrayList<>();
+        // Row 0: the same load with no fault, while the three JVMs compile their hot code (they start cold).
+        faults.add(new Fault("No fault (the instances warming up)", () -> Thread.sleep(15_000)));
+        faults.addAll(faults());
+        int n = -1;
+        for (Fault fault : faults) {
             n++;
             System.out.printf("[faults] %d. %s%n", n, fault.name());
             Account account = phase("f" + n + "-", fault);

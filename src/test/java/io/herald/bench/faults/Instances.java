@@ -9,6 +9,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -18,12 +19,13 @@ final class Instances {
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final String jar;
-    private final Map<String, String> settings;
+    private final List<Map<String, String>> settings;
     private final int[] ports;
     private final Process[] processes;
     private final Path logs;
 
-    Instances(String jar, Map<String, String> settings, int[] ports, Path logs) {
+    /** {@code settings}: each instance's environment, in the order of {@code ports}. */
+    Instances(String jar, List<Map<String, String>> settings, int[] ports, Path logs) {
         this.jar = jar;
         this.settings = settings;
         this.ports = ports;
@@ -39,7 +41,7 @@ final class Instances {
         Path data = Files.createTempDirectory("herald-faults-" + i);
         ProcessBuilder builder = new ProcessBuilder(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar);
-        builder.environment().putAll(settings);
+        builder.environment().putAll(settings.get(i));
         builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(ports[i]));
         builder.environment().put("HERALD_DATA_DIR", data.toString());
         File log = logs.resolve("faults-herald-" + (i + 1) + ".log").toFile();
