@@ -431,8 +431,8 @@ public class Dispatcher {
     private void retryLoop() {
         while (running) {
             try {
-                int claimed = retryDue();
-                if (claimed == 0) {
+                int started = retryDue();
+                if (started == 0) {
                     Thread.sleep(config.retryPollInterval().toMillis());
                 }
             } catch (InterruptedException e) {
@@ -454,10 +454,13 @@ public class Dispatcher {
             return 0;
         }
         List<DeliveryLedger.Claim> due = ledger.claimDue(room, Duration.ofMinutes(2));
+        List<String> noRoom = new ArrayList<>();
         for (DeliveryLedger.Claim claim : due) {
             Lane lane = lanes.get(claim.subscriptionId());
             if (lane == null || lane.target == null || !lane.tryStartRequest()) {
-                continue; // the lease runs out and the retry is claimed again
+                // Its lane is busy (a backlog's first attempts): due again at once, not when the 2-minute lease ends.
+                noRoom.add(claim.deliveryId());
+                continue;
             }
             retriesRunning.add(claim.deliveryId());
             Runnable requestDone = once(lane::requestDone);
@@ -472,7 +475,8 @@ public class Dispatcher {
                         retriesRunning.remove(claim.deliveryId());
                     });
         }
-        return due.size();
+        ledger.releaseRetries(noRoom);
+        return due.size() - noRoom.size(); // none started: the loop waits a poll interval before claiming again
     }
 
     /** Runs the attempt when the lane's per-second cap allows (at once without a cap). */
