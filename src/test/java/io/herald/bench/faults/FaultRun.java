@@ -242,10 +242,13 @@ public final class FaultRun {
         load.stop();
         Set<String> accepted = load.accepted();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(300);
+        // Settled: every consumer has every accepted event, and every delivery is recorded in a terminal or scheduled
+        // state (a delivery answered during a database restart is recorded when its message comes back).
         while (System.nanoTime() < deadline
                 && !(observers.healthy.keySet().containsAll(accepted)
                         && observers.switchable.keySet().containsAll(accepted)
-                        && observers.queued.keySet().containsAll(accepted))) {
+                        && observers.queued.keySet().containsAll(accepted)
+                        && notTerminal(prefix) == 0)) {
             Thread.sleep(1000);
         }
         double settled = (System.nanoTime() - recovered) / 1e9;
@@ -287,7 +290,6 @@ public final class FaultRun {
 
     private Account account(String prefix, Load load, Set<String> accepted, double settled) throws Exception {
         long stored;
-        long notTerminal;
         try (Connection db = DriverManager.getConnection(args.get("db"))) {
             try (PreparedStatement statement =
                     db.prepareStatement("select count(*) from events where source = ? and ce_id like ?")) {
@@ -298,24 +300,8 @@ public final class FaultRun {
                     stored = rows.getLong(1);
                 }
             }
-            // Webhook deliveries end DELIVERED, EXHAUSTED or DISCARDED, or wait RETRYING with a time; a queue
-            // subscription's delivery ends QUEUED. Anything else after settling is stuck.
-            try (PreparedStatement statement = db.prepareStatement("""
-                    select count(*) from deliveries d
-                    join events e on e.id = d.event_id and e.accepted_at = d.event_accepted_at
-                    join subscriptions s on s.id = d.subscription_id
-                    where e.source = ? and e.ce_id like ?
-                      and not (d.state in ('DELIVERED', 'EXHAUSTED', 'DISCARDED')
-                               or (d.state = 'RETRYING' and d.next_attempt_at is not null)
-                               or (s.kind = 'QUEUE' and d.state = 'QUEUED'))""")) {
-                statement.setString(1, SOURCE);
-                statement.setString(2, prefix + "%");
-                try (ResultSet rows = statement.executeQuery()) {
-                    rows.next();
-                    notTerminal = rows.getLong(1);
-                }
-            }
         }
+        long notTerminal = notTerminal(prefix);
         long missingHealthy = missing(observers.healthy, accepted);
         long missingSwitchable = missing(observers.switchable, accepted);
         long missingQueue = missing(observers.queued, accepted);
@@ -330,6 +316,29 @@ public final class FaultRun {
                 notTerminal,
                 settled,
                 missingHealthy + missingSwitchable + missingQueue + Math.max(0, accepted.size() - stored));
+    }
+
+    /**
+     * Deliveries of the fault's events in no terminal or scheduled state: webhook deliveries end DELIVERED, EXHAUSTED
+     * or DISCARDED, or wait RETRYING with a time; a queue subscription's delivery ends QUEUED. Anything else is stuck.
+     */
+    private long notTerminal(String prefix) throws Exception {
+        try (Connection db = DriverManager.getConnection(args.get("db"));
+                PreparedStatement statement = db.prepareStatement("""
+                        select count(*) from deliveries d
+                        join events e on e.id = d.event_id and e.accepted_at = d.event_accepted_at
+                        join subscriptions s on s.id = d.subscription_id
+                        where e.source = ? and e.ce_id like ?
+                          and not (d.state in ('DELIVERED', 'EXHAUSTED', 'DISCARDED')
+                                   or (d.state = 'RETRYING' and d.next_attempt_at is not null)
+                                   or (s.kind = 'QUEUE' and d.state = 'QUEUED'))""")) {
+            statement.setString(1, SOURCE);
+            statement.setString(2, prefix + "%");
+            try (ResultSet rows = statement.executeQuery()) {
+                rows.next();
+                return rows.getLong(1);
+            }
+        }
     }
 
     private static long missing(Map<String, AtomicInteger> received, Set<String> accepted) {
