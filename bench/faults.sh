@@ -48,7 +48,7 @@ haproxy -f "$work/haproxy.cfg" -D -p "$work/haproxy.pid"
 table="$work/table.md"
 status=0
 java -Xmx1g -cp "target/test-classes:$(cat target/bench-classpath.txt)" io.herald.bench.faults.FaultRun \
-  "lb=http://127.0.0.1:$lb_port" "ports=$(IFS=,; echo "${ports[*]}")" jar=target/quarkus-app/quarkus-run.jar logs=target \
+  "lb=http://127.0.0.1:$lb_port" "ports=$(IFS=,; echo "${ports[*]}")" jar=target/quarkus-app/quarkus-run.jar \
   "db=jdbc:postgresql://127.0.0.1:5432/herald_faults?user=postgres" brokerHost=127.0.0.1 brokerPort=5672 \
   brokerUser=guest brokerPassword=guest vhost=herald_faults sinkPort=18190 linkPort=18191 "pgVersion=$(ls /etc/postgresql | head -1)" \
   "out=$table" "$@" || status=$?
@@ -66,7 +66,7 @@ while [ -e "$result" ]; do result="${result%-faults*.md}-faults-$n.md"; n=$((n +
   echo "Each fault: 10 s of publishing, the fault, 15 s more, then up to 300 s for delivery to settle. Subscriptions: a"
   echo "healthy webhook, a webhook whose receiver the receiver faults break, a queue read by an AMQP 0-9-1 consumer."
   echo
-  [ -f "$table" ] && cat "$table" || echo "(the run failed before its table; see target/faults-herald-*.log)"
+  [ -f "$table" ] && cat "$table" || echo "(the run failed before its table; see target/it-faults-herald-*.log)"
 } > "$result"
 echo "written: $result"
 exit $status

@@ -85,7 +85,7 @@ public final class FaultRun {
             }
             each.add(own);
         }
-        this.instances = new Instances(args.get("jar"), each, ports, Path.of(args.get("logs")));
+        this.instances = new Instances(args.get("jar"), each, ports);
         this.observers = new Observers(Integer.parseInt(args.get("sinkPort")));
     }
 

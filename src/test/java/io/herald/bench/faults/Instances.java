@@ -1,95 +1,69 @@
 package io.herald.bench.faults;
 
-import java.io.File;
+import io.herald.testing.HeraldProcess;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** The Herald instances of a fault run: packaged processes on fixed ports, killed, stopped and started again. */
+/**
+ * The Herald instances of a fault run: packaged processes on fixed ports, killed, stopped and started again. Each start
+ * logs to its own file, target/it-faults-herald-&lt;instance&gt;-&lt;start&gt;.log.
+ */
 final class Instances {
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-
     private final String jar;
     private final List<Map<String, String>> settings;
     private final int[] ports;
-    private final Process[] processes;
-    private final Path logs;
+    private final HeraldProcess[] running;
+    private final int[] starts;
 
     /** {@code settings}: each instance's environment, in the order of {@code ports}. */
-    Instances(String jar, List<Map<String, String>> settings, int[] ports, Path logs) {
+    Instances(String jar, List<Map<String, String>> settings, int[] ports) {
         this.jar = jar;
         this.settings = settings;
         this.ports = ports;
-        this.processes = new Process[ports.length];
-        this.logs = logs;
+        this.running = new HeraldProcess[ports.length];
+        this.starts = new int[ports.length];
     }
 
     int count() {
         return ports.length;
     }
 
-    void start(int i) throws IOException, InterruptedException {
-        Path data = Files.createTempDirectory("herald-faults-" + i);
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar);
-        builder.environment().putAll(settings.get(i));
-        builder.environment().put("QUARKUS_HTTP_PORT", Integer.toString(ports[i]));
-        builder.environment().put("HERALD_DATA_DIR", data.toString());
-        File log = logs.resolve("faults-herald-" + (i + 1) + ".log").toFile();
-        builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log));
-        processes[i] = builder.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (ready(i) != 200) {
-            if (!processes[i].isAlive() || System.nanoTime() > deadline) {
-                throw new IllegalStateException("instance " + (i + 1) + " did not become ready; see " + log);
-            }
-            Thread.sleep(250);
-        }
+    void start(int i) throws IOException {
+        Map<String, String> environment = new HashMap<>(settings.get(i));
+        environment.put("QUARKUS_HTTP_PORT", Integer.toString(ports[i]));
+        environment.put(
+                "HERALD_DATA_DIR",
+                Files.createTempDirectory("herald-faults-" + i).toString());
+        List<String> command =
+                List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m", "-jar", jar);
+        running[i] = HeraldProcess.launch(
+                        "faults-herald-" + (i + 1) + "-" + (++starts[i]), command, environment, ports[i])
+                .awaitReady();
     }
 
     /** SIGKILL: the instance dies with whatever it was doing. */
     void kill(int i) throws InterruptedException {
-        processes[i].destroyForcibly().waitFor();
+        running[i].kill();
     }
 
     /** SIGTERM, as an orchestrator stops an instance; waits for it to exit. */
     void terminate(int i) throws InterruptedException {
-        processes[i].destroy();
-        if (!processes[i].waitFor(60, TimeUnit.SECONDS)) {
+        running[i].terminate();
+        if (!running[i].process().waitFor(60, TimeUnit.SECONDS)) {
             throw new IllegalStateException("instance " + (i + 1) + " did not stop within 60 s of SIGTERM");
         }
     }
 
     void stopAll() throws InterruptedException {
-        for (int i = 0; i < processes.length; i++) {
-            if (processes[i] != null && processes[i].isAlive()) {
-                terminate(i);
+        for (HeraldProcess instance : running) {
+            if (instance != null) {
+                instance.close();
             }
-        }
-    }
-
-    private int ready(int i) {
-        try {
-            return HTTP.send(
-                            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports[i] + "/q/health/ready"))
-                                    .timeout(Duration.ofSeconds(2))
-                                    .build(),
-                            HttpResponse.BodyHandlers.discarding())
-                    .statusCode();
-        } catch (IOException e) {
-            return -1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
         }
     }
 }
