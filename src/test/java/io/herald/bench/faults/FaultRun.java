@@ -16,6 +16,7 @@ import java.sql.ResultSet;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -113,7 +114,7 @@ public final class FaultRun {
         void run() throws Exception;
     }
 
-    private List<Fault> faults() {
+    private Map<Integer, Fault> faults() {
         List<Fault> all = List.of(
                 new Fault("SIGKILL of one instance, started again 10 s later", () -> {
                     instances.kill(0);
@@ -151,15 +152,15 @@ public final class FaultRun {
                 new Fault(
                         "A webhook receiver that closes connections mid-request for 60 s",
                         () -> switchFor(Observers.Mode.RESET, 60)));
+        // Numbered as in the README, whichever are chosen.
+        Map<Integer, Fault> numbered = new LinkedHashMap<>();
         String chosen = args.getOrDefault("faults", "all");
-        if (chosen.equals("all")) {
-            return all;
+        for (int number = 1; number <= all.size(); number++) {
+            if (chosen.equals("all") || List.of(chosen.split(",")).contains(Integer.toString(number))) {
+                numbered.put(number, all.get(number - 1));
+            }
         }
-        List<Fault> some = new ArrayList<>();
-        for (String index : chosen.split(",")) {
-            some.add(all.get(Integer.parseInt(index) - 1));
-        }
-        return some;
+        return numbered;
     }
 
     private void switchFor(Observers.Mode mode, int seconds) throws InterruptedException {
@@ -198,13 +199,13 @@ public final class FaultRun {
 
         List<String> rows = new ArrayList<>();
         boolean lost = false;
-        List<Fault> faults = new ArrayList<>();
+        Map<Integer, Fault> faults = new LinkedHashMap<>();
         // Row 0: the same load with no fault, while the three JVMs compile their hot code (they start cold).
-        faults.add(new Fault("No fault (the instances warming up)", () -> Thread.sleep(15_000)));
-        faults.addAll(faults());
-        int n = -1;
-        for (Fault fault : faults) {
-            n++;
+        faults.put(0, new Fault("No fault (the instances warming up)", () -> Thread.sleep(15_000)));
+        faults.putAll(faults());
+        for (Map.Entry<Integer, Fault> numbered : faults.entrySet()) {
+            int n = numbered.getKey();
+            Fault fault = numbered.getValue();
             System.out.printf("[faults] %d. %s%n", n, fault.name());
             Account account = phase("f" + n + "-", fault);
             System.out.printf("[faults] %d. %s%n", n, account.line());
