@@ -397,9 +397,12 @@ public final class FaultRun {
         }
 
         void start() {
+            long started = System.nanoTime();
             ticks.scheduleAtFixedRate(
                     () -> {
-                        for (int i = 0; i < rate / 100; i++) {
+                        // As many as the rate owes by now: any rate, not only multiples of the 100 ticks a second.
+                        long due = (System.nanoTime() - started) * rate / 1_000_000_000L;
+                        while (sequence.get() < due) {
                             send(prefix + sequence.incrementAndGet());
                         }
                     },
