@@ -20,8 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several instances deployed together on an empty database (a new Compose stack, a Helm release with two replicas):
- * Flyway's lock on PostgreSQL lets one migrate while the other waits, then finds nothing to do. Both start, and each
- * migration is applied once.
+ * Flyway's lock on PostgreSQL lets one migrate while the other waits, then finds nothing to do. Both start (neither
+ * trips over the console admin the other creates), and each migration is applied once.
  */
 class MigrationLockIT {
     @TempDir
@@ -57,6 +57,13 @@ class MigrationLockIT {
                     .count();
             assertEquals(1, migrated, "one instance migrated");
             assertEquals(1, foundDone, "the other found the schema up to date");
+            // The first start also creates the console's admin: once, its generated password printed by one of them.
+            assertEquals(
+                    1,
+                    Stream.of(first.log(), second.log())
+                            .filter(log -> log.contains("Console admin account created"))
+                            .count(),
+                    "one admin password printed");
         }
     }
 

@@ -74,19 +74,27 @@ public class AccountService {
     public boolean ensureAdmin(String username, String password) {
         ConsoleAccount account = accounts.find(username);
         if (account == null) {
-            account = new ConsoleAccount();
-            account.username = username;
-            account.role = Role.ADMIN_NAME;
-            account.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
-            account.passwordHash = BcryptUtil.bcryptHash(password);
-            accounts.insert(account);
-            return true;
+            if (createAdmin(username, password)) {
+                return true;
+            }
+            // Instances started together on a new database: another one created it a moment ago.
+            account = accounts.find(username);
         }
         if (!BcryptUtil.matches(password, account.passwordHash)) {
             account.passwordHash = BcryptUtil.bcryptHash(password);
             accounts.updatePassword(account);
         }
         return false;
+    }
+
+    /** Creates the admin unless the user name exists (another instance may create it at the same moment). */
+    public boolean createAdmin(String username, String password) {
+        ConsoleAccount account = new ConsoleAccount();
+        account.username = username;
+        account.role = Role.ADMIN_NAME;
+        account.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        account.passwordHash = BcryptUtil.bcryptHash(password);
+        return accounts.insertIfAbsent(account);
     }
 
     public boolean anyAdmin() {

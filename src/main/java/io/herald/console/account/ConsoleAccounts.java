@@ -43,6 +43,18 @@ class ConsoleAccounts {
                 a.createdAt);
     }
 
+    /** Inserts unless the user name is taken (another instance starting at the same time); whether it inserted. */
+    boolean insertIfAbsent(ConsoleAccount a) {
+        return db.update(
+                        "insert into console_accounts (username, password_hash, role, created_at) values (?, ?, ?, ?)"
+                                + " on conflict (username) do nothing",
+                        a.username,
+                        a.passwordHash,
+                        a.role,
+                        a.createdAt)
+                == 1;
+    }
+
     void updatePassword(ConsoleAccount a) {
         db.update(
                 "update console_accounts set password_hash = ?, session_epoch = session_epoch + 1 where username = ?",

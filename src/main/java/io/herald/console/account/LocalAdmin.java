@@ -24,7 +24,9 @@ public class LocalAdmin {
             accounts.ensureAdmin(username, configured.get());
         } else if (!accounts.anyAdmin()) {
             String generated = generate();
-            accounts.ensureAdmin(username, generated);
+            if (!accounts.createAdmin(username, generated)) {
+                return; // another instance starting at the same time created it, and printed its password
+            }
             LOG.warnf(
                     "%n  Console admin account created: user '%s', password '%s'%n  This password is shown only now;"
                             + " set HERALD_ADMIN_PASSWORD to choose your own.",
