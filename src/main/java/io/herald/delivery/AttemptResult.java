@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * One HTTP attempt, as recorded: its status (null when no answer came), the class of error, the first 4 KiB of the
- * answer, and a Retry-After the receiver asked for.
+ * One attempt, as recorded: its HTTP status (null when no HTTP answer came), the class of error, the first 4 KiB of the
+ * answer (for other destinations, the engine's answer), and a Retry-After the receiver asked for.
  */
 public record AttemptResult(
         Instant at,
@@ -29,9 +29,5 @@ public record AttemptResult(
 
     public boolean succeeded() {
         return status != null && status >= 200 && status < 300;
-    }
-
-    public boolean gone() {
-        return status != null && status == 410;
     }
 }

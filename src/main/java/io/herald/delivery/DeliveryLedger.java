@@ -1,15 +1,12 @@
 package io.herald.delivery;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import io.herald.platform.Batcher;
-import io.herald.platform.Ids;
 import io.herald.platform.MicroBatcher;
-import io.herald.routing.Router;
-import io.herald.store.EventRows;
-import io.herald.store.NewEvent;
+import io.herald.store.DeliveryRows;
+import io.herald.store.DeliveryState;
 import io.herald.store.SqlArrays;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -23,37 +20,36 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * The recorded life of webhook deliveries in PostgreSQL: claiming due retries (with a lease, so a crashed instance's
- * retry is taken over by another), and recording each attempt with the state it leads to, in one
- * transaction with the subscription's health and any operational event it causes.
+ * The recorded life of deliveries in PostgreSQL: claiming due retries (with a lease, so a crashed instance's retry is
+ * taken over by another), and recording each attempt with the state its outcome leads to, in one transaction with the
+ * subscription's run of failures and any operational event it causes. The same for every destination.
  */
 @Singleton
 public class DeliveryLedger {
-    public static final String EXHAUSTED_TOPIC = "herald.delivery.exhausted";
-    public static final String DISABLED_TOPIC = "herald.subscription.disabled";
     private static final String EVENT_COLUMNS =
             "e.id, e.topic, e.ce_id, e.source, e.type, e.subject, e.time, e.data_content_type, e.data, e.extensions";
+    private static final int MAX_GROUP = 500;
+    private static final Recorded DELIVERED = new Recorded(DeliveryState.DELIVERED, false, false, null);
 
     private final AgroalDataSource dataSource;
-    private final Router router;
-    private final DeliveryConfig config;
+    private final FailureAccounting failures;
+    private final RetryPolicy retryPolicy;
     private final ObjectMapper json;
-    private static final int MAX_GROUP = 500;
-    private static final Recorded DELIVERED = new Recorded("DELIVERED", false, false, null);
     /** One thread commits groups (one writer, so groups never wait on each other's subscription rows). */
     private final Batcher<PendingRecord> pendingRecords;
 
     private final MicroBatcher<String, Optional<Integer>> firstAttempts;
 
-    DeliveryLedger(AgroalDataSource dataSource, Router router, DeliveryConfig config, ObjectMapper json) {
+    DeliveryLedger(AgroalDataSource dataSource, FailureAccounting failures, DeliveryConfig config, ObjectMapper json) {
         this.dataSource = dataSource;
-        this.router = router;
-        this.config = config;
+        this.failures = failures;
+        this.retryPolicy = new RetryPolicy(config.jitter(), config.maxRetryAfter());
         this.json = json;
         this.pendingRecords = new Batcher<>(
                 "herald-delivery-ledger-committer",
@@ -76,8 +72,12 @@ public class DeliveryLedger {
     /** A delivery claimed for one attempt: how many attempts it had, and the event it carries. */
     public record Claim(String deliveryId, String subscriptionId, int attempts, EventSnapshot event) {}
 
-    /** Where an attempt left the delivery, and what must follow the commit. */
-    public record Recorded(String state, boolean exhausted, boolean subscriptionDisabled, Instant nextAttemptAt) {}
+    /**
+     * Where an attempt left the delivery (null: a manual attempt that changed nothing but the record), and what must
+     * follow the commit.
+     */
+    public record Recorded(
+            DeliveryState state, boolean exhausted, boolean subscriptionDisabled, Instant nextAttemptAt) {}
 
     public enum Trigger {
         SCHEDULED,
@@ -95,46 +95,22 @@ public class DeliveryLedger {
 
     /** One statement for all deliveries that arrived from their queues about the same time. */
     private List<Optional<Integer>> awaitingFirstAttempt(List<String> deliveryIds) throws SQLException {
-        java.util.Map<String, Integer> open = new java.util.HashMap<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "select id, attempts from deliveries where id = any(?::text[]) and state in ('PENDING', 'QUEUED')")) {
-            SqlArrays.bindText(connection, statement, 1, deliveryIds, id -> id);
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    open.put(rs.getString(1), rs.getInt(2));
-                }
-            }
+        Map<String, Integer> open;
+        try (Connection connection = dataSource.getConnection()) {
+            open = DeliveryRows.awaitingFirstAttempt(connection, deliveryIds);
         }
         return deliveryIds.stream().map(id -> Optional.ofNullable(open.get(id))).toList();
     }
 
     /** Claims due retries of active webhook subscriptions, leasing each for {@code lease}. */
     public List<Claim> claimDue(int limit, Duration lease) throws SQLException {
-        String sql = """
-                with due as (
-                    select d.id from deliveries d join subscriptions s on s.id = d.subscription_id
-                    where d.state = 'RETRYING' and d.next_attempt_at <= now() and s.state = 'ACTIVE' and s.kind = 'WEBHOOK'
-                    order by d.next_attempt_at limit ? for update of d skip locked)
-                update deliveries d set next_attempt_at = ? from due where d.id = due.id
-                returning d.id, d.subscription_id, d.attempts, d.event_id, d.event_accepted_at""";
         List<Claim> claims = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
-            List<String[]> rows = new ArrayList<>();
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                statement.setInt(1, limit);
-                statement.setTimestamp(2, Timestamp.from(Instant.now().plus(lease)));
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        rows.add(new String[] {
-                            rs.getString(1), rs.getString(2), Integer.toString(rs.getInt(3)), rs.getString(4)
-                        });
-                    }
-                }
-            }
-            for (String[] row : rows) {
-                event(connection, row[3])
-                        .ifPresent(event -> claims.add(new Claim(row[0], row[1], Integer.parseInt(row[2]), event)));
+            for (DeliveryRows.DueRetry due : DeliveryRows.claimDueRetries(
+                    connection, "WEBHOOK", limit, Instant.now().plus(lease))) {
+                event(connection, due.eventId())
+                        .ifPresent(
+                                event -> claims.add(new Claim(due.id(), due.subscriptionId(), due.attempts(), event)));
             }
         }
         return claims;
@@ -145,29 +121,21 @@ public class DeliveryLedger {
         if (deliveryIds.isEmpty()) {
             return;
         }
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "update deliveries set next_attempt_at = now() where id = any(?::text[]) and state = 'RETRYING'")) {
-            SqlArrays.bindText(connection, statement, 1, deliveryIds, id -> id);
-            statement.executeUpdate();
+        try (Connection connection = dataSource.getConnection()) {
+            DeliveryRows.releaseRetries(connection, deliveryIds);
         }
     }
 
     /** The delivery with its event, for a manual retry; empty if unknown. */
     public Optional<Claim> find(String deliveryId) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(
-                        "select subscription_id, attempts, event_id from deliveries where id = ?")) {
-            statement.setString(1, deliveryId);
-            try (ResultSet rs = statement.executeQuery()) {
-                if (!rs.next()) {
-                    return Optional.empty();
-                }
-                String subscription = rs.getString(1);
-                int attempts = rs.getInt(2);
-                return event(connection, rs.getString(3))
-                        .map(event -> new Claim(deliveryId, subscription, attempts, event));
+        try (Connection connection = dataSource.getConnection()) {
+            Optional<DeliveryRows.Row> row = DeliveryRows.find(connection, deliveryId);
+            if (row.isEmpty()) {
+                return Optional.empty();
             }
+            DeliveryRows.Row delivery = row.get();
+            return event(connection, delivery.eventId())
+                    .map(event -> new Claim(deliveryId, delivery.subscriptionId(), delivery.attempts(), event));
         }
     }
 
@@ -199,21 +167,16 @@ public class DeliveryLedger {
     }
 
     /**
-     * Records an attempt and moves the delivery on: DELIVERED on 2xx; EXHAUSTED after the last scheduled attempt or on
-     * 410 (which also disables the subscription); otherwise RETRYING at the next scheduled time, or at the receiver's
-     * Retry-After within bounds. A manual attempt that fails changes nothing but the record.
+     * Records an attempt and moves the delivery on: DELIVERED; EXHAUSTED after the last scheduled attempt or on a
+     * permanent failure (which may also disable the subscription); otherwise RETRYING at the next scheduled time, or
+     * when the destination asked within bounds. A manual attempt that fails changes nothing but the record.
      */
-    public Recorded record(Claim claim, Target target, AttemptResult result, Trigger trigger) throws SQLException {
+    public Recorded record(Claim claim, Outcome outcome, Trigger trigger, List<Duration> schedule) throws SQLException {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                Recorded recorded = recordIn(
-                        connection,
-                        claim,
-                        target,
-                        result,
-                        trigger,
-                        Instant.now().truncatedTo(ChronoUnit.MICROS));
+                Recorded recorded =
+                        recordIn(connection, new PendingRecord(claim, outcome, trigger, schedule, null), now());
                 connection.commit();
                 return recorded;
             } catch (SQLException | RuntimeException e) {
@@ -228,8 +191,9 @@ public class DeliveryLedger {
      * transaction and one WAL flush for many deliveries, which is what lets one subscription, or fifty, take thousands of
      * deliveries a second. The future completes after the commit.
      */
-    public CompletableFuture<Recorded> recordSoon(Claim claim, Target target, AttemptResult result, Trigger trigger) {
-        PendingRecord pending = new PendingRecord(claim, target, result, trigger, new CompletableFuture<>());
+    public CompletableFuture<Recorded> recordSoon(
+            Claim claim, Outcome outcome, Trigger trigger, List<Duration> schedule) {
+        PendingRecord pending = new PendingRecord(claim, outcome, trigger, schedule, new CompletableFuture<>());
         if (!pendingRecords.offer(pending)) {
             pending.done().completeExceptionally(new IllegalStateException("too many attempts waiting to be recorded"));
         }
@@ -237,28 +201,24 @@ public class DeliveryLedger {
     }
 
     private record PendingRecord(
-            Claim claim, Target target, AttemptResult result, Trigger trigger, CompletableFuture<Recorded> done) {}
+            Claim claim, Outcome outcome, Trigger trigger, List<Duration> schedule, CompletableFuture<Recorded> done) {}
+
+    private static Instant now() {
+        return Instant.now().truncatedTo(ChronoUnit.MICROS);
+    }
 
     private void commitGroup(List<PendingRecord> group) {
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Instant now = now();
         List<Recorded> outcomes = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                List<PendingRecord> delivered =
-                        group.stream().filter(p -> p.result().succeeded()).toList();
-                recordDelivered(connection, delivered, now);
+                recordDelivered(
+                        connection,
+                        group.stream().filter(p -> p.outcome().delivered()).toList(),
+                        now);
                 for (PendingRecord pending : group) {
-                    outcomes.add(
-                            pending.result().succeeded()
-                                    ? DELIVERED
-                                    : recordIn(
-                                            connection,
-                                            pending.claim(),
-                                            pending.target(),
-                                            pending.result(),
-                                            pending.trigger(),
-                                            now));
+                    outcomes.add(pending.outcome().delivered() ? DELIVERED : recordIn(connection, pending, now));
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -270,7 +230,8 @@ public class DeliveryLedger {
             for (PendingRecord pending : group) {
                 try {
                     pending.done()
-                            .complete(record(pending.claim(), pending.target(), pending.result(), pending.trigger()));
+                            .complete(
+                                    record(pending.claim(), pending.outcome(), pending.trigger(), pending.schedule()));
                 } catch (SQLException | RuntimeException single) {
                     pending.done().completeExceptionally(single);
                 }
@@ -283,7 +244,7 @@ public class DeliveryLedger {
     }
 
     /**
-     * Successful attempts of a group in three set-based statements (each row bound as one array element), so a group of
+     * Successful attempts of a group in set-based statements (each row bound as one array element), so a group of
      * hundreds costs three statements, not hundreds: attempts, delivery states, subscriptions back to healthy.
      */
     private void recordDelivered(Connection connection, List<PendingRecord> delivered, Instant now)
@@ -299,224 +260,103 @@ public class DeliveryLedger {
             SqlArrays.bindText(
                     connection, attempts, 1, delivered, p -> p.claim().deliveryId());
             SqlArrays.bindText(
-                    connection, attempts, 2, delivered, p -> p.result().at().toString());
-            SqlArrays.bindInteger(connection, attempts, 3, delivered, p ->
-                    (int) Math.min(Integer.MAX_VALUE, p.result().durationMs()));
+                    connection,
+                    attempts,
+                    2,
+                    delivered,
+                    p -> p.outcome().attempt().at().toString());
             SqlArrays.bindInteger(
-                    connection, attempts, 4, delivered, p -> p.result().status());
-            SqlArrays.bindText(connection, attempts, 5, delivered, p -> excerpt(p.result()));
+                    connection,
+                    attempts,
+                    3,
+                    delivered,
+                    p -> durationMs(p.outcome().attempt()));
+            SqlArrays.bindInteger(
+                    connection,
+                    attempts,
+                    4,
+                    delivered,
+                    p -> p.outcome().attempt().status());
+            SqlArrays.bindText(
+                    connection, attempts, 5, delivered, p -> excerpt(p.outcome().attempt()));
             SqlArrays.bindText(
                     connection, attempts, 6, delivered, p -> p.trigger().name());
             attempts.executeUpdate();
         }
-        try (PreparedStatement states = connection.prepareStatement("""
-                update deliveries d set attempts = t.attempts, state = 'DELIVERED', next_attempt_at = null, finished_at = ?::timestamptz
-                from unnest(?::text[], ?::int4[]) as t(id, attempts) where d.id = t.id""")) {
-            states.setString(1, now.toString());
-            SqlArrays.bindText(connection, states, 2, delivered, p -> p.claim().deliveryId());
-            SqlArrays.bindInteger(
-                    connection, states, 3, delivered, p -> p.claim().attempts() + 1);
-            states.executeUpdate();
+        DeliveryRows.recordDelivered(
+                connection,
+                delivered.stream().map(p -> p.claim().deliveryId()).toList(),
+                delivered.stream().map(p -> p.claim().attempts() + 1).toList(),
+                now);
+        failures.succeeded(
+                connection,
+                delivered.stream().map(p -> p.claim().subscriptionId()).toList());
+    }
+
+    /** Records one attempt inside the caller's transaction. */
+    private Recorded recordIn(Connection connection, PendingRecord pending, Instant now) throws SQLException {
+        Claim claim = pending.claim();
+        Outcome outcome = pending.outcome();
+        int attempts = claim.attempts() + 1;
+        insertAttempt(connection, claim.deliveryId(), outcome, pending.trigger());
+        if (outcome.delivered()) {
+            DeliveryRows.recordOutcome(connection, claim.deliveryId(), DeliveryState.DELIVERED, attempts, null, now);
+            failures.succeeded(connection, List.of(claim.subscriptionId()));
+            return DELIVERED;
         }
-        List<String> subscriptions = delivered.stream()
-                .map(p -> p.target().subscriptionId())
-                .distinct()
-                .sorted()
-                .toList();
-        try (PreparedStatement healthy =
-                connection.prepareStatement("update subscriptions set consecutive_failures = 0, "
-                        + "failing_since = null where id = any(?::text[]) and consecutive_failures > 0")) {
-            SqlArrays.bindText(connection, healthy, 1, subscriptions, id -> id);
-            healthy.executeUpdate();
+        String disableReason = outcome instanceof Outcome.Permanent permanent ? permanent.disableReason() : null;
+        boolean disabled = disableReason != null
+                ? failures.disable(connection, claim.subscriptionId(), disableReason, now)
+                : failures.failed(connection, claim.subscriptionId(), now);
+        if (pending.trigger() == Trigger.MANUAL) {
+            // Not rescheduled: the delivery keeps its state and its next scheduled time.
+            DeliveryRows.countAttempt(connection, claim.deliveryId(), attempts);
+            return new Recorded(null, false, disabled, null);
         }
+        Duration delay = outcome instanceof Outcome.Retry retry
+                ? retryPolicy.nextDelay(
+                        pending.schedule(),
+                        attempts,
+                        retry.delay(),
+                        ThreadLocalRandom.current().nextDouble())
+                : null;
+        if (delay == null) {
+            DeliveryRows.recordOutcome(connection, claim.deliveryId(), DeliveryState.EXHAUSTED, attempts, null, now);
+            failures.exhausted(connection, claim, outcome.attempt(), attempts, now);
+            return new Recorded(DeliveryState.EXHAUSTED, true, disabled, null);
+        }
+        Instant next = now.plus(delay);
+        DeliveryRows.recordOutcome(connection, claim.deliveryId(), DeliveryState.RETRYING, attempts, next, null);
+        return new Recorded(DeliveryState.RETRYING, false, disabled, next);
+    }
+
+    private static void insertAttempt(Connection connection, String deliveryId, Outcome outcome, Trigger trigger)
+            throws SQLException {
+        AttemptResult result = outcome.attempt();
+        try (PreparedStatement statement = connection.prepareStatement(
+                "insert into delivery_attempts (delivery_id, attempted_at, duration_ms, status_code, "
+                        + "outcome, error_class, error, response_excerpt, trigger) values (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            statement.setString(1, deliveryId);
+            statement.setTimestamp(2, Timestamp.from(result.at()));
+            statement.setInt(3, durationMs(result));
+            statement.setObject(4, result.status());
+            statement.setString(5, outcome.delivered() ? "SUCCEEDED" : "FAILED");
+            statement.setString(
+                    6, result.errorClass() == null ? null : result.errorClass().name());
+            statement.setString(7, result.error());
+            statement.setString(8, excerpt(result));
+            statement.setString(9, trigger.name());
+            statement.executeUpdate();
+        }
+    }
+
+    private static int durationMs(AttemptResult result) {
+        return (int) Math.min(Integer.MAX_VALUE, result.durationMs());
     }
 
     private static String excerpt(AttemptResult result) {
         return result.responseExcerpt() == null
                 ? null
                 : result.responseExcerpt().replace("\u0000", "");
-    }
-
-    /** Records one attempt inside the caller's transaction. */
-    private Recorded recordIn(
-            Connection connection, Claim claim, Target target, AttemptResult result, Trigger trigger, Instant now)
-            throws SQLException {
-        int attempts = claim.attempts() + 1;
-        insertAttempt(connection, claim.deliveryId(), result, trigger);
-        Recorded recorded;
-        boolean disabled;
-        if (result.succeeded()) {
-            recorded = DELIVERED;
-            update(connection, claim.deliveryId(), "DELIVERED", attempts, null, now, null);
-            health(connection, target.subscriptionId(), true, now);
-        } else {
-            disabled = result.gone()
-                    ? disable(connection, target.subscriptionId(), "the receiver answered 410 Gone", now)
-                    : health(connection, target.subscriptionId(), false, now);
-            if (trigger == Trigger.MANUAL) {
-                // Not rescheduled: the delivery keeps its state and its next scheduled time.
-                update(connection, claim.deliveryId(), null, attempts, null, null, "keep");
-                recorded = new Recorded("UNCHANGED", false, disabled, null);
-            } else if (result.gone() || attempts >= target.retrySchedule().size()) {
-                update(connection, claim.deliveryId(), "EXHAUSTED", attempts, null, now, null);
-                publish(
-                        connection,
-                        EXHAUSTED_TOPIC,
-                        target.subscriptionId(),
-                        exhaustedEvent(claim, target, result, attempts),
-                        now);
-                recorded = new Recorded("EXHAUSTED", true, disabled, null);
-            } else {
-                Instant next = now.plus(nextDelay(target.retrySchedule().get(attempts), result.retryAfter()));
-                update(connection, claim.deliveryId(), "RETRYING", attempts, next, null, null);
-                recorded = new Recorded("RETRYING", false, disabled, next);
-            }
-        }
-        return recorded;
-    }
-
-    /** The scheduled delay with jitter, or the receiver's Retry-After when it gave one (capped). */
-    Duration nextDelay(Duration scheduled, Duration retryAfter) {
-        if (retryAfter != null) {
-            return retryAfter.compareTo(config.maxRetryAfter()) > 0 ? config.maxRetryAfter() : retryAfter;
-        }
-        double spread = config.jitter() * (ThreadLocalRandom.current().nextDouble() * 2 - 1);
-        return Duration.ofMillis(Math.max(0, Math.round(scheduled.toMillis() * (1 + spread))));
-    }
-
-    private static final String INSERT_ATTEMPT =
-            "insert into delivery_attempts (delivery_id, attempted_at, duration_ms, status_code, "
-                    + "outcome, error_class, error, response_excerpt, trigger) values (?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
-    private static void insertAttempt(Connection connection, String deliveryId, AttemptResult result, Trigger trigger)
-            throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(INSERT_ATTEMPT)) {
-            bindAttempt(statement, deliveryId, result, trigger);
-            statement.executeUpdate();
-        }
-    }
-
-    private static void bindAttempt(
-            PreparedStatement statement, String deliveryId, AttemptResult result, Trigger trigger) throws SQLException {
-        statement.setString(1, deliveryId);
-        statement.setTimestamp(2, Timestamp.from(result.at()));
-        statement.setInt(3, (int) Math.min(Integer.MAX_VALUE, result.durationMs()));
-        statement.setObject(4, result.status());
-        statement.setString(5, result.succeeded() ? "SUCCEEDED" : "FAILED");
-        statement.setString(
-                6, result.errorClass() == null ? null : result.errorClass().name());
-        statement.setString(7, result.error());
-        statement.setString(8, excerpt(result));
-        statement.setString(9, trigger.name());
-    }
-
-    /** {@code keep} leaves state and next attempt as they are and only counts the attempt. */
-    private static void update(
-            Connection connection,
-            String deliveryId,
-            String state,
-            int attempts,
-            Instant next,
-            Instant finished,
-            String keep)
-            throws SQLException {
-        String sql = keep != null
-                ? "update deliveries set attempts = ? where id = ?"
-                : "update deliveries set attempts = ?, state = ?, next_attempt_at = ?, finished_at = ? where id = ?";
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setInt(1, attempts);
-            if (keep != null) {
-                statement.setString(2, deliveryId);
-            } else {
-                statement.setString(2, state);
-                statement.setTimestamp(3, next == null ? null : Timestamp.from(next));
-                statement.setTimestamp(4, finished == null ? null : Timestamp.from(finished));
-                statement.setString(5, deliveryId);
-            }
-            statement.executeUpdate();
-        }
-    }
-
-    /** Counts a success or failure; disables the subscription when it has failed for too many attempts and too long. */
-    private boolean health(Connection connection, String subscriptionId, boolean success, Instant now)
-            throws SQLException {
-        if (success) {
-            try (PreparedStatement statement = connection.prepareStatement(
-                    "update subscriptions set consecutive_failures = 0, failing_since = null where id = ? and consecutive_failures > 0")) {
-                statement.setString(1, subscriptionId);
-                statement.executeUpdate();
-            }
-            return false;
-        }
-        try (PreparedStatement statement = connection.prepareStatement(
-                "update subscriptions set consecutive_failures = consecutive_failures + 1, "
-                        + "failing_since = coalesce(failing_since, ?) where id = ? returning consecutive_failures, failing_since")) {
-            statement.setTimestamp(1, Timestamp.from(now));
-            statement.setString(2, subscriptionId);
-            try (ResultSet rs = statement.executeQuery()) {
-                if (rs.next()
-                        && rs.getInt(1) >= config.disableAfterFailures()
-                        && !rs.getTimestamp(2)
-                                .toInstant()
-                                .plus(config.disableAfterFailingFor())
-                                .isAfter(now)) {
-                    return disable(
-                            connection,
-                            subscriptionId,
-                            rs.getInt(1) + " failed attempts in a row since "
-                                    + rs.getTimestamp(2).toInstant(),
-                            now);
-                }
-            }
-        }
-        return false;
-    }
-
-    private boolean disable(Connection connection, String subscriptionId, String reason, Instant now)
-            throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "update subscriptions set state = 'DISABLED', disabled_reason = ?, updated_at = ?, version = version + 1 "
-                        + "where id = ? and state <> 'DISABLED'")) {
-            statement.setString(1, reason);
-            statement.setTimestamp(2, Timestamp.from(now));
-            statement.setString(3, subscriptionId);
-            if (statement.executeUpdate() == 0) {
-                return false;
-            }
-        }
-        ObjectNode data = json.createObjectNode()
-                .put("subscriptionId", subscriptionId)
-                .put("reason", reason)
-                .put("disabledAt", now.toString());
-        publish(connection, DISABLED_TOPIC, subscriptionId, data, now);
-        return true;
-    }
-
-    private ObjectNode exhaustedEvent(Claim claim, Target target, AttemptResult last, int attempts) {
-        ObjectNode data = json.createObjectNode()
-                .put("deliveryId", claim.deliveryId())
-                .put("subscriptionId", target.subscriptionId())
-                .put("eventId", claim.event().eventId())
-                .put("eventTopic", claim.event().topic())
-                .put("eventType", claim.event().type())
-                .put("attempts", attempts);
-        if (last.status() != null) {
-            data.put("lastStatus", last.status());
-        }
-        if (last.error() != null) {
-            data.put("lastError", last.error());
-        }
-        return data;
-    }
-
-    /** Stores an operational event in this same transaction and routes it to its topic's subscribers. */
-    private void publish(Connection connection, String topic, String subject, JsonNode data, Instant now)
-            throws SQLException {
-        String id = Ids.next("evt");
-        String text = data.toString();
-        NewEvent event = new NewEvent(
-                id, topic, id, "/herald", topic, subject, null, "application/json", text, data, null, null, "");
-        EventRows.insert(connection, List.of(event), now);
-        router.route(connection, List.of(event), now);
     }
 }

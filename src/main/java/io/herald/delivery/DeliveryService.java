@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
+import io.herald.platform.Database;
 import io.herald.platform.Paging;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.platform.problem.FieldError;
@@ -14,20 +15,20 @@ import io.herald.routing.EventFilter;
 import io.herald.routing.OutboxRelay;
 import io.herald.routing.Subscription;
 import io.herald.routing.Subscriptions;
+import io.herald.store.DeliveryRows;
+import io.herald.store.DeliveryState;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -41,25 +42,8 @@ import org.jboss.logging.Logger;
 @ApplicationScoped
 public class DeliveryService {
     private static final Logger LOG = Logger.getLogger(DeliveryService.class);
-    static final Set<String> STATES = Set.of("pending", "queued", "retrying", "delivered", "exhausted", "discarded");
-    /**
-     * The condition that lets PostgreSQL find a rare state through its own index (V12: no index reads state, so that a
-     * delivery's state changes stay on its page). Queued and delivered deliveries are the newest and the most, found
-     * walking deliveries_subscription backwards.
-     */
-    private static final Map<String, String> INDEXED_STATES = Map.of(
-            "pending",
-            " and pending",
-            "retrying",
-            " and next_attempt_at is not null",
-            "exhausted",
-            " and failed",
-            "discarded",
-            " and failed");
-
-    private static final String COLUMNS =
-            "id, event_id, subscription_id, state, attempts, next_attempt_at, created_at, queued_at, "
-                    + "finished_at, replay";
+    static final List<String> STATES =
+            Arrays.stream(DeliveryState.values()).map(DeliveryState::apiName).toList();
 
     private final AgroalDataSource dataSource;
     private final DeliveryLedger ledger;
@@ -129,7 +113,7 @@ public class DeliveryService {
     public record ReplayOut(int matched, boolean dryRun, int replayed, String id, String state) {}
 
     public DeliveryOut get(String id) {
-        return query("select " + COLUMNS + " from deliveries where id = ?", List.of(id)).stream()
+        return rows(connection -> DeliveryRows.find(connection, id).stream().toList()).stream()
                 .findFirst()
                 .orElseThrow(() -> ApiProblem.notFound("Delivery", id));
     }
@@ -160,18 +144,10 @@ public class DeliveryService {
             throw ApiProblem.invalid(
                     List.of(new FieldError("/state", "query parameter 'state' must be one of " + STATES)));
         }
-        StringBuilder sql = new StringBuilder("select " + COLUMNS + " from deliveries where subscription_id = ?");
-        List<Object> parameters = new ArrayList<>(List.of(subscriptionId));
-        if (state != null && !state.isEmpty()) {
-            sql.append(" and state = ?").append(INDEXED_STATES.getOrDefault(state, ""));
-            parameters.add(state.toUpperCase(Locale.ROOT));
-        }
-        if (after != null && !after.isEmpty()) {
-            sql.append(" and id < ?");
-            parameters.add(after);
-        }
-        sql.append(" order by id desc limit ").append(size + 1);
-        List<DeliveryOut> items = query(sql.toString(), parameters);
+        DeliveryState wanted = state == null || state.isEmpty() ? null : DeliveryState.ofApiName(state);
+        String cursor = after == null || after.isEmpty() ? null : after;
+        List<DeliveryOut> items =
+                rows(connection -> DeliveryRows.ofSubscription(connection, subscriptionId, wanted, cursor, size + 1));
         boolean more = items.size() > size;
         if (more) {
             items = items.subList(0, size);
@@ -256,25 +232,22 @@ public class DeliveryService {
             throw new ApiProblem(
                     ProblemType.CONFLICT, "Delivery '" + id + "' was delivered; there is nothing to discard");
         }
-        execute(
-                "update deliveries set state = 'DISCARDED', next_attempt_at = null, finished_at = now() where id = ? "
-                        + "and state <> 'DELIVERED'",
-                List.of(id));
+        rows(connection -> {
+            DeliveryRows.discardUndelivered(connection, id);
+            return List.of();
+        });
         return get(id);
     }
 
     /** Puts exhausted deliveries (the listed ones, or all of the subscription's when none are listed) back on the retry schedule from its start. */
     public RedriveOut redrive(String subscriptionId, RedriveIn in) {
         requireSubscription(subscriptionId);
-        String sql =
-                "update deliveries set state = 'RETRYING', attempts = 0, next_attempt_at = now(), finished_at = null "
-                        + "where subscription_id = ? and failed and state = 'EXHAUSTED'";
-        List<Object> parameters = new ArrayList<>(List.of(subscriptionId));
-        if (in != null && in.deliveryIds() != null && !in.deliveryIds().isEmpty()) {
-            sql += " and id = any(?)";
-            parameters.add(in.deliveryIds().toArray(new String[0]));
+        List<String> listed = in == null ? null : in.deliveryIds();
+        try (Connection connection = dataSource.getConnection()) {
+            return new RedriveOut(DeliveryRows.redrive(connection, subscriptionId, listed));
+        } catch (SQLException e) {
+            throw unavailable(e);
         }
-        return new RedriveOut(execute(sql, parameters));
     }
 
     /**
@@ -386,46 +359,22 @@ public class DeliveryService {
         }
     }
 
-    private List<DeliveryOut> query(String sql, List<Object> parameters) {
-        List<DeliveryOut> result = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.size(); i++) {
-                statement.setObject(i + 1, parameters.get(i));
-            }
-            try (ResultSet rs = statement.executeQuery()) {
-                while (rs.next()) {
-                    result.add(new DeliveryOut(
-                            rs.getString(1),
-                            rs.getString(2),
-                            rs.getString(3),
-                            rs.getString(4).toLowerCase(Locale.ROOT),
-                            rs.getInt(5),
-                            instant(rs.getTimestamp(6)),
-                            instant(rs.getTimestamp(7)),
-                            instant(rs.getTimestamp(8)),
-                            instant(rs.getTimestamp(9)),
-                            rs.getBoolean(10)));
-                }
-            }
-        } catch (SQLException e) {
-            throw unavailable(e);
-        }
-        return result;
-    }
-
-    private int execute(String sql, List<Object> parameters) {
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.size(); i++) {
-                Object parameter = parameters.get(i);
-                if (parameter instanceof String[] array) {
-                    statement.setArray(i + 1, connection.createArrayOf("text", array));
-                } else {
-                    statement.setObject(i + 1, parameter);
-                }
-            }
-            return statement.executeUpdate();
+    /** The deliveries read by {@code read}, as the API shows them. */
+    private List<DeliveryOut> rows(Database.Work<List<DeliveryRows.Row>> read) {
+        try (Connection connection = dataSource.getConnection()) {
+            return read.run(connection).stream()
+                    .map(row -> new DeliveryOut(
+                            row.id(),
+                            row.eventId(),
+                            row.subscriptionId(),
+                            row.state().apiName(),
+                            row.attempts(),
+                            row.nextAttemptAt(),
+                            row.createdAt(),
+                            row.queuedAt(),
+                            row.finishedAt(),
+                            row.replay()))
+                    .toList();
         } catch (SQLException e) {
             throw unavailable(e);
         }
@@ -441,10 +390,6 @@ public class DeliveryService {
                 rs.getString(6),
                 rs.getString(7),
                 rs.getString(8).toLowerCase(Locale.ROOT));
-    }
-
-    private static Instant instant(Timestamp timestamp) {
-        return timestamp == null ? null : timestamp.toInstant();
     }
 
     private static ServiceUnavailableException unavailable(Exception e) {

@@ -13,6 +13,7 @@ import io.herald.routing.EventFilter;
 import io.herald.routing.OutboxRelay;
 import io.herald.routing.Subscription;
 import io.herald.routing.Subscriptions;
+import io.herald.store.DeliveryRows;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.event.Observes;
@@ -233,7 +234,7 @@ public class ReplayJobs {
             return true;
         }
         TopicPattern topics = TopicPattern.of(subscription.topicPattern);
-        List<String[]> matches = new ArrayList<>();
+        List<DeliveryRows.EventRef> matches = new ArrayList<>();
         Cursor last = cursor;
         int scanned = 0;
         try (PreparedStatement page = connection.prepareStatement(EVENTS_IN_WINDOW
@@ -251,25 +252,12 @@ public class ReplayJobs {
                     Instant acceptedAt = rs.getTimestamp(2).toInstant();
                     last = new Cursor(acceptedAt, rs.getString(1));
                     if (matches(rs, topics, filter)) {
-                        matches.add(new String[] {rs.getString(1), acceptedAt.toString()});
+                        matches.add(new DeliveryRows.EventRef(rs.getString(1), acceptedAt));
                     }
                 }
             }
         }
-        if (!matches.isEmpty()) {
-            try (PreparedStatement insert = connection.prepareStatement(
-                    "insert into deliveries (id, event_id, event_accepted_at, subscription_id, state, created_at, replay) "
-                            + "values (?, ?, ?::timestamptz, ?, 'PENDING', now(), true)")) {
-                for (String[] event : matches) {
-                    insert.setString(1, Ids.next("dlv"));
-                    insert.setString(2, event[0]);
-                    insert.setString(3, event[1]);
-                    insert.setString(4, subscriptionId);
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-        }
+        DeliveryRows.insertReplays(connection, subscriptionId, matches);
         boolean exhausted = matches.size() < rate && scanned < SCAN_LIMIT;
         try (PreparedStatement update =
                 connection.prepareStatement("update replays set done = done + ?, cursor_accepted_at = ?, "

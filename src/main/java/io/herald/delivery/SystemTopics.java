@@ -18,6 +18,9 @@ import java.time.Instant;
  */
 @Singleton
 public class SystemTopics {
+    public static final String EXHAUSTED_TOPIC = "herald.delivery.exhausted";
+    public static final String DISABLED_TOPIC = "herald.subscription.disabled";
+
     private final AgroalDataSource dataSource;
 
     SystemTopics(AgroalDataSource dataSource) {
@@ -31,11 +34,8 @@ public class SystemTopics {
                                 + "values (?, ?, 'herald', 604800, 'NONE', ?, ?) on conflict (name) do nothing")) {
             Timestamp now = Timestamp.from(Instant.now());
             for (String[] topic : new String[][] {
-                {
-                    DeliveryLedger.EXHAUSTED_TOPIC,
-                    "A webhook delivery failed its last scheduled attempt and went to the dead-letter queue"
-                },
-                {DeliveryLedger.DISABLED_TOPIC, "A subscription was disabled: 410 Gone, or failing for too long"}
+                {EXHAUSTED_TOPIC, "A delivery failed its last scheduled attempt and went to the dead-letter queue"},
+                {DISABLED_TOPIC, "A subscription was disabled: 410 Gone, or failing for too long"}
             }) {
                 statement.setString(1, topic[0]);
                 statement.setString(2, topic[1]);

@@ -1,18 +1,12 @@
 package io.herald.delivery;
 
-import io.herald.routing.Subscription;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
-/** A webhook subscription as one attempt needs it: where, how, with which secrets. */
+/** A subscription as its lane needs it: the destination's endpoint, the retry schedule and the lane's limits. */
 public record Target(
         String subscriptionId,
-        String url,
-        Map<String, String> headers,
-        Duration timeout,
-        List<String> secrets,
-        Subscription.Format format,
+        Endpoint endpoint,
         List<Duration> retrySchedule,
         int maxInFlight,
         Integer maxPerSecond) {}

@@ -44,7 +44,7 @@ import javax.net.ssl.SSLException;
  * read and dropped, so a receiver answering with megabytes costs no memory.
  */
 @Singleton
-public class WebhookClient {
+public class WebhookClient implements Destination<WebhookEndpoint> {
     static final String USER_AGENT = "Herald/0.1.0 (+webhooks)";
     static final int EXCERPT_BYTES = 4096;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -75,7 +75,28 @@ public class WebhookClient {
         http.close();
     }
 
-    public CompletableFuture<AttemptResult> send(Target target, EventSnapshot event) {
+    @Override
+    public Class<WebhookEndpoint> endpointType() {
+        return WebhookEndpoint.class;
+    }
+
+    /** 2xx delivers; 410 Gone is permanent and disables the subscription; anything else is retried. */
+    @Override
+    public CompletableFuture<Outcome> attempt(WebhookEndpoint endpoint, EventSnapshot event) {
+        return send(endpoint, event).thenApply(WebhookClient::outcome);
+    }
+
+    static Outcome outcome(AttemptResult result) {
+        if (result.succeeded()) {
+            return new Outcome.Delivered(result);
+        }
+        if (result.status() != null && result.status() == 410) {
+            return new Outcome.Permanent(result, "the receiver answered 410 Gone");
+        }
+        return new Outcome.Retry(result, result.retryAfter());
+    }
+
+    public CompletableFuture<AttemptResult> send(WebhookEndpoint target, EventSnapshot event) {
         Instant started = Instant.now();
         long startNanos = System.nanoTime();
         String blocked = guard.problem(target.url());
@@ -163,7 +184,7 @@ public class WebhookClient {
     }
 
     /** Sets the headers on {@code options} and returns the body. */
-    private byte[] request(Target target, EventSnapshot event, long timestamp, RequestOptions options) {
+    private byte[] request(WebhookEndpoint target, EventSnapshot event, long timestamp, RequestOptions options) {
         byte[] body;
         String contentType;
         MultiMap headers = MultiMap.caseInsensitiveMultiMap();

@@ -2,6 +2,7 @@ package io.herald.flow;
 
 import io.agroal.api.AgroalDataSource;
 import io.herald.broker.BrokerClient;
+import io.herald.store.DeliveryRows;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
 import java.sql.Connection;
@@ -204,9 +205,9 @@ public class FlowReport {
         List<Function<Long, SubscriptionHealth>> withBacklog = new ArrayList<>();
         try (PreparedStatement statement =
                 connection.prepareStatement("select s.id, s.name, s.topic_pattern, s.kind, s.state, "
-                        + "s.queue_name, s.consecutive_failures, s.disabled_reason, (select count(*) from deliveries d where "
-                        + "d.subscription_id = s.id and (d.pending or d.next_attempt_at is not null) and s.kind = 'WEBHOOK') "
-                        + "from subscriptions s" + (subscriptionId == null ? "" : " where s.id = ?")
+                        + "s.queue_name, s.consecutive_failures, s.disabled_reason, "
+                        + DeliveryRows.OWED_BY_WEBHOOK_SUBSCRIPTION
+                        + " from subscriptions s" + (subscriptionId == null ? "" : " where s.id = ?")
                         + " order by s.name, s.id")) {
             if (subscriptionId != null) {
                 statement.setString(1, subscriptionId);

@@ -29,6 +29,12 @@ public class Database {
         T map(ResultSet row) throws SQLException;
     }
 
+    /** Work on one connection, such as a call of a table's own statements class. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
     private final AgroalDataSource dataSource;
 
     Database(AgroalDataSource dataSource) {
@@ -44,6 +50,14 @@ public class Database {
                 found.add(row.map(rows));
             }
             return found;
+        } catch (SQLException e) {
+            throw failure(e);
+        }
+    }
+
+    public <T> T with(Work<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.run(connection);
         } catch (SQLException e) {
             throw failure(e);
         }

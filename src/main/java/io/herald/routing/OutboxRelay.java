@@ -5,7 +5,7 @@ import io.herald.broker.BrokerClient;
 import io.herald.flow.StageLag;
 import io.herald.platform.PlatformConfig;
 import io.herald.platform.Threads;
-import io.herald.store.SqlArrays;
+import io.herald.store.DeliveryRows;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -54,55 +54,11 @@ public class OutboxRelay {
     private static final Logger LOG = Logger.getLogger(OutboxRelay.class);
     /** Hand-offs waiting beyond this many rounds' worth go through the outbox instead (the broker is slower than ingest). */
     private static final int HAND_OFF_ROUNDS = 10;
-    /**
-     * Locks the oldest PENDING deliveries, except those of subscriptions not active (a list computed once per statement,
-     * not a join, so that {@code deliveries_pending}'s order is the only plan: ADR 0014), then reads their events. The
-     * batch size is written into the statement so that a cached plan knows it.
-     */
-    private static final String CLAIM = """
-            with claimed as (
-                select d.id, d.event_id, d.event_accepted_at, d.subscription_id, d.replay, d.created_at
-                from deliveries d
-                where d.pending
-                  and (d.relay_lease_until is null or d.relay_lease_until < now())
-                  and d.subscription_id <> all(array(select id from subscriptions where state <> 'ACTIVE'))
-                order by d.created_at
-                limit %d
-                for update skip locked)
-            select c.id as delivery_id, c.event_id, c.replay, s.queue_name, e.topic, e.ce_id, e.source, e.type, e.subject, e.time,
-                   e.data_content_type, e.data, e.schema_version, e.extensions, e.accepted_at
-            from claimed c
-            left join subscriptions s on s.id = c.subscription_id
-            left join events e on e.id = c.event_id and e.accepted_at = c.event_accepted_at
-            order by c.created_at""";
-    /**
-     * Only a PENDING delivery: a handed-off one may already have reached its webhook and have an outcome recorded. A
-     * row the delivery ledger is recording just then is skipped, never waited for: its outcome is about to replace
-     * PENDING anyway, and a relay that waited on the ledger's row locks while the ledger waited on its own would
-     * deadlock (both lock several rows, in orders of their own). Written as {@code id = any(array(...))}, not
-     * {@code id in (...)}: the join that form plans reads the whole table per mark once the statistics lag behind a
-     * growing table (ADR 0014).
-     */
-    private static final String PENDING_NOT_LOCKED =
-            "id = any(array(select id from deliveries where id = any(?::text[]) and pending for update skip locked))";
-
-    private static final String MARK_QUEUED =
-            "update deliveries set state = 'QUEUED', queued_at = now() where " + PENDING_NOT_LOCKED;
-    /** The poll's mark: its claim holds the rows' locks already. */
-    private static final String MARK_CLAIMED_QUEUED =
-            "update deliveries set state = 'QUEUED', queued_at = now() where id = any(?::text[])";
-    /** A lease given back: only while the delivery is still PENDING, by the same rule as {@link #MARK_QUEUED}. */
-    private static final String RELEASE_LEASES =
-            "update deliveries set relay_lease_until = null where " + PENDING_NOT_LOCKED;
-    /** A delivery routed by a transaction that read its subscription just before the subscription was deleted. */
-    private static final String DISCARD_ORPHANS =
-            "update deliveries set state = 'DISCARDED', finished_at = now() where id = any(?::text[])";
 
     private final AgroalDataSource dataSource;
     private final BrokerClient broker;
     private final RelayConfig config;
     private final PlatformConfig.Shutdown shutdown;
-    private final String claimSql;
     private final Semaphore wake = new Semaphore(0);
     /** Handed-off deliveries not yet taken by a worker, and how many (the queue's size is not constant-time). */
     private final Queue<HandOff> handOffs = new ConcurrentLinkedQueue<>();
@@ -128,7 +84,6 @@ public class OutboxRelay {
         this.stageLag = stageLag;
         this.broker = broker;
         this.config = config;
-        this.claimSql = CLAIM.formatted(config.batchSize());
         this.queued = Counter.builder("herald.relay.deliveries.queued")
                 .description("Deliveries settled into their queue")
                 .register(metrics);
@@ -237,7 +192,7 @@ public class OutboxRelay {
                 List<String> orphans = new ArrayList<>();
                 List<Future<Void>> sends = new ArrayList<>();
                 List<Long> acceptedAt = new ArrayList<>();
-                try (PreparedStatement claim = connection.prepareStatement(claimSql)) {
+                try (PreparedStatement claim = DeliveryRows.relayClaim(connection, config.batchSize())) {
                     try (ResultSet rows = claim.executeQuery()) {
                         while (rows.next()) {
                             if (rows.getString("queue_name") == null || rows.getString("topic") == null) {
@@ -257,7 +212,7 @@ public class OutboxRelay {
                     }
                 }
                 if (!orphans.isEmpty()) {
-                    update(connection, DISCARD_ORPHANS, orphans);
+                    DeliveryRows.discard(connection, orphans);
                     LOG.infof("Discarded %d deliveries whose subscription or event no longer exists", orphans.size());
                 }
                 if (ids.isEmpty()) {
@@ -266,7 +221,7 @@ public class OutboxRelay {
                 }
                 awaitSettled(sends);
                 List<String> settled = settled(ids, acceptedAt, sends);
-                update(connection, MARK_CLAIMED_QUEUED, settled);
+                DeliveryRows.markClaimedQueued(connection, settled);
                 connection.commit();
                 queued.increment(settled.size());
                 return ids.size() + orphans.size();
@@ -320,8 +275,8 @@ public class OutboxRelay {
                 .mapToObj(ids::get)
                 .toList();
         try (Connection connection = dataSource.getConnection()) {
-            update(connection, MARK_QUEUED, settled);
-            update(connection, RELEASE_LEASES, failed); // left to the outbox poll, at once
+            DeliveryRows.markQueued(connection, settled);
+            DeliveryRows.releaseRelayLeases(connection, failed); // left to the outbox poll, at once
         }
         queued.increment(settled.size());
         if (!failed.isEmpty()) {
@@ -361,20 +316,11 @@ public class OutboxRelay {
             return;
         }
         try (Connection connection = dataSource.getConnection()) {
-            update(connection, RELEASE_LEASES, deliveryIds);
+            DeliveryRows.releaseRelayLeases(connection, deliveryIds);
         } catch (SQLException | RuntimeException e) {
             LOG.debugf(
                     "Could not give back %d hand-off leases (%s); they run out by themselves",
                     deliveryIds.size(), e.getMessage());
-        }
-    }
-
-    private static void update(Connection connection, String sql, List<String> ids) throws SQLException {
-        if (!ids.isEmpty()) {
-            try (PreparedStatement statement = connection.prepareStatement(sql)) {
-                SqlArrays.bindText(connection, statement, 1, ids, id -> id);
-                statement.executeUpdate();
-            }
         }
     }
 

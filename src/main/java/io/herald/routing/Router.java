@@ -4,8 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.platform.Ids;
 import io.herald.platform.TopicPattern;
 import io.herald.platform.problem.Violations;
+import io.herald.store.DeliveryRows;
 import io.herald.store.NewEvent;
-import io.herald.store.SqlArrays;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,11 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public class Router {
     private static final String SUBSCRIPTIONS =
             "select id, topic_pattern, filter, version, queue_name, state = 'ACTIVE' from subscriptions";
-    private static final String INSERT = """
-            insert into deliveries (id, event_id, event_accepted_at, subscription_id, state, created_at, relay_lease_until)
-            select id, event_id, ?::timestamptz, subscription_id, 'PENDING', ?::timestamptz,
-                   case when leased then now() + make_interval(secs => ?) end
-            from unnest(?::text[], ?::text[], ?::text[], ?::bool[]) as t(id, event_id, subscription_id, leased)""";
 
     private final ObjectMapper json;
     /** Compiled patterns and filters, by subscription id; replaced when the subscription's version changes. */
@@ -45,8 +40,6 @@ public class Router {
 
     private record Route(
             String subscriptionId, String queueName, boolean active, TopicPattern pattern, EventFilter filter) {}
-
-    private record DeliveryRow(String id, String eventId, String subscriptionId, boolean leased) {}
 
     /**
      * The deliveries written for a group of events: how many each event got, in order, and those leased to this
@@ -68,7 +61,7 @@ public class Router {
             throws SQLException {
         Instant leaseUntil = lease == null ? null : Instant.now().plus(lease);
         List<Route> routes = routes(connection);
-        List<DeliveryRow> rows = new ArrayList<>();
+        List<DeliveryRows.NewRow> rows = new ArrayList<>();
         List<HandOff> handOffs = new ArrayList<>();
         int[] counts = new int[events.size()];
         for (int i = 0; i < events.size(); i++) {
@@ -78,30 +71,17 @@ public class Router {
             for (Route route : routes) {
                 if (route.pattern.matches(event.topic()) && route.filter.matches(view)) {
                     boolean leased = lease != null && route.active;
-                    DeliveryRow row = new DeliveryRow(Ids.next("dlv"), event.id(), route.subscriptionId, leased);
+                    DeliveryRows.NewRow row =
+                            new DeliveryRows.NewRow(Ids.next("dlv"), event.id(), route.subscriptionId, leased);
                     rows.add(row);
                     if (leased) {
-                        handOffs.add(new HandOff(row.id, route.queueName, event, acceptedAt, leaseUntil));
+                        handOffs.add(new HandOff(row.id(), route.queueName, event, acceptedAt, leaseUntil));
                     }
                     counts[i]++;
                 }
             }
         }
-        if (!rows.isEmpty()) {
-            try (PreparedStatement statement = connection.prepareStatement(INSERT)) {
-                statement.setString(1, acceptedAt.toString());
-                statement.setString(2, acceptedAt.toString());
-                statement.setDouble(3, lease == null ? 0 : lease.toMillis() / 1000.0);
-                SqlArrays.bindText(connection, statement, 4, rows, DeliveryRow::id);
-                SqlArrays.bindText(connection, statement, 5, rows, DeliveryRow::eventId);
-                SqlArrays.bindText(connection, statement, 6, rows, DeliveryRow::subscriptionId);
-                statement.setArray(
-                        7,
-                        connection.createArrayOf(
-                                "bool", rows.stream().map(DeliveryRow::leased).toArray()));
-                statement.executeUpdate();
-            }
-        }
+        DeliveryRows.insertRouted(connection, rows, acceptedAt, lease);
         return new Routed(counts, handOffs);
     }
 

@@ -1,6 +1,7 @@
 package io.herald.routing;
 
 import io.herald.platform.Database;
+import io.herald.store.DeliveryRows;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -113,7 +114,7 @@ public class Subscriptions {
     }
 
     long pendingDeliveries(String id) {
-        return db.count("select count(*) from deliveries where subscription_id = ? and pending", id);
+        return db.with(connection -> DeliveryRows.countPending(connection, id));
     }
 
     /** Pauses an active subscription (on its way to deletion); one in another state is left as it is. */
@@ -125,9 +126,10 @@ public class Subscriptions {
 
     /** Deletes the subscription; the deliveries it still owed are recorded DISCARDED. */
     void delete(String id) {
-        db.update(
-                "update deliveries set state = 'DISCARDED', finished_at = now() where subscription_id = ? and pending",
-                id);
+        db.with(connection -> {
+            DeliveryRows.discardPendingOf(connection, id);
+            return null;
+        });
         db.update("delete from subscriptions where id = ?", id);
     }
 

@@ -47,8 +47,6 @@ public class EventStore {
 
     public Optional<EventOut> get(String id) {
         String sql = "select " + COLUMNS + " from events where id = ? order by accepted_at desc limit 1";
-        String deliveries =
-                "select id, subscription_id, state, created_at, queued_at from deliveries where event_id = ? order by id";
         try (Connection connection = dataSource.getConnection()) {
             EventOut event;
             try (PreparedStatement statement = connection.prepareStatement(sql)) {
@@ -60,20 +58,10 @@ public class EventStore {
                     event = read(rs, null);
                 }
             }
-            List<EventOut.DeliveryOut> owed = new ArrayList<>();
-            try (PreparedStatement statement = connection.prepareStatement(deliveries)) {
-                statement.setString(1, id);
-                try (ResultSet rs = statement.executeQuery()) {
-                    while (rs.next()) {
-                        owed.add(new EventOut.DeliveryOut(
-                                rs.getString(1),
-                                rs.getString(2),
-                                rs.getString(3).toLowerCase(),
-                                instant(rs.getTimestamp(4)),
-                                instant(rs.getTimestamp(5))));
-                    }
-                }
-            }
+            List<EventOut.DeliveryOut> owed = DeliveryRows.ofEvent(connection, id).stream()
+                    .map(row -> new EventOut.DeliveryOut(
+                            row.id(), row.subscriptionId(), row.state().apiName(), row.createdAt(), row.queuedAt()))
+                    .toList();
             return Optional.of(new EventOut(
                     event.id(),
                     event.topic(),

@@ -46,6 +46,8 @@ import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -138,6 +140,29 @@ class DeliveryTest {
         } catch (ApiException e) {
             throw new AssertionError(e);
         }
+    }
+
+    @Test
+    void everyDeliveryStateIsOneTheDatabaseAccepts() throws Exception {
+        String definition;
+        try (var connection = dataSource.getConnection();
+                var statement = connection.prepareStatement("select pg_get_constraintdef(oid) from pg_constraint "
+                        + "where conrelid = 'deliveries'::regclass and conname = 'deliveries_state_check'");
+                var rs = statement.executeQuery()) {
+            assertTrue(rs.next(), "the deliveries table has its state check");
+            definition = rs.getString(1);
+        }
+        List<String> accepted = new ArrayList<>();
+        java.util.regex.Matcher quoted =
+                java.util.regex.Pattern.compile("'([A-Z]+)'").matcher(definition);
+        while (quoted.find()) {
+            accepted.add(quoted.group(1));
+        }
+        assertEquals(
+                Arrays.stream(io.herald.store.DeliveryState.values())
+                        .map(Enum::name)
+                        .toList(),
+                accepted);
     }
 
     @Test
@@ -463,7 +488,7 @@ class DeliveryTest {
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
             List<EventOut> operational = events.listEvents(
-                            DeliveryLedger.EXHAUSTED_TOPIC, null, subscription.getId(), null, null, null, 10)
+                            SystemTopics.EXHAUSTED_TOPIC, null, subscription.getId(), null, null, null, 10)
                     .getItems();
             assertEquals(1, operational.size());
             Map<?, ?> data = (Map<?, ?>) operational.get(0).getData();
@@ -489,11 +514,11 @@ class DeliveryTest {
         assertEquals(SubscriptionOut.StateEnum.DISABLED, disabled.getState());
         assertTrue(disabled.getDisabledReason().contains("410"));
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> events.listEvents(
-                                        DeliveryLedger.DISABLED_TOPIC, null, subscription.getId(), null, null, null, 10)
-                                .getItems()
-                                .size()
-                        == 1);
+                .until(() ->
+                        events.listEvents(SystemTopics.DISABLED_TOPIC, null, subscription.getId(), null, null, null, 10)
+                                        .getItems()
+                                        .size()
+                                == 1);
 
         // Re-enabling is explicit; then deliveries flow again.
         receiver.always("/gone", Answer.status(200));
@@ -756,11 +781,11 @@ class DeliveryTest {
                 .getDisabledReason()
                 .contains("failed attempts in a row"));
         await().atMost(Duration.ofSeconds(10))
-                .until(() -> events.listEvents(
-                                        DeliveryLedger.DISABLED_TOPIC, null, subscription.getId(), null, null, null, 10)
-                                .getItems()
-                                .size()
-                        == 1);
+                .until(() ->
+                        events.listEvents(SystemTopics.DISABLED_TOPIC, null, subscription.getId(), null, null, null, 10)
+                                        .getItems()
+                                        .size()
+                                == 1);
     }
 
     @Test

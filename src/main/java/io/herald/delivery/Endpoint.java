@@ -1,0 +1,4 @@
+package io.herald.delivery;
+
+/** A subscription's destination settings, as one attempt needs them. */
+public sealed interface Endpoint permits WebhookEndpoint {}

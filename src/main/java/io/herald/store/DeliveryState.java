@@ -1,0 +1,30 @@
+package io.herald.store;
+
+import java.util.Locale;
+
+/**
+ * Where a delivery is in its life. PENDING and QUEUED are on their way to a first attempt (in the outbox, then in the
+ * subscription's queue); RETRYING waits in PostgreSQL for its next attempt; the other three are final.
+ */
+public enum DeliveryState {
+    PENDING,
+    QUEUED,
+    RETRYING,
+    DELIVERED,
+    EXHAUSTED,
+    DISCARDED;
+
+    /** The name the API and the console use. */
+    public String apiName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static DeliveryState ofApiName(String name) {
+        return valueOf(name.toUpperCase(Locale.ROOT));
+    }
+
+    /** The state as an SQL literal, for conditions a partial index or a plan must see written out. */
+    String sql() {
+        return "'" + name() + "'";
+    }
+}
