@@ -1,7 +1,8 @@
 package io.herald.console;
 
+import io.herald.delivery.DeliveryDtos;
+import io.herald.delivery.DeliveryDtos.DeliveryPage;
 import io.herald.delivery.DeliveryService;
-import io.herald.delivery.DeliveryService.DeliveryPage;
 import io.herald.identity.Role;
 import io.herald.platform.problem.ApiProblem;
 import io.herald.routing.SubscriptionDtos.SubscriptionOut;
@@ -52,10 +53,7 @@ public class DeadLetterPages {
         static native TemplateInstance confirmRedriveAll(SubscriptionOut subscription, int exhausted);
 
         static native TemplateInstance replay(
-                SubscriptionOut subscription,
-                ReplayForm form,
-                DeliveryService.ReplayOut preview,
-                ConsoleProblem problem);
+                SubscriptionOut subscription, ReplayForm form, DeliveryDtos.ReplayOut preview, ConsoleProblem problem);
     }
 
     @GET
@@ -106,7 +104,7 @@ public class DeadLetterPages {
 
     private Response redrive(String id, List<String> deliveryIds) {
         try {
-            DeliveryService.RedriveOut out = deliveries.redrive(id, new DeliveryService.RedriveIn(deliveryIds));
+            DeliveryDtos.RedriveOut out = deliveries.redrive(id, new DeliveryDtos.RedriveIn(deliveryIds));
             return Response.ok(Templates.list(
                             subscriptions.get(id),
                             deliveries.ofSubscription(id, "retrying", null, "200"),
@@ -148,9 +146,9 @@ public class DeadLetterPages {
     private Response replay(String id, ReplayForm form, boolean dryRun) {
         SubscriptionOut subscription = subscriptions.get(id);
         try {
-            DeliveryService.ReplayOut out = deliveries.replay(
+            DeliveryDtos.ReplayOut out = deliveries.replay(
                     id,
-                    new DeliveryService.ReplayIn(
+                    new DeliveryDtos.ReplayIn(
                             EventPages.utc(form.from()),
                             EventPages.utc(form.to()),
                             forms.parse(form.filter(), "filter"),

@@ -1,5 +1,6 @@
 package io.herald.console;
 
+import io.herald.delivery.DeliveryDtos;
 import io.herald.delivery.DeliveryService;
 import io.herald.identity.Role;
 import io.herald.platform.problem.ApiProblem;
@@ -30,12 +31,12 @@ public class DeliveryPages {
     @CheckedTemplate
     static class Templates {
         static native TemplateInstance delivery(
-                DeliveryService.DeliveryOut delivery,
-                List<DeliveryService.AttemptOut> attempts,
+                DeliveryDtos.DeliveryOut delivery,
+                List<DeliveryDtos.AttemptOut> attempts,
                 String notice,
                 ConsoleProblem problem);
 
-        static native TemplateInstance confirmDiscard(DeliveryService.DeliveryOut delivery);
+        static native TemplateInstance confirmDiscard(DeliveryDtos.DeliveryOut delivery);
     }
 
     @GET
@@ -50,7 +51,7 @@ public class DeliveryPages {
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response retry(@PathParam("id") String id) {
         try {
-            DeliveryService.RetryOut out = deliveries.retryNow(id);
+            DeliveryDtos.RetryOut out = deliveries.retryNow(id);
             String notice = "Retried: " + out.attempt().outcome().toLowerCase()
                     + (out.attempt().statusCode() == null
                             ? ""

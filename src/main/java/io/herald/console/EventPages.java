@@ -2,6 +2,7 @@ package io.herald.console;
 
 import static io.herald.console.ConsoleForms.blankToNull;
 
+import io.herald.delivery.DeliveryDtos;
 import io.herald.delivery.DeliveryService;
 import io.herald.identity.Role;
 import io.herald.platform.problem.ApiProblem;
@@ -55,7 +56,7 @@ public class EventPages {
         }
     }
 
-    public record DeliveryTimeline(DeliveryService.DeliveryOut delivery, List<DeliveryService.AttemptOut> attempts) {}
+    public record DeliveryTimeline(DeliveryDtos.DeliveryOut delivery, List<DeliveryDtos.AttemptOut> attempts) {}
 
     @CheckedTemplate
     static class Templates {

@@ -4,6 +4,7 @@ import static io.herald.console.ConsoleForms.blankToNull;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.NullNode;
+import io.herald.delivery.DeliveryDtos;
 import io.herald.delivery.DeliveryService;
 import io.herald.flow.FlowReport;
 import io.herald.identity.Role;
@@ -81,7 +82,7 @@ public class SubscriptionPages {
     }
 
     /** What one page of a subscription shows beyond its settings: a revealed secret, a test attempt. */
-    public record Extra(String secret, DeliveryService.AttemptOut testAttempt) {
+    public record Extra(String secret, DeliveryDtos.AttemptOut testAttempt) {
         static final Extra NONE = new Extra(null, null);
     }
 
@@ -282,7 +283,7 @@ public class SubscriptionPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.ADMIN_NAME)
     public TemplateInstance rotateSecret(@PathParam("id") String id) throws SQLException {
-        DeliveryService.SecretOut rotated = deliveries.rotateSecret(id, deliveryConfig.secretRotationGrace());
+        DeliveryDtos.SecretOut rotated = deliveries.rotateSecret(id, deliveryConfig.secretRotationGrace());
         SubscriptionOut found = subscriptions.get(id);
         return page(found, formOf(found), new Extra(rotated.secret(), null), null);
     }

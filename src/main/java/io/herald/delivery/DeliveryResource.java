@@ -1,8 +1,8 @@
 package io.herald.delivery;
 
-import io.herald.delivery.DeliveryService.AttemptList;
-import io.herald.delivery.DeliveryService.DeliveryOut;
-import io.herald.delivery.DeliveryService.RetryOut;
+import io.herald.delivery.DeliveryDtos.AttemptList;
+import io.herald.delivery.DeliveryDtos.DeliveryOut;
+import io.herald.delivery.DeliveryDtos.RetryOut;
 import io.herald.identity.Role;
 import io.herald.platform.problem.Problem;
 import jakarta.annotation.security.RolesAllowed;

@@ -1,9 +1,18 @@
 package io.herald.delivery;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
+import io.herald.delivery.DeliveryDtos.AttemptList;
+import io.herald.delivery.DeliveryDtos.AttemptOut;
+import io.herald.delivery.DeliveryDtos.DeliveryOut;
+import io.herald.delivery.DeliveryDtos.DeliveryPage;
+import io.herald.delivery.DeliveryDtos.RedriveIn;
+import io.herald.delivery.DeliveryDtos.RedriveOut;
+import io.herald.delivery.DeliveryDtos.ReplayIn;
+import io.herald.delivery.DeliveryDtos.ReplayOut;
+import io.herald.delivery.DeliveryDtos.RetryOut;
+import io.herald.delivery.DeliveryDtos.SecretOut;
 import io.herald.platform.Database;
 import io.herald.platform.Paging;
 import io.herald.platform.problem.ApiProblem;
@@ -69,48 +78,6 @@ public class DeliveryService {
         this.relay = relay;
         this.json = json;
     }
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DeliveryOut(
-            String id,
-            String eventId,
-            String subscriptionId,
-            String state,
-            int attempts,
-            Instant nextAttemptAt,
-            Instant createdAt,
-            Instant queuedAt,
-            Instant finishedAt,
-            boolean replay) {}
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record DeliveryPage(List<DeliveryOut> items, String next) {}
-
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record AttemptOut(
-            Instant attemptedAt,
-            int durationMs,
-            Integer statusCode,
-            String outcome,
-            String errorClass,
-            String error,
-            String responseExcerpt,
-            String trigger) {}
-
-    public record AttemptList(List<AttemptOut> items) {}
-
-    /** What a manual retry did: the attempt, and the delivery after it. */
-    public record RetryOut(AttemptOut attempt, DeliveryOut delivery) {}
-
-    public record RedriveIn(List<String> deliveryIds) {}
-
-    public record RedriveOut(int redriven) {}
-
-    public record ReplayIn(String from, String to, JsonNode filter, Boolean dryRun, Integer ratePerSecond) {}
-
-    /** What a replay request started: {@code id} names the recorded job whose progress the API shows (none for a dry run). */
-    @JsonInclude(JsonInclude.Include.NON_NULL)
-    public record ReplayOut(int matched, boolean dryRun, int replayed, String id, String state) {}
 
     public DeliveryOut get(String id) {
         return rows(connection -> DeliveryRows.find(connection, id).stream().toList()).stream()
@@ -291,8 +258,6 @@ public class DeliveryService {
         String id = replays.start(subscriptionId, from, until, filterText, rate, matched);
         return new ReplayOut(matched, false, matched, id, "running");
     }
-
-    public record SecretOut(String secret, Instant previousSecretValidUntil) {}
 
     /**
      * A new signing secret; the previous one keeps signing (both signatures are sent) for the grace period. Answers once

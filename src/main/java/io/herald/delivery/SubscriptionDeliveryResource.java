@@ -1,11 +1,11 @@
 package io.herald.delivery;
 
-import io.herald.delivery.DeliveryService.DeliveryPage;
-import io.herald.delivery.DeliveryService.RedriveIn;
-import io.herald.delivery.DeliveryService.RedriveOut;
-import io.herald.delivery.DeliveryService.ReplayIn;
-import io.herald.delivery.DeliveryService.ReplayOut;
-import io.herald.delivery.DeliveryService.SecretOut;
+import io.herald.delivery.DeliveryDtos.DeliveryPage;
+import io.herald.delivery.DeliveryDtos.RedriveIn;
+import io.herald.delivery.DeliveryDtos.RedriveOut;
+import io.herald.delivery.DeliveryDtos.ReplayIn;
+import io.herald.delivery.DeliveryDtos.ReplayOut;
+import io.herald.delivery.DeliveryDtos.SecretOut;
 import io.herald.identity.Role;
 import io.herald.platform.problem.Problem;
 import jakarta.annotation.security.RolesAllowed;
@@ -81,7 +81,7 @@ public class SubscriptionDeliveryResource {
     @RolesAllowed(Role.OPERATOR_NAME)
     @POST
     @Path("/{id}/test")
-    public DeliveryService.AttemptOut sendTest(@PathParam("id") String id) {
+    public DeliveryDtos.AttemptOut sendTest(@PathParam("id") String id) {
         return deliveries.sendTest(id);
     }
 
