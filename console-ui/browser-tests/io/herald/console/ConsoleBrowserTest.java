@@ -219,6 +219,28 @@ class ConsoleBrowserTest {
         RestAssured.given().get("/api/v1/topics/viewer.made-this").then().statusCode(404);
     }
 
+    @Test
+    void anEngineSubscriptionShowsWhereItDelivers() throws Exception {
+        String topic = "console.engine-" + UUID.randomUUID().toString().substring(0, 8);
+        String admin = "hk_testadmn_TestAdminKeyNotASecret0123456789";
+        RestAssured.given().header("X-API-Key", admin).contentType(ContentType.JSON)
+                .body("{\"name\": \"" + topic + "\"}").post("/api/v1/topics").then().statusCode(201);
+        String id = RestAssured.given().header("X-API-Key", admin).contentType(ContentType.JSON)
+                .body("{\"topic\": \"" + topic + "\", \"kind\": \"redis\", "
+                        + "\"redis\": {\"stream\": \"orders:{type}\", \"maxLen\": 10000, \"maxInFlight\": 4}}")
+                .post("/api/v1/subscriptions").then().statusCode(201).extract().path("id");
+
+        browser.open("/console/subscriptions/" + id);
+        signIn("admin", ADMIN_PASSWORD);
+        browser.open("/console/subscriptions/" + id);
+        String facts = browser.text(By.id("subscription-facts"));
+        assertTrue(facts.contains("orders:{type} (connection default, trimmed to about 10000 entries)"), facts);
+        assertTrue(facts.contains("4 in flight, no per-second cap"), facts);
+        assertTrue(browser.all(By.id("sub-url")).isEmpty(), "no webhook settings on an engine subscription");
+        browser.assertControlsLabelled();
+        browser.screenshot("engine-subscription");
+    }
+
     private void signIn(String user, String password) {
         browser.type(By.id("username"), user);
         browser.type(By.id("password"), password);

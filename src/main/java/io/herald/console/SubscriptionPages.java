@@ -143,7 +143,9 @@ public class SubscriptionPages {
                     blankToNull(topic),
                     kind,
                     forms.parse(filter, "filter"),
-                    webhook ? webhook(form) : null));
+                    webhook ? webhook(form) : null,
+                    null,
+                    null));
             return ConsoleForms.seeOther("/console/subscriptions/" + created.id());
         } catch (ApiProblem refused) {
             return ConsoleForms.refused(refused, listPage(null, form, ConsoleProblem.of(refused)));
@@ -244,7 +246,9 @@ public class SubscriptionPages {
                             name == null ? null : name.trim(),
                             null,
                             parsedFilter == null ? NullNode.getInstance() : parsedFilter,
-                            "webhook".equals(found.kind()) ? webhook(form) : null));
+                            "webhook".equals(found.kind()) ? webhook(form) : null,
+                            null,
+                            null));
             return ConsoleForms.seeOther("/console/subscriptions/" + id);
         } catch (ApiProblem refused) {
             return ConsoleForms.refused(refused, page(found, form, Extra.NONE, ConsoleProblem.of(refused)));
@@ -256,7 +260,7 @@ public class SubscriptionPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response pause(@PathParam("id") String id) {
-        subscriptions.update(id, new SubscriptionPatch(null, "paused", null, null));
+        subscriptions.update(id, new SubscriptionPatch(null, "paused", null, null, null, null));
         return ConsoleForms.seeOther("/console/subscriptions/" + id);
     }
 
@@ -265,7 +269,7 @@ public class SubscriptionPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response resume(@PathParam("id") String id) {
-        subscriptions.update(id, new SubscriptionPatch(null, "active", null, null));
+        subscriptions.update(id, new SubscriptionPatch(null, "active", null, null, null, null));
         return ConsoleForms.seeOther("/console/subscriptions/" + id);
     }
 

@@ -102,12 +102,12 @@ public class DeliveryLedger {
         return deliveryIds.stream().map(id -> Optional.ofNullable(open.get(id))).toList();
     }
 
-    /** Claims due retries of active webhook subscriptions, leasing each for {@code lease}. */
+    /** Claims due retries of active subscriptions, leasing each for {@code lease}. */
     public List<Claim> claimDue(int limit, Duration lease) throws SQLException {
         List<Claim> claims = new ArrayList<>();
         try (Connection connection = dataSource.getConnection()) {
             for (DeliveryRows.DueRetry due : DeliveryRows.claimDueRetries(
-                    connection, "WEBHOOK", limit, Instant.now().plus(lease))) {
+                    connection, limit, Instant.now().plus(lease))) {
                 event(connection, due.eventId())
                         .ifPresent(
                                 event -> claims.add(new Claim(due.id(), due.subscriptionId(), due.attempts(), event)));

@@ -1,5 +1,6 @@
 package io.herald.delivery;
 
+import io.herald.routing.Subscription;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -8,8 +9,11 @@ import java.util.concurrent.CompletableFuture;
  * letters, auto-disable and operational events are the same for every destination).
  */
 public interface Destination<E extends Endpoint> {
-    /** The settings of a subscription this destination delivers to. */
-    Class<E> endpointType();
+    /** The kind of subscription this destination delivers. */
+    Subscription.Kind kind();
+
+    /** A subscription's settings as an attempt needs them, read from its row. */
+    E endpoint(Subscription subscription);
 
     CompletableFuture<Outcome> attempt(E endpoint, EventSnapshot event);
 }

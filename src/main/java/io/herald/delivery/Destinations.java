@@ -1,28 +1,34 @@
 package io.herald.delivery;
 
+import io.herald.routing.Subscription;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Singleton;
-import java.util.HashMap;
+import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-/** Every destination Herald delivers to, found by the type of a subscription's endpoint. */
+/** Every destination Herald delivers to, by the kind of subscription it delivers. */
 @Singleton
 public class Destinations {
-    private final Map<Class<?>, Destination<?>> byEndpoint = new HashMap<>();
+    private final Map<Subscription.Kind, Destination<?>> byKind = new EnumMap<>(Subscription.Kind.class);
 
     Destinations(@Any Instance<Destination<?>> destinations) {
-        destinations.forEach(destination -> byEndpoint.put(destination.endpointType(), destination));
+        destinations.forEach(destination -> byKind.put(destination.kind(), destination));
+    }
+
+    /** The subscription's endpoint; null for a kind Herald does not deliver (a queue subscription). */
+    Endpoint endpoint(Subscription subscription) {
+        Destination<?> destination = byKind.get(subscription.kind);
+        return destination == null ? null : destination.endpoint(subscription);
     }
 
     /** One attempt at the endpoint's destination. */
     @SuppressWarnings("unchecked")
     public <E extends Endpoint> CompletableFuture<Outcome> attempt(E endpoint, EventSnapshot event) {
-        Destination<E> destination = (Destination<E>) byEndpoint.get(endpoint.getClass());
+        Destination<E> destination = (Destination<E>) byKind.get(endpoint.kind());
         if (destination == null) {
-            throw new IllegalStateException(
-                    "No destination delivers to " + endpoint.getClass().getSimpleName());
+            throw new IllegalStateException("No destination delivers " + endpoint.kind() + " subscriptions");
         }
         return destination.attempt(endpoint, event);
     }

@@ -50,7 +50,7 @@ public class Dispatcher {
     private final BrokerClient broker;
     private final DeliveryLedger ledger;
     private final AttemptRunner attempts;
-    private final WebhookTargets targets;
+    private final Targets targets;
     private final WebhookClient webhooks;
     private final RetryPoller retries;
     private final ObjectMapper json;
@@ -78,7 +78,7 @@ public class Dispatcher {
             BrokerClient broker,
             DeliveryLedger ledger,
             AttemptRunner attempts,
-            WebhookTargets targets,
+            Targets targets,
             WebhookClient webhooks,
             DeliveryConfig config,
             ObjectMapper json,
@@ -135,14 +135,14 @@ public class Dispatcher {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
-            } catch (SQLException | RuntimeException e) {
+            } catch (RuntimeException e) {
                 LOG.debugf("Dispatcher could not read subscriptions: %s", e.getMessage());
                 Threads.sleepQuietly(1000);
             }
         }
     }
 
-    void reconcile() throws SQLException {
+    void reconcile() {
         long deletionsBeforeRead = deletions.get();
         Map<String, Target> active = targets.active();
         synchronized (lanes) {
@@ -289,8 +289,8 @@ public class Dispatcher {
     public CompletableFuture<DeliveryLedger.Recorded> retryNow(DeliveryLedger.Claim claim) throws SQLException {
         Target target = targets.load(claim.subscriptionId());
         if (target == null) {
-            throw new IllegalStateException(
-                    "Subscription " + claim.subscriptionId() + " is not a webhook subscription");
+            throw new IllegalStateException("Subscription " + claim.subscriptionId()
+                    + " is a queue subscription: its consumers read the queue");
         }
         return attempts.attempt(claim, target, DeliveryLedger.Trigger.MANUAL, 0, () -> {});
     }

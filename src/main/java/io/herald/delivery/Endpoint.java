@@ -1,4 +1,9 @@
 package io.herald.delivery;
 
+import io.herald.routing.Subscription;
+
 /** A subscription's destination settings, as one attempt needs them. */
-public sealed interface Endpoint permits WebhookEndpoint {}
+public interface Endpoint {
+    /** The kind of subscription, which names its destination. */
+    Subscription.Kind kind();
+}

@@ -1,5 +1,7 @@
 package io.herald.delivery;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.platform.SsrfGuard;
@@ -28,7 +30,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
@@ -76,8 +81,34 @@ public class WebhookClient implements Destination<WebhookEndpoint> {
     }
 
     @Override
-    public Class<WebhookEndpoint> endpointType() {
-        return WebhookEndpoint.class;
+    public Subscription.Kind kind() {
+        return Subscription.Kind.WEBHOOK;
+    }
+
+    /** The endpoint with the secrets that sign now: the current one, and the previous one until its grace ends. */
+    @Override
+    public WebhookEndpoint endpoint(Subscription subscription) {
+        List<String> secrets = new ArrayList<>();
+        secrets.add(subscription.webhookSecret);
+        if (subscription.webhookPreviousSecret != null
+                && subscription.webhookPreviousSecretExpires != null
+                && subscription.webhookPreviousSecretExpires.isAfter(Instant.now())) {
+            secrets.add(subscription.webhookPreviousSecret);
+        }
+        Map<String, String> headers;
+        try {
+            headers = subscription.webhookHeaders == null
+                    ? Map.of()
+                    : json.readValue(subscription.webhookHeaders, new TypeReference<Map<String, String>>() {});
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored headers are not JSON", e);
+        }
+        return new WebhookEndpoint(
+                subscription.webhookUrl,
+                headers,
+                Duration.ofMillis(subscription.webhookTimeoutMs),
+                List.copyOf(secrets),
+                subscription.webhookFormat);
     }
 
     /** 2xx delivers; 410 Gone is permanent and disables the subscription; anything else is retried. */

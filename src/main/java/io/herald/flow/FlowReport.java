@@ -206,7 +206,7 @@ public class FlowReport {
         try (PreparedStatement statement =
                 connection.prepareStatement("select s.id, s.name, s.topic_pattern, s.kind, s.state, "
                         + "s.queue_name, s.consecutive_failures, s.disabled_reason, "
-                        + DeliveryRows.OWED_BY_WEBHOOK_SUBSCRIPTION
+                        + DeliveryRows.OWED_BY_DELIVERED_SUBSCRIPTION
                         + " from subscriptions s" + (subscriptionId == null ? "" : " where s.id = ?")
                         + " order by s.name, s.id")) {
             if (subscriptionId != null) {

@@ -6,7 +6,14 @@ import java.time.Instant;
 public class Subscription {
     public enum Kind {
         WEBHOOK,
-        QUEUE
+        QUEUE,
+        NATS,
+        REDIS;
+
+        /** Herald delivers it (a lane on every instance); a queue subscription's consumers read the queue themselves. */
+        public boolean delivered() {
+            return this != QUEUE;
+        }
     }
 
     public enum State {
@@ -50,6 +57,9 @@ public class Subscription {
     public Instant webhookPreviousSecretExpires;
 
     public Format webhookFormat = Format.STANDARD_WEBHOOKS;
+
+    /** An engine destination's settings as a JSON object (NATS, Redis); null for webhooks and queues. */
+    public String destination;
 
     /** Comma-separated ISO-8601 delays; null uses herald.delivery.retry-schedule. */
     public String retrySchedule;

@@ -69,13 +69,13 @@ class SubscriptionDeletion {
     /**
      * Pauses the subscription, so that routing keeps its new deliveries in the outbox (they are discarded with it) and
      * every instance closes its lane at its next reconcile; has this instance's lane detached at once; and, for a
-     * webhook subscription, waits a bounded time for the other instances' lanes to leave the queue. A queue
+     * subscription Herald delivers, waits a bounded time for the other instances' lanes to leave the queue. A queue
      * subscription's consumers are the user's own programs and are not waited for.
      */
     private void releaseQueue(Subscription subscription) {
         QuarkusTransaction.requiringNew().run(() -> subscriptions.pauseIfActive(subscription.id));
         deleting.fire(new SubscriptionDeleting(subscription.id, subscription.queueName));
-        if (subscription.kind != Subscription.Kind.WEBHOOK) {
+        if (!subscription.kind.delivered()) {
             return;
         }
         long deadline = System.nanoTime() + LANES_RELEASED_WITHIN.toNanos();

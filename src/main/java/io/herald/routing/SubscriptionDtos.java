@@ -19,11 +19,37 @@ public final class SubscriptionDtos {
             String format,
             List<String> retrySchedule,
             Integer maxInFlight,
-            Integer maxPerSecond) {}
+            Integer maxPerSecond)
+            implements DeliveryLimits {}
 
-    public record SubscriptionIn(String name, String topic, String kind, JsonNode filter, WebhookIn webhook) {}
+    /** A NATS JetStream destination: a named connection and the subject, templated from the event. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record NatsSettings(
+            String connection, String subject, List<String> retrySchedule, Integer maxInFlight, Integer maxPerSecond)
+            implements DeliveryLimits {}
 
-    public record SubscriptionPatch(String name, String state, JsonNode filter, WebhookIn webhook) {}
+    /** A Redis Streams destination: a named connection, the stream key (templated) and an approximate cap. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record RedisSettings(
+            String connection,
+            String stream,
+            Long maxLen,
+            List<String> retrySchedule,
+            Integer maxInFlight,
+            Integer maxPerSecond)
+            implements DeliveryLimits {}
+
+    public record SubscriptionIn(
+            String name,
+            String topic,
+            String kind,
+            JsonNode filter,
+            WebhookIn webhook,
+            NatsSettings nats,
+            RedisSettings redis) {}
+
+    public record SubscriptionPatch(
+            String name, String state, JsonNode filter, WebhookIn webhook, NatsSettings nats, RedisSettings redis) {}
 
     /** Where a queue subscription's consumer reads, as its AMQP 1.0 client must address it on this broker. */
     public record QueueOut(String address, String deadLetterAddress, String broker) {}
@@ -50,6 +76,8 @@ public final class SubscriptionDtos {
             JsonNode filter,
             WebhookOut webhook,
             QueueOut queue,
+            NatsSettings nats,
+            RedisSettings redis,
             Instant createdAt,
             Instant updatedAt) {}
 

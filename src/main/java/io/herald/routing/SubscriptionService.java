@@ -35,8 +35,8 @@ import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
- * Subscriptions: a topic (or pattern), an optional filter, and a kind: {@code webhook} (Herald delivers) or
- * {@code queue} (the consumer reads the AMQP queue itself). The queue and its dead-letter queue are declared on the
+ * Subscriptions: a topic (or pattern), an optional filter, and a kind: {@code webhook}, {@code nats} or {@code redis}
+ * (Herald delivers to the destination) or {@code queue} (the consumer reads the AMQP queue itself). The queue and its dead-letter queue are declared on the
  * broker before the subscription exists, so nothing is ever routed to a queue that is not there.
  */
 @ApplicationScoped
@@ -49,6 +49,7 @@ public class SubscriptionService {
     private final ObjectMapper json;
     private final BrokerClient broker;
     private final WebhookSettings webhooks;
+    private final DestinationSettings destinations;
     private final Subscriptions subscriptions;
     private final SubscriptionDeletion deletion;
 
@@ -56,11 +57,13 @@ public class SubscriptionService {
             ObjectMapper json,
             BrokerClient broker,
             WebhookSettings webhooks,
+            DestinationSettings destinations,
             Subscriptions subscriptions,
             SubscriptionDeletion deletion) {
         this.json = json;
         this.broker = broker;
         this.webhooks = webhooks;
+        this.destinations = destinations;
         this.subscriptions = subscriptions;
         this.deletion = deletion;
     }
@@ -77,14 +80,25 @@ public class SubscriptionService {
         checkName(in.name(), violations);
         Subscription.Kind kind = kind(in.kind(), violations);
         EventFilter.parse(in.filter(), "/filter", violations);
+        settingsOfKind(kind, in.webhook(), in.nats(), in.redis(), violations);
         if (kind == Subscription.Kind.WEBHOOK) {
             if (in.webhook() == null) {
                 violations.add("/webhook", "is required for a webhook subscription: {\"url\": \"https://...\"}");
             } else {
                 webhooks.check(in.webhook(), true, violations);
             }
-        } else if (kind == Subscription.Kind.QUEUE && in.webhook() != null) {
-            violations.add("/webhook", "only webhook subscriptions have webhook settings");
+        } else if (kind == Subscription.Kind.NATS) {
+            if (in.nats() == null) {
+                violations.add("/nats", "is required for a nats subscription: {\"subject\": \"events.{type}\"}");
+            } else {
+                destinations.check(in.nats(), true, violations);
+            }
+        } else if (kind == Subscription.Kind.REDIS) {
+            if (in.redis() == null) {
+                violations.add("/redis", "is required for a redis subscription: {\"stream\": \"herald:{topic}\"}");
+            } else {
+                destinations.check(in.redis(), true, violations);
+            }
         }
         violations.throwIfAny();
 
@@ -106,7 +120,11 @@ public class SubscriptionService {
             if (in.webhook().format() != null) {
                 subscription.webhookFormat = webhooks.format(in.webhook().format());
             }
-            webhooks.applyLimits(subscription, in.webhook());
+            DeliveryLimits.apply(subscription, in.webhook());
+        } else if (kind == Subscription.Kind.NATS) {
+            destinations.apply(subscription, in.nats());
+        } else if (kind == Subscription.Kind.REDIS) {
+            destinations.apply(subscription, in.redis());
         }
         subscription.createdAt = now();
         subscription.updatedAt = subscription.createdAt;
@@ -151,12 +169,15 @@ public class SubscriptionService {
             if (patch.filter() != null) {
                 EventFilter.parse(patch.filter(), "/filter", violations);
             }
-            if (patch.webhook() != null) {
-                if (subscription.kind != Subscription.Kind.WEBHOOK) {
-                    violations.add("/webhook", "only webhook subscriptions have webhook settings");
-                } else {
-                    webhooks.check(patch.webhook(), false, violations);
-                }
+            settingsOfKind(subscription.kind, patch.webhook(), patch.nats(), patch.redis(), violations);
+            if (patch.webhook() != null && subscription.kind == Subscription.Kind.WEBHOOK) {
+                webhooks.check(patch.webhook(), false, violations);
+            }
+            if (patch.nats() != null && subscription.kind == Subscription.Kind.NATS) {
+                destinations.check(patch.nats(), false, violations);
+            }
+            if (patch.redis() != null && subscription.kind == Subscription.Kind.REDIS) {
+                destinations.check(patch.redis(), false, violations);
             }
             violations.throwIfAny();
             if (patch.name() != null) {
@@ -190,7 +211,13 @@ public class SubscriptionService {
                 if (patch.webhook().format() != null) {
                     subscription.webhookFormat = webhooks.format(patch.webhook().format());
                 }
-                webhooks.applyLimits(subscription, patch.webhook());
+                DeliveryLimits.apply(subscription, patch.webhook());
+            }
+            if (patch.nats() != null) {
+                destinations.apply(subscription, patch.nats());
+            }
+            if (patch.redis() != null) {
+                destinations.apply(subscription, patch.redis());
             }
             subscription.updatedAt = now();
             subscriptions.update(subscription, resetHealth);
@@ -223,15 +250,31 @@ public class SubscriptionService {
     }
 
     private static Subscription.Kind kind(String kind, Violations violations) {
-        if ("webhook".equals(kind)) {
-            return Subscription.Kind.WEBHOOK;
-        }
-        if ("queue".equals(kind)) {
-            return Subscription.Kind.QUEUE;
+        for (Subscription.Kind known : Subscription.Kind.values()) {
+            if (known.name().toLowerCase(Locale.ROOT).equals(kind)) {
+                return known;
+            }
         }
         violations.add(
-                "/kind", kind == null ? "is required: webhook or queue" : "'" + kind + "' is not webhook or queue");
+                "/kind",
+                kind == null
+                        ? "is required: webhook, queue, nats or redis"
+                        : "'" + kind + "' is not webhook, queue, nats or redis");
         return null;
+    }
+
+    /** Each kind's settings only on a subscription of that kind. */
+    private static void settingsOfKind(
+            Subscription.Kind kind, Object webhook, Object nats, Object redis, Violations violations) {
+        if (webhook != null && kind != null && kind != Subscription.Kind.WEBHOOK) {
+            violations.add("/webhook", "only webhook subscriptions have webhook settings");
+        }
+        if (nats != null && kind != null && kind != Subscription.Kind.NATS) {
+            violations.add("/nats", "only nats subscriptions have nats settings");
+        }
+        if (redis != null && kind != null && kind != Subscription.Kind.REDIS) {
+            violations.add("/redis", "only redis subscriptions have redis settings");
+        }
     }
 
     private static Subscription.State state(String state, Violations violations) {
@@ -274,11 +317,11 @@ public class SubscriptionService {
                     headers,
                     Duration.ofMillis(subscription.webhookTimeoutMs).toString(),
                     subscription.webhookFormat.name().toLowerCase(Locale.ROOT).replace('_', '-'),
-                    subscription.retrySchedule == null ? null : List.of(subscription.retrySchedule.split(",")),
+                    DeliveryLimits.schedule(subscription),
                     subscription.maxInFlight,
                     subscription.maxPerSecond,
                     withSecret ? subscription.webhookSecret : null);
-        } else {
+        } else if (subscription.kind == Subscription.Kind.QUEUE) {
             BrokerTopology topology = broker.topology();
             queue = new QueueOut(
                     topology.address(subscription.queueName),
@@ -301,6 +344,8 @@ public class SubscriptionService {
                 filter,
                 webhook,
                 queue,
+                subscription.kind == Subscription.Kind.NATS ? destinations.nats(subscription) : null,
+                subscription.kind == Subscription.Kind.REDIS ? destinations.redis(subscription) : null,
                 subscription.createdAt,
                 subscription.updatedAt);
     }

@@ -18,10 +18,11 @@ public class Subscriptions {
             "id, name, topic_pattern, kind, state, queue_name, filter, webhook_url, webhook_secret, "
                     + "webhook_headers, webhook_timeout_ms, webhook_previous_secret, webhook_previous_secret_expires, webhook_format, "
                     + "retry_schedule, max_in_flight, max_per_second, consecutive_failures, failing_since, disabled_reason, created_at, "
-                    + "updated_at, version";
+                    + "updated_at, destination, version";
     private static final String SETTINGS =
             "name = ?, state = ?, filter = ?, webhook_url = ?, webhook_headers = ?, webhook_timeout_ms = ?, "
-                    + "webhook_format = ?, retry_schedule = ?, max_in_flight = ?, max_per_second = ?, updated_at = ?";
+                    + "webhook_format = ?, retry_schedule = ?, max_in_flight = ?, max_per_second = ?, updated_at = ?, "
+                    + "destination = ?::jsonb";
 
     private final Database db;
 
@@ -33,6 +34,13 @@ public class Subscriptions {
         return id == null
                 ? null
                 : db.one("select " + COLUMNS + " from subscriptions where id = ?", Subscriptions::row, id);
+    }
+
+    /** Active subscriptions Herald delivers (every kind but queues), for the lanes. */
+    public List<Subscription> activeDelivered() {
+        return db.list(
+                "select " + COLUMNS + " from subscriptions where state = 'ACTIVE' and kind <> 'QUEUE'",
+                Subscriptions::row);
     }
 
     /** A page in id order, after {@code after} (null: from the first). */
@@ -49,7 +57,7 @@ public class Subscriptions {
     void insert(Subscription s) {
         db.update(
                 "insert into subscriptions (" + COLUMNS
-                        + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
+                        + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 0)",
                 s.id,
                 s.name,
                 s.topicPattern,
@@ -71,7 +79,8 @@ public class Subscriptions {
                 s.failingSince,
                 s.disabledReason,
                 s.createdAt,
-                s.updatedAt);
+                s.updatedAt,
+                s.destination);
         s.version = 0;
     }
 
@@ -94,6 +103,7 @@ public class Subscriptions {
                 s.maxInFlight,
                 s.maxPerSecond,
                 s.updatedAt,
+                s.destination,
                 s.id,
                 s.version);
         s.version++;
@@ -157,6 +167,7 @@ public class Subscriptions {
         s.disabledReason = row.getString("disabled_reason");
         s.createdAt = Database.instant(row, "created_at");
         s.updatedAt = Database.instant(row, "updated_at");
+        s.destination = row.getString("destination");
         s.version = row.getLong("version");
         return s;
     }

@@ -66,29 +66,7 @@ class WebhookSettings {
                         "must be an ISO-8601 duration such as PT15S, not '" + webhook.timeout() + "'");
             }
         }
-        // An empty list means "not given" (generated clients send one by default): the global schedule applies.
-        if (webhook.retrySchedule() != null && !webhook.retrySchedule().isEmpty()) {
-            if (webhook.retrySchedule().size() > 20) {
-                violations.add(
-                        "/webhook/retrySchedule", "must list at most 20 delays (the first is the first attempt)");
-            }
-            for (int i = 0; i < webhook.retrySchedule().size(); i++) {
-                try {
-                    Duration delay = Duration.parse(webhook.retrySchedule().get(i));
-                    if (delay.isNegative() || delay.compareTo(Duration.ofDays(1)) > 0) {
-                        violations.add("/webhook/retrySchedule/" + i, "must be between PT0S and P1D");
-                    }
-                } catch (DateTimeParseException | NullPointerException e) {
-                    violations.add("/webhook/retrySchedule/" + i, "must be an ISO-8601 duration such as PT5M");
-                }
-            }
-        }
-        if (webhook.maxInFlight() != null && (webhook.maxInFlight() < 1 || webhook.maxInFlight() > 100)) {
-            violations.add("/webhook/maxInFlight", "must be between 1 and 100");
-        }
-        if (webhook.maxPerSecond() != null && (webhook.maxPerSecond() < 1 || webhook.maxPerSecond() > 10_000)) {
-            violations.add("/webhook/maxPerSecond", "must be between 1 and 10000");
-        }
+        DeliveryLimits.check(webhook, "/webhook", violations);
         if (webhook.format() != null && format(webhook.format()) == null) {
             violations.add(
                     "/webhook/format",
@@ -158,18 +136,6 @@ class WebhookSettings {
             return null;
         } catch (java.net.URISyntaxException e) {
             return "is not a valid URL: " + e.getReason();
-        }
-    }
-
-    static void applyLimits(Subscription subscription, WebhookIn webhook) {
-        if (webhook.retrySchedule() != null && !webhook.retrySchedule().isEmpty()) {
-            subscription.retrySchedule = String.join(",", webhook.retrySchedule());
-        }
-        if (webhook.maxInFlight() != null) {
-            subscription.maxInFlight = webhook.maxInFlight();
-        }
-        if (webhook.maxPerSecond() != null) {
-            subscription.maxPerSecond = webhook.maxPerSecond();
         }
     }
 

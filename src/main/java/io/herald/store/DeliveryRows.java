@@ -197,11 +197,11 @@ public final class DeliveryRows {
     }
 
     /**
-     * A column of a statement on {@code subscriptions s}: how many deliveries a webhook subscription still owes (in the
-     * outbox or waiting for a retry).
+     * A column of a statement on {@code subscriptions s}: how many deliveries a subscription Herald delivers still owes
+     * (in the outbox or waiting for a retry).
      */
-    public static final String OWED_BY_WEBHOOK_SUBSCRIPTION = "(select count(*) from deliveries d where "
-            + "d.subscription_id = s.id and (d.pending or d.next_attempt_at is not null) and s.kind = 'WEBHOOK')";
+    public static final String OWED_BY_DELIVERED_SUBSCRIPTION = "(select count(*) from deliveries d where "
+            + "d.subscription_id = s.id and (d.pending or d.next_attempt_at is not null) and s.kind <> 'QUEUE')";
 
     // --- attempts ------------------------------------------------------------------------------------------------
 
@@ -221,21 +221,20 @@ public final class DeliveryRows {
         return open;
     }
 
-    /** Claims due retries of active subscriptions of the kind, each leased until {@code leaseUntil}. */
-    public static List<DueRetry> claimDueRetries(Connection connection, String kind, int limit, Instant leaseUntil)
+    /** Claims due retries of active subscriptions, each leased until {@code leaseUntil}. */
+    public static List<DueRetry> claimDueRetries(Connection connection, int limit, Instant leaseUntil)
             throws SQLException {
         String sql = """
                 with due as (
                     select d.id from deliveries d join subscriptions s on s.id = d.subscription_id
-                    where d.state = %s and d.next_attempt_at <= now() and s.state = 'ACTIVE' and s.kind = ?
+                    where d.state = %s and d.next_attempt_at <= now() and s.state = 'ACTIVE'
                     order by d.next_attempt_at limit ? for update of d skip locked)
                 update deliveries d set next_attempt_at = ? from due where d.id = due.id
                 returning d.id, d.subscription_id, d.attempts, d.event_id""".formatted(RETRYING.sql());
         List<DueRetry> claimed = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
-            statement.setString(1, kind);
-            statement.setInt(2, limit);
-            statement.setTimestamp(3, Timestamp.from(leaseUntil));
+            statement.setInt(1, limit);
+            statement.setTimestamp(2, Timestamp.from(leaseUntil));
             try (ResultSet rs = statement.executeQuery()) {
                 while (rs.next()) {
                     claimed.add(new DueRetry(rs.getString(1), rs.getString(2), rs.getInt(3), rs.getString(4)));

@@ -84,7 +84,9 @@ class RabbitMqOutageTest {
                     topic,
                     "webhook",
                     null,
-                    new WebhookIn(receiver.url("/alarm"), null, null, null, null, null, null)));
+                    new WebhookIn(receiver.url("/alarm"), null, null, null, null, null, null),
+                    null,
+                    null));
             Thread.sleep(1500); // the lane attaches within a second
 
             memoryWatermark = rabbitmqctl("eval", "vm_memory_monitor:get_vm_memory_high_watermark().");
@@ -123,8 +125,10 @@ class RabbitMqOutageTest {
                     topic,
                     "webhook",
                     null,
-                    new WebhookIn(receiver.url("/restart"), null, null, null, null, null, null)));
-            var queued = subscriptions.create(new SubscriptionIn(null, topic, "queue", null, null));
+                    new WebhookIn(receiver.url("/restart"), null, null, null, null, null, null),
+                    null,
+                    null));
+            var queued = subscriptions.create(new SubscriptionIn(null, topic, "queue", null, null, null, null));
             Thread.sleep(1500); // the webhook's lane attaches within a second
 
             int events = 1500;

@@ -1,0 +1,246 @@
+package io.herald.delivery.nats;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.herald.delivery.AttemptResult;
+import io.herald.delivery.CloudEventsAttributes;
+import io.herald.delivery.Destination;
+import io.herald.delivery.EventSnapshot;
+import io.herald.delivery.Outcome;
+import io.herald.routing.DestinationConfig;
+import io.herald.routing.DestinationTemplate;
+import io.herald.routing.Subscription;
+import io.nats.client.Connection;
+import io.nats.client.JetStream;
+import io.nats.client.JetStreamApiException;
+import io.nats.client.JetStreamOptions;
+import io.nats.client.Nats;
+import io.nats.client.Options;
+import io.nats.client.PublishOptions;
+import io.nats.client.api.PublishAck;
+import io.nats.client.impl.Headers;
+import io.nats.client.impl.NatsMessage;
+import jakarta.annotation.PreDestroy;
+import jakarta.inject.Singleton;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
+
+/**
+ * Publishes to NATS JetStream with the official client: the event's data as the body, its CloudEvents attributes as
+ * {@code ce-} headers (the NATS binding's binary mode), {@code Nats-Msg-Id} naming the event and the subscription, so that
+ * a retry of a publish whose acknowledgement was lost is dropped by the stream's de-duplication. Delivered once the stream
+ * acknowledges; the answer recorded is the stream and sequence.
+ */
+@Singleton
+public class NatsDestination implements Destination<NatsEndpoint> {
+    private static final Logger LOG = Logger.getLogger(NatsDestination.class);
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(5);
+    /** After a failed connect, attempts are retried without connecting again for this long. */
+    private static final Duration CONNECT_BACKOFF = Duration.ofSeconds(2);
+
+    private final DestinationConfig config;
+    private final ObjectMapper json;
+    private final Map<String, Link> links = new ConcurrentHashMap<>();
+
+    NatsDestination(DestinationConfig config, ObjectMapper json) {
+        this.config = config;
+        this.json = json;
+    }
+
+    /** One connection per configured name, opened at its first attempt; the client reconnects by itself after that. */
+    private static final class Link {
+        volatile Connection connection;
+        volatile JetStream jetStream;
+        long retryConnectAt;
+    }
+
+    @Override
+    public Subscription.Kind kind() {
+        return Subscription.Kind.NATS;
+    }
+
+    @Override
+    public NatsEndpoint endpoint(Subscription subscription) {
+        try {
+            JsonNode settings = json.readTree(subscription.destination);
+            return new NatsEndpoint(
+                    subscription.id,
+                    settings.path("connection").asText(),
+                    settings.path("subject").asText());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored NATS settings are not JSON", e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Outcome> attempt(NatsEndpoint endpoint, EventSnapshot event) {
+        Instant started = Instant.now();
+        long startNanos = System.nanoTime();
+        String subject = DestinationTemplate.render(endpoint.subject(), event.topic(), event.type());
+        if (!DestinationTemplate.isNatsSubject(subject)) {
+            return CompletableFuture.completedFuture(new Outcome.Permanent(
+                    failure(started, 0, AttemptResult.ErrorClass.OTHER, "'" + subject + "' is not a NATS subject"),
+                    null));
+        }
+        JetStream jetStream;
+        try {
+            jetStream = jetStream(endpoint.connection());
+        } catch (IOException | RuntimeException e) {
+            return CompletableFuture.completedFuture(new Outcome.Retry(
+                    failure(started, took(startNanos), AttemptResult.ErrorClass.CONNECTION, e.getMessage()), null));
+        }
+        Headers headers = new Headers();
+        CloudEventsAttributes.of(event)
+                .forEach((name, value) -> headers.add("ce-" + name, CloudEventsAttributes.percentEncoded(value)));
+        if (event.dataContentType() != null) {
+            headers.add("Content-Type", event.dataContentType());
+        }
+        headers.add("herald-event-id", event.eventId());
+        NatsMessage message = NatsMessage.builder()
+                .subject(subject)
+                .headers(headers)
+                .data(event.data() == null ? new byte[0] : event.data().getBytes(StandardCharsets.UTF_8))
+                .build();
+        PublishOptions options = PublishOptions.builder()
+                .messageId(messageId(event.eventId(), endpoint.subscriptionId()))
+                .build();
+        CompletableFuture<PublishAck> ack;
+        try {
+            ack = jetStream.publishAsync(message, options);
+        } catch (RuntimeException e) {
+            ack = CompletableFuture.failedFuture(e);
+        }
+        return ack.orTimeout(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((answer, error) -> error == null
+                        ? delivered(started, took(startNanos), answer)
+                        : failed(started, took(startNanos), subject, unwrap(error)));
+    }
+
+    /**
+     * The de-duplication id: the event and the subscription, the same on every attempt. Not the event alone: two
+     * subscriptions publishing one event into one stream (on different subjects) would lose the second as a duplicate.
+     */
+    static String messageId(String eventId, String subscriptionId) {
+        return eventId + ":" + subscriptionId;
+    }
+
+    private JetStream jetStream(String name) throws IOException {
+        Link link = links.computeIfAbsent(name, n -> new Link());
+        if (link.jetStream != null) {
+            return link.jetStream;
+        }
+        synchronized (link) {
+            if (link.jetStream != null) {
+                return link.jetStream;
+            }
+            if (System.nanoTime() < link.retryConnectAt) {
+                throw new IOException("NATS connection '" + name + "' is not reachable; trying again shortly");
+            }
+            DestinationConfig.Connection configured = config.nats().get(name);
+            if (configured == null) {
+                throw new IOException("no NATS connection named '" + name + "' is configured");
+            }
+            Options options = new Options.Builder()
+                    .servers(configured.url().split(","))
+                    .connectionName("herald")
+                    .connectionTimeout(CONNECT_TIMEOUT)
+                    .maxReconnects(-1)
+                    .reconnectWait(Duration.ofSeconds(1))
+                    .errorListener(new io.nats.client.ErrorListener() {})
+                    .build();
+            try {
+                link.connection = Nats.connect(options);
+                link.jetStream = link.connection.jetStream(JetStreamOptions.builder()
+                        .requestTimeout(PUBLISH_TIMEOUT)
+                        .build());
+                return link.jetStream;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while connecting to NATS", e);
+            } catch (IOException e) {
+                link.retryConnectAt = System.nanoTime() + CONNECT_BACKOFF.toNanos();
+                throw new IOException("cannot connect to NATS connection '" + name + "': " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static Outcome delivered(Instant started, long took, PublishAck ack) {
+        String answer = "stream " + ack.getStream() + " sequence " + ack.getSeqno()
+                + (ack.isDuplicate() ? " (duplicate: stored by an earlier attempt)" : "");
+        return new Outcome.Delivered(new AttemptResult(started, took, null, null, null, answer, null));
+    }
+
+    /**
+     * The stream refusing the message (too large, a wrong expectation) is permanent; no stream capturing the subject
+     * (503 no responders), a timeout or a lost connection is retried.
+     */
+    private static Outcome failed(Instant started, long took, String subject, Throwable error) {
+        if (error instanceof JetStreamApiException refused && refused.getErrorCode() != 503) {
+            return new Outcome.Permanent(
+                    failure(
+                            started,
+                            took,
+                            AttemptResult.ErrorClass.OTHER,
+                            "JetStream refused the message: " + refused.getMessage()),
+                    null);
+        }
+        if (error instanceof TimeoutException) {
+            return new Outcome.Retry(
+                    failure(
+                            started,
+                            took,
+                            AttemptResult.ErrorClass.TIMEOUT,
+                            "no acknowledgement within " + PUBLISH_TIMEOUT.toSeconds() + " s"),
+                    null);
+        }
+        String message = String.valueOf(error.getMessage());
+        if (message.contains("503") || message.toLowerCase().contains("no responders")) {
+            message = "no JetStream stream captures subject '" + subject + "' (" + message + ")";
+        }
+        LOG.debugf("NATS publish to %s failed: %s", subject, message);
+        return new Outcome.Retry(failure(started, took, AttemptResult.ErrorClass.CONNECTION, message), null);
+    }
+
+    private static AttemptResult failure(
+            Instant started, long took, AttemptResult.ErrorClass errorClass, String error) {
+        return new AttemptResult(started, took, null, errorClass, error, null, null);
+    }
+
+    /** The JetStream refusal somewhere in the chain (the client wraps it), else the first cause past the future's. */
+    private static Throwable unwrap(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JetStreamApiException) {
+                return cause;
+            }
+        }
+        return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+    }
+
+    private static long took(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    @PreDestroy
+    void close() {
+        links.values().forEach(link -> {
+            if (link.connection != null) {
+                try {
+                    link.connection.close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+    }
+}

@@ -1,0 +1,135 @@
+package io.herald.testing;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * An engine's own server (Debian's nats-server, redis-server) run by a test on a port of its own, so that the test can
+ * stop and start it without touching the machine's services. Where the binary is missing the test is skipped, unless
+ * HERALD_ENGINES_REQUIRED is set (.ci/run sets it): then it fails.
+ */
+public final class EngineServer implements AutoCloseable {
+    private final String name;
+    private final List<String> command;
+    private final int port;
+    private final Path log;
+    private Process process;
+
+    private EngineServer(String name, List<String> command, int port, Path log) {
+        this.name = name;
+        this.command = command;
+        this.port = port;
+        this.log = log;
+    }
+
+    /** NATS with JetStream, its store in a fresh directory that survives a stop and start. */
+    public static EngineServer nats(int port) throws IOException {
+        Path store = Files.createTempDirectory("herald-nats-");
+        return started(
+                "nats",
+                List.of(
+                        binary("nats-server"),
+                        "-a",
+                        "127.0.0.1",
+                        "-p",
+                        Integer.toString(port),
+                        "-js",
+                        "-sd",
+                        store.toString()),
+                port);
+    }
+
+    /** Redis keeping its data across a stop and start (an append-only file in a fresh directory). */
+    public static EngineServer redis(int port) throws IOException {
+        Path dir = Files.createTempDirectory("herald-redis-");
+        return started(
+                "redis",
+                List.of(
+                        binary("redis-server"),
+                        "--bind",
+                        "127.0.0.1",
+                        "--port",
+                        Integer.toString(port),
+                        "--save",
+                        "",
+                        "--appendonly",
+                        "yes",
+                        "--dir",
+                        dir.toString()),
+                port);
+    }
+
+    private static EngineServer started(String name, List<String> command, int port) throws IOException {
+        EngineServer server = new EngineServer(name, command, port, Files.createTempFile("herald-" + name, ".log"));
+        server.start();
+        return server;
+    }
+
+    private static String binary(String name) {
+        for (String dir : List.of("/usr/sbin", "/usr/bin", "/usr/local/bin")) {
+            if (Files.isExecutable(Path.of(dir, name))) {
+                return Path.of(dir, name).toString();
+            }
+        }
+        if (System.getenv("HERALD_ENGINES_REQUIRED") != null) {
+            throw new IllegalStateException(name + " is not installed, and HERALD_ENGINES_REQUIRED is set");
+        }
+        assumeTrue(false, name + " is not installed: the destination test is skipped");
+        return null;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public void start() throws IOException {
+        process = new ProcessBuilder(new ArrayList<>(command))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                if (!process.isAlive()) {
+                    throw new IOException(name + " exited at start: " + Files.readString(log));
+                }
+                sleep(100);
+            }
+        }
+        throw new IOException(name + " did not listen on " + port + ": " + Files.readString(log));
+    }
+
+    public void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly().waitFor();
+            }
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        stop();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
