@@ -145,6 +145,7 @@ public class SubscriptionPages {
                     forms.parse(filter, "filter"),
                     webhook ? webhook(form) : null,
                     null,
+                    null,
                     null));
             return ConsoleForms.seeOther("/console/subscriptions/" + created.id());
         } catch (ApiProblem refused) {
@@ -248,6 +249,7 @@ public class SubscriptionPages {
                             parsedFilter == null ? NullNode.getInstance() : parsedFilter,
                             "webhook".equals(found.kind()) ? webhook(form) : null,
                             null,
+                            null,
                             null));
             return ConsoleForms.seeOther("/console/subscriptions/" + id);
         } catch (ApiProblem refused) {
@@ -260,7 +262,7 @@ public class SubscriptionPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response pause(@PathParam("id") String id) {
-        subscriptions.update(id, new SubscriptionPatch(null, "paused", null, null, null, null));
+        subscriptions.update(id, new SubscriptionPatch(null, "paused", null, null, null, null, null));
         return ConsoleForms.seeOther("/console/subscriptions/" + id);
     }
 
@@ -269,7 +271,7 @@ public class SubscriptionPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response resume(@PathParam("id") String id) {
-        subscriptions.update(id, new SubscriptionPatch(null, "active", null, null, null, null));
+        subscriptions.update(id, new SubscriptionPatch(null, "active", null, null, null, null, null));
         return ConsoleForms.seeOther("/console/subscriptions/" + id);
     }
 

@@ -4,15 +4,18 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.platform.problem.Violations;
+import io.herald.routing.SubscriptionDtos.KafkaSettings;
 import io.herald.routing.SubscriptionDtos.NatsSettings;
 import io.herald.routing.SubscriptionDtos.RedisSettings;
+import io.herald.routing.SubscriptionDtos.SubscriptionIn;
+import io.herald.routing.SubscriptionDtos.SubscriptionPatch;
 import jakarta.inject.Singleton;
 import java.util.Map;
 import java.util.TreeSet;
 
 /**
- * The settings of subscriptions delivered to an engine (NATS JetStream, Redis Streams): what makes them valid, how
- * they are stored (the {@code destination} column, JSON; the limits in their own columns) and shown.
+ * The settings of subscriptions delivered to an engine (NATS JetStream, Redis Streams, Kafka): what makes them valid,
+ * how they are stored (the {@code destination} column, JSON; the limits in their own columns) and shown.
  */
 @Singleton
 class DestinationSettings {
@@ -25,6 +28,134 @@ class DestinationSettings {
     DestinationSettings(DestinationConfig config, ObjectMapper json) {
         this.config = config;
         this.json = json;
+    }
+
+    /** A new subscription's engine settings: required for its kind, refused on any other. */
+    void checkNew(Subscription.Kind kind, SubscriptionIn in, Violations violations) {
+        onlyOnItsKind(kind, in.nats(), in.redis(), in.kafka(), violations);
+        if (kind == Subscription.Kind.NATS) {
+            required(in.nats(), "/nats", "{\"subject\": \"events.{type}\"}", violations);
+            if (in.nats() != null) {
+                check(in.nats(), true, violations);
+            }
+        } else if (kind == Subscription.Kind.REDIS) {
+            required(in.redis(), "/redis", "{\"stream\": \"herald:{topic}\"}", violations);
+            if (in.redis() != null) {
+                check(in.redis(), true, violations);
+            }
+        } else if (kind == Subscription.Kind.KAFKA) {
+            required(in.kafka(), "/kafka", "{\"topic\": \"orders\"}", violations);
+            if (in.kafka() != null) {
+                check(in.kafka(), true, violations);
+            }
+        }
+    }
+
+    /** A change of an existing subscription's engine settings. */
+    void checkChange(Subscription.Kind kind, SubscriptionPatch patch, Violations violations) {
+        onlyOnItsKind(kind, patch.nats(), patch.redis(), patch.kafka(), violations);
+        if (patch.nats() != null && kind == Subscription.Kind.NATS) {
+            check(patch.nats(), false, violations);
+        }
+        if (patch.redis() != null && kind == Subscription.Kind.REDIS) {
+            check(patch.redis(), false, violations);
+        }
+        if (patch.kafka() != null && kind == Subscription.Kind.KAFKA) {
+            check(patch.kafka(), false, violations);
+        }
+    }
+
+    /** Stores the engine settings given (checked before). */
+    void apply(Subscription subscription, NatsSettings nats, RedisSettings redis, KafkaSettings kafka) {
+        if (nats != null) {
+            apply(subscription, nats);
+        }
+        if (redis != null) {
+            apply(subscription, redis);
+        }
+        if (kafka != null) {
+            apply(subscription, kafka);
+        }
+    }
+
+    private static void required(Object settings, String pointer, String example, Violations violations) {
+        if (settings == null) {
+            violations.add(pointer, "is required for a " + pointer.substring(1) + " subscription: " + example);
+        }
+    }
+
+    private static void onlyOnItsKind(
+            Subscription.Kind kind, Object nats, Object redis, Object kafka, Violations violations) {
+        if (kind == null) {
+            return;
+        }
+        if (nats != null && kind != Subscription.Kind.NATS) {
+            violations.add("/nats", "only nats subscriptions have nats settings");
+        }
+        if (redis != null && kind != Subscription.Kind.REDIS) {
+            violations.add("/redis", "only redis subscriptions have redis settings");
+        }
+        if (kafka != null && kind != Subscription.Kind.KAFKA) {
+            violations.add("/kafka", "only kafka subscriptions have kafka settings");
+        }
+    }
+
+    void check(KafkaSettings kafka, boolean creating, Violations violations) {
+        checkConnection(kafka.connection(), config.kafka(), "/kafka/connection", "kafka", violations);
+        if (kafka.topic() != null || creating) {
+            String problem = DestinationTemplate.problem(kafka.topic(), 249);
+            if (problem == null
+                    && !DestinationTemplate.isKafkaTopic(DestinationTemplate.render(kafka.topic(), "t", "t"))) {
+                problem = "must be a Kafka topic name (letters, digits, '.', '_', '-'), such as orders.{type}";
+            }
+            if (problem != null) {
+                violations.add("/kafka/topic", problem);
+            }
+        }
+        if (kafka.key() != null) {
+            String problem = keyProblem(kafka.key());
+            if (problem != null) {
+                violations.add("/kafka/key", problem);
+            }
+        }
+        DeliveryLimits.check(kafka, "/kafka", violations);
+    }
+
+    /** A key is a CloudEvents attribute name, or a JSON pointer into the data. */
+    private static String keyProblem(String key) {
+        if (key.startsWith("/")) {
+            try {
+                com.fasterxml.jackson.core.JsonPointer.compile(key);
+                return key.length() > 256 ? "must be at most 256 characters" : null;
+            } catch (IllegalArgumentException e) {
+                return "is not a JSON pointer: " + e.getMessage();
+            }
+        }
+        return key.matches("[a-z0-9]{1,20}")
+                ? null
+                : "must be a CloudEvents attribute name (a-z, 0-9: subject, partitionkey, ...) or a JSON pointer into "
+                        + "the data such as /customerId";
+    }
+
+    void apply(Subscription subscription, KafkaSettings kafka) {
+        ObjectNode stored = stored(subscription);
+        put(stored, "connection", kafka.connection());
+        put(stored, "topic", kafka.topic());
+        put(stored, "key", kafka.key());
+        stored.putIfAbsent("connection", json.getNodeFactory().textNode(DEFAULT_CONNECTION));
+        subscription.destination = stored.toString();
+        DeliveryLimits.apply(subscription, kafka);
+    }
+
+    KafkaSettings kafka(Subscription subscription) {
+        ObjectNode stored = stored(subscription);
+        return new KafkaSettings(
+                stored.path("connection").asText(),
+                stored.path("topic").asText(),
+                stored.hasNonNull("key") ? stored.get("key").asText() : null,
+                DeliveryLimits.schedule(subscription),
+                subscription.maxInFlight,
+                subscription.maxPerSecond);
     }
 
     void check(NatsSettings nats, boolean creating, Violations violations) {
@@ -59,7 +190,7 @@ class DestinationSettings {
 
     private static void checkConnection(
             String name,
-            Map<String, DestinationConfig.Connection> configured,
+            Map<String, ? extends DestinationConfig.Connection> configured,
             String pointer,
             String engine,
             Violations violations) {

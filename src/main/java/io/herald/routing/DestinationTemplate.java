@@ -10,6 +10,7 @@ import java.util.regex.Pattern;
 public final class DestinationTemplate {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
     private static final Pattern NATS_TOKEN = Pattern.compile("[^\\s.*>]+");
+    private static final Pattern KAFKA_TOPIC = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     private DestinationTemplate() {}
 
@@ -46,5 +47,10 @@ public final class DestinationTemplate {
             }
         }
         return true;
+    }
+
+    /** Whether a rendered name is a Kafka topic name: letters, digits, '.', '_' and '-', at most 249. */
+    public static boolean isKafkaTopic(String topic) {
+        return KAFKA_TOPIC.matcher(topic).matches() && !topic.equals(".") && !topic.equals("..");
     }
 }

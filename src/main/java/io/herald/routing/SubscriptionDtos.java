@@ -39,6 +39,20 @@ public final class SubscriptionDtos {
             Integer maxPerSecond)
             implements DeliveryLimits {}
 
+    /**
+     * A Kafka destination: a named connection, the topic (templated) and the record key: a CloudEvents attribute name,
+     * or a JSON pointer into the data (starting with {@code /}); without one, the event's {@code partitionkey}.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record KafkaSettings(
+            String connection,
+            String topic,
+            String key,
+            List<String> retrySchedule,
+            Integer maxInFlight,
+            Integer maxPerSecond)
+            implements DeliveryLimits {}
+
     public record SubscriptionIn(
             String name,
             String topic,
@@ -46,10 +60,17 @@ public final class SubscriptionDtos {
             JsonNode filter,
             WebhookIn webhook,
             NatsSettings nats,
-            RedisSettings redis) {}
+            RedisSettings redis,
+            KafkaSettings kafka) {}
 
     public record SubscriptionPatch(
-            String name, String state, JsonNode filter, WebhookIn webhook, NatsSettings nats, RedisSettings redis) {}
+            String name,
+            String state,
+            JsonNode filter,
+            WebhookIn webhook,
+            NatsSettings nats,
+            RedisSettings redis,
+            KafkaSettings kafka) {}
 
     /** Where a queue subscription's consumer reads, as its AMQP 1.0 client must address it on this broker. */
     public record QueueOut(String address, String deadLetterAddress, String broker) {}
@@ -78,6 +99,7 @@ public final class SubscriptionDtos {
             QueueOut queue,
             NatsSettings nats,
             RedisSettings redis,
+            KafkaSettings kafka,
             Instant createdAt,
             Instant updatedAt) {}
 

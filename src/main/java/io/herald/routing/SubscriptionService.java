@@ -35,7 +35,7 @@ import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
- * Subscriptions: a topic (or pattern), an optional filter, and a kind: {@code webhook}, {@code nats} or {@code redis}
+ * Subscriptions: a topic (or pattern), an optional filter, and a kind: {@code webhook}, {@code nats}, {@code redis} or {@code kafka}
  * (Herald delivers to the destination) or {@code queue} (the consumer reads the AMQP queue itself). The queue and its dead-letter queue are declared on the
  * broker before the subscription exists, so nothing is ever routed to a queue that is not there.
  */
@@ -80,26 +80,17 @@ public class SubscriptionService {
         checkName(in.name(), violations);
         Subscription.Kind kind = kind(in.kind(), violations);
         EventFilter.parse(in.filter(), "/filter", violations);
-        settingsOfKind(kind, in.webhook(), in.nats(), in.redis(), violations);
+        if (in.webhook() != null && kind != null && kind != Subscription.Kind.WEBHOOK) {
+            violations.add("/webhook", "only webhook subscriptions have webhook settings");
+        }
         if (kind == Subscription.Kind.WEBHOOK) {
             if (in.webhook() == null) {
                 violations.add("/webhook", "is required for a webhook subscription: {\"url\": \"https://...\"}");
             } else {
                 webhooks.check(in.webhook(), true, violations);
             }
-        } else if (kind == Subscription.Kind.NATS) {
-            if (in.nats() == null) {
-                violations.add("/nats", "is required for a nats subscription: {\"subject\": \"events.{type}\"}");
-            } else {
-                destinations.check(in.nats(), true, violations);
-            }
-        } else if (kind == Subscription.Kind.REDIS) {
-            if (in.redis() == null) {
-                violations.add("/redis", "is required for a redis subscription: {\"stream\": \"herald:{topic}\"}");
-            } else {
-                destinations.check(in.redis(), true, violations);
-            }
         }
+        destinations.checkNew(kind, in, violations);
         violations.throwIfAny();
 
         Subscription subscription = new Subscription();
@@ -121,11 +112,8 @@ public class SubscriptionService {
                 subscription.webhookFormat = webhooks.format(in.webhook().format());
             }
             DeliveryLimits.apply(subscription, in.webhook());
-        } else if (kind == Subscription.Kind.NATS) {
-            destinations.apply(subscription, in.nats());
-        } else if (kind == Subscription.Kind.REDIS) {
-            destinations.apply(subscription, in.redis());
         }
+        destinations.apply(subscription, in.nats(), in.redis(), in.kafka());
         subscription.createdAt = now();
         subscription.updatedAt = subscription.createdAt;
         // The queue exists before the subscription does: no event is routed to a queue that is not there.
@@ -169,16 +157,14 @@ public class SubscriptionService {
             if (patch.filter() != null) {
                 EventFilter.parse(patch.filter(), "/filter", violations);
             }
-            settingsOfKind(subscription.kind, patch.webhook(), patch.nats(), patch.redis(), violations);
-            if (patch.webhook() != null && subscription.kind == Subscription.Kind.WEBHOOK) {
-                webhooks.check(patch.webhook(), false, violations);
+            if (patch.webhook() != null) {
+                if (subscription.kind != Subscription.Kind.WEBHOOK) {
+                    violations.add("/webhook", "only webhook subscriptions have webhook settings");
+                } else {
+                    webhooks.check(patch.webhook(), false, violations);
+                }
             }
-            if (patch.nats() != null && subscription.kind == Subscription.Kind.NATS) {
-                destinations.check(patch.nats(), false, violations);
-            }
-            if (patch.redis() != null && subscription.kind == Subscription.Kind.REDIS) {
-                destinations.check(patch.redis(), false, violations);
-            }
+            destinations.checkChange(subscription.kind, patch, violations);
             violations.throwIfAny();
             if (patch.name() != null) {
                 subscription.name = blankToNull(patch.name());
@@ -213,12 +199,7 @@ public class SubscriptionService {
                 }
                 DeliveryLimits.apply(subscription, patch.webhook());
             }
-            if (patch.nats() != null) {
-                destinations.apply(subscription, patch.nats());
-            }
-            if (patch.redis() != null) {
-                destinations.apply(subscription, patch.redis());
-            }
+            destinations.apply(subscription, patch.nats(), patch.redis(), patch.kafka());
             subscription.updatedAt = now();
             subscriptions.update(subscription, resetHealth);
             return out(subscription, false);
@@ -258,23 +239,9 @@ public class SubscriptionService {
         violations.add(
                 "/kind",
                 kind == null
-                        ? "is required: webhook, queue, nats or redis"
-                        : "'" + kind + "' is not webhook, queue, nats or redis");
+                        ? "is required: webhook, queue, nats, redis or kafka"
+                        : "'" + kind + "' is not webhook, queue, nats, redis or kafka");
         return null;
-    }
-
-    /** Each kind's settings only on a subscription of that kind. */
-    private static void settingsOfKind(
-            Subscription.Kind kind, Object webhook, Object nats, Object redis, Violations violations) {
-        if (webhook != null && kind != null && kind != Subscription.Kind.WEBHOOK) {
-            violations.add("/webhook", "only webhook subscriptions have webhook settings");
-        }
-        if (nats != null && kind != null && kind != Subscription.Kind.NATS) {
-            violations.add("/nats", "only nats subscriptions have nats settings");
-        }
-        if (redis != null && kind != null && kind != Subscription.Kind.REDIS) {
-            violations.add("/redis", "only redis subscriptions have redis settings");
-        }
     }
 
     private static Subscription.State state(String state, Violations violations) {
@@ -346,6 +313,7 @@ public class SubscriptionService {
                 queue,
                 subscription.kind == Subscription.Kind.NATS ? destinations.nats(subscription) : null,
                 subscription.kind == Subscription.Kind.REDIS ? destinations.redis(subscription) : null,
+                subscription.kind == Subscription.Kind.KAFKA ? destinations.kafka(subscription) : null,
                 subscription.createdAt,
                 subscription.updatedAt);
     }

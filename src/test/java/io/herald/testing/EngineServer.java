@@ -68,6 +68,59 @@ public final class EngineServer implements AutoCloseable {
                 port);
     }
 
+    /**
+     * A one-node Kafka cluster in KRaft mode (broker and controller), from the jars .ci/run copies out of Maven Central
+     * into .ci/engines/kafka/target/libs; its log directory survives a stop and start.
+     */
+    public static EngineServer kafka(int port) throws IOException, InterruptedException {
+        Path libs = Path.of(".ci/engines/kafka/target/libs");
+        if (!Files.isDirectory(libs)) {
+            if (System.getenv("HERALD_ENGINES_REQUIRED") != null) {
+                throw new IllegalStateException("Kafka's jars are not in " + libs + " (.ci/run copies them there)");
+            }
+            assumeTrue(false, "Kafka's jars are not in " + libs + ": the destination test is skipped");
+        }
+        Path dir = Files.createTempDirectory("herald-kafka-");
+        Path properties = dir.resolve("server.properties");
+        Files.writeString(
+                properties,
+                String.join(
+                        "\n",
+                        "process.roles=broker,controller",
+                        "node.id=1",
+                        "controller.quorum.voters=1@127.0.0.1:" + (port + 1),
+                        "listeners=PLAINTEXT://127.0.0.1:" + port + ",CONTROLLER://127.0.0.1:" + (port + 1),
+                        "advertised.listeners=PLAINTEXT://127.0.0.1:" + port,
+                        "controller.listener.names=CONTROLLER",
+                        "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                        "log.dirs=" + dir.resolve("data"),
+                        "offsets.topic.replication.factor=1",
+                        "transaction.state.log.replication.factor=1",
+                        "transaction.state.log.min.isr=1",
+                        "group.initial.rebalance.delay.ms=0",
+                        "auto.create.topics.enable=false"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        String classpath = libs.toAbsolutePath() + "/*";
+        Process format = new ProcessBuilder(
+                        java,
+                        "-cp",
+                        classpath,
+                        "kafka.tools.StorageTool",
+                        "format",
+                        "-t",
+                        "herald-test-cluster-01",
+                        "-c",
+                        properties.toString())
+                .redirectErrorStream(true)
+                .start();
+        String formatted = new String(format.getInputStream().readAllBytes());
+        if (format.waitFor() != 0) {
+            throw new IOException("Kafka's storage could not be formatted: " + formatted);
+        }
+        return started(
+                "kafka", List.of(java, "-Xmx256m", "-cp", classpath, "kafka.Kafka", properties.toString()), port);
+    }
+
     private static EngineServer started(String name, List<String> command, int port) throws IOException {
         EngineServer server = new EngineServer(name, command, port, Files.createTempFile("herald-" + name, ".log"));
         server.start();
@@ -96,7 +149,7 @@ public final class EngineServer implements AutoCloseable {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (System.nanoTime() < deadline) {
             try (Socket socket = new Socket()) {
                 socket.connect(new InetSocketAddress("127.0.0.1", port), 200);

@@ -8,10 +8,12 @@ import io.herald.delivery.CloudEventsAttributes;
 import io.herald.delivery.Destination;
 import io.herald.delivery.EventSnapshot;
 import io.herald.delivery.Outcome;
+import io.herald.platform.Threads;
 import io.herald.routing.DestinationConfig;
 import io.herald.routing.DestinationTemplate;
 import io.herald.routing.Subscription;
 import io.nats.client.Connection;
+import io.nats.client.ErrorListener;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
 import io.nats.client.JetStreamOptions;
@@ -31,6 +33,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
@@ -52,17 +56,22 @@ public class NatsDestination implements Destination<NatsEndpoint> {
     private final DestinationConfig config;
     private final ObjectMapper json;
     private final Map<String, Link> links = new ConcurrentHashMap<>();
+    private final ExecutorService connector = Executors.newCachedThreadPool(Threads.daemons("herald-nats-connect"));
 
     NatsDestination(DestinationConfig config, ObjectMapper json) {
         this.config = config;
         this.json = json;
     }
 
-    /** One connection per configured name, opened at its first attempt; the client reconnects by itself after that. */
+    /**
+     * One connection per configured name, opened at its first attempt on a thread of its own (attempts wait for it
+     * without holding a thread); the client reconnects by itself after that. A failed open is tried again by the first
+     * attempt after a back-off.
+     */
     private static final class Link {
+        CompletableFuture<JetStream> ready;
         volatile Connection connection;
-        volatile JetStream jetStream;
-        long retryConnectAt;
+        volatile long retryConnectAt;
     }
 
     @Override
@@ -93,13 +102,6 @@ public class NatsDestination implements Destination<NatsEndpoint> {
                     failure(started, 0, AttemptResult.ErrorClass.OTHER, "'" + subject + "' is not a NATS subject"),
                     null));
         }
-        JetStream jetStream;
-        try {
-            jetStream = jetStream(endpoint.connection());
-        } catch (IOException | RuntimeException e) {
-            return CompletableFuture.completedFuture(new Outcome.Retry(
-                    failure(started, took(startNanos), AttemptResult.ErrorClass.CONNECTION, e.getMessage()), null));
-        }
         Headers headers = new Headers();
         CloudEventsAttributes.of(event)
                 .forEach((name, value) -> headers.add("ce-" + name, CloudEventsAttributes.percentEncoded(value)));
@@ -115,12 +117,8 @@ public class NatsDestination implements Destination<NatsEndpoint> {
         PublishOptions options = PublishOptions.builder()
                 .messageId(messageId(event.eventId(), endpoint.subscriptionId()))
                 .build();
-        CompletableFuture<PublishAck> ack;
-        try {
-            ack = jetStream.publishAsync(message, options);
-        } catch (RuntimeException e) {
-            ack = CompletableFuture.failedFuture(e);
-        }
+        CompletableFuture<PublishAck> ack =
+                jetStream(endpoint.connection()).thenCompose(jetStream -> jetStream.publishAsync(message, options));
         return ack.orTimeout(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((answer, error) -> error == null
                         ? delivered(started, took(startNanos), answer)
@@ -135,19 +133,20 @@ public class NatsDestination implements Destination<NatsEndpoint> {
         return eventId + ":" + subscriptionId;
     }
 
-    private JetStream jetStream(String name) throws IOException {
+    private CompletableFuture<JetStream> jetStream(String name) {
         Link link = links.computeIfAbsent(name, n -> new Link());
-        if (link.jetStream != null) {
-            return link.jetStream;
-        }
         synchronized (link) {
-            if (link.jetStream != null) {
-                return link.jetStream;
+            boolean failed = link.ready != null && link.ready.isCompletedExceptionally();
+            if (link.ready == null || (failed && System.nanoTime() >= link.retryConnectAt)) {
+                link.ready = CompletableFuture.supplyAsync(() -> connect(name, link), connector);
             }
-            if (System.nanoTime() < link.retryConnectAt) {
-                throw new IOException("NATS connection '" + name + "' is not reachable; trying again shortly");
-            }
-            DestinationConfig.Connection configured = config.nats().get(name);
+            return link.ready;
+        }
+    }
+
+    private JetStream connect(String name, Link link) {
+        DestinationConfig.Connection configured = config.nats().get(name);
+        try {
             if (configured == null) {
                 throw new IOException("no NATS connection named '" + name + "' is configured");
             }
@@ -157,21 +156,19 @@ public class NatsDestination implements Destination<NatsEndpoint> {
                     .connectionTimeout(CONNECT_TIMEOUT)
                     .maxReconnects(-1)
                     .reconnectWait(Duration.ofSeconds(1))
-                    .errorListener(new io.nats.client.ErrorListener() {})
+                    .errorListener(new ErrorListener() {})
                     .build();
-            try {
-                link.connection = Nats.connect(options);
-                link.jetStream = link.connection.jetStream(JetStreamOptions.builder()
-                        .requestTimeout(PUBLISH_TIMEOUT)
-                        .build());
-                return link.jetStream;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while connecting to NATS", e);
-            } catch (IOException e) {
-                link.retryConnectAt = System.nanoTime() + CONNECT_BACKOFF.toNanos();
-                throw new IOException("cannot connect to NATS connection '" + name + "': " + e.getMessage(), e);
-            }
+            link.connection = Nats.connect(options);
+            return link.connection.jetStream(
+                    JetStreamOptions.builder().requestTimeout(PUBLISH_TIMEOUT).build());
+        } catch (IOException e) {
+            link.retryConnectAt = System.nanoTime() + CONNECT_BACKOFF.toNanos();
+            throw new CompletionException(
+                    new IOException("cannot connect to NATS connection '" + name + "': " + e.getMessage(), e));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            link.retryConnectAt = System.nanoTime();
+            throw new CompletionException(e);
         }
     }
 
@@ -233,6 +230,7 @@ public class NatsDestination implements Destination<NatsEndpoint> {
 
     @PreDestroy
     void close() {
+        connector.shutdownNow();
         links.values().forEach(link -> {
             if (link.connection != null) {
                 try {
