@@ -146,6 +146,7 @@ public class SubscriptionPages {
                     webhook ? webhook(form) : null,
                     null,
                     null,
+                    null,
                     null));
             return ConsoleForms.seeOther("/console/subscriptions/" + created.id());
         } catch (ApiProblem refused) {
@@ -250,6 +251,7 @@ public class SubscriptionPages {
                             "webhook".equals(found.kind()) ? webhook(form) : null,
                             null,
                             null,
+                            null,
                             null));
             return ConsoleForms.seeOther("/console/subscriptions/" + id);
         } catch (ApiProblem refused) {
@@ -262,7 +264,7 @@ public class SubscriptionPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response pause(@PathParam("id") String id) {
-        subscriptions.update(id, new SubscriptionPatch(null, "paused", null, null, null, null, null));
+        subscriptions.update(id, new SubscriptionPatch(null, "paused", null, null, null, null, null, null));
         return ConsoleForms.seeOther("/console/subscriptions/" + id);
     }
 
@@ -271,7 +273,7 @@ public class SubscriptionPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response resume(@PathParam("id") String id) {
-        subscriptions.update(id, new SubscriptionPatch(null, "active", null, null, null, null, null));
+        subscriptions.update(id, new SubscriptionPatch(null, "active", null, null, null, null, null, null));
         return ConsoleForms.seeOther("/console/subscriptions/" + id);
     }
 

@@ -2,6 +2,7 @@ package io.herald.routing;
 
 import io.smallrye.config.ConfigMapping;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The engines subscriptions may deliver to, by connection name, set by the operator: a subscription names a connection,
@@ -22,6 +23,9 @@ public interface DestinationConfig {
      */
     Map<String, KafkaConnection> kafka();
 
+    /** Amazon SQS, or an SQS-compatible server: {@code herald.destinations.sqs.<name>.region} and the rest below. */
+    Map<String, SqsConnection> sqs();
+
     interface Connection {
         /**
          * NATS: {@code nats://[user:password@]host:4222}, several servers comma-separated, {@code tls://} for TLS.
@@ -33,5 +37,18 @@ public interface DestinationConfig {
     interface KafkaConnection extends Connection {
         /** Producer properties over Herald's own (which keep acks=all and idempotence). */
         Map<String, String> properties();
+    }
+
+    interface SqsConnection {
+        /** The AWS region, e.g. {@code eu-west-1}. */
+        String region();
+
+        /** Another endpoint than AWS's for the region (a VPC endpoint, an SQS-compatible server). */
+        Optional<String> endpoint();
+
+        /** With {@link #secretAccessKey()}: static credentials; without, the AWS SDK's default provider chain. */
+        Optional<String> accessKeyId();
+
+        Optional<String> secretAccessKey();
     }
 }

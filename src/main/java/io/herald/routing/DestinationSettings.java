@@ -7,6 +7,7 @@ import io.herald.platform.problem.Violations;
 import io.herald.routing.SubscriptionDtos.KafkaSettings;
 import io.herald.routing.SubscriptionDtos.NatsSettings;
 import io.herald.routing.SubscriptionDtos.RedisSettings;
+import io.herald.routing.SubscriptionDtos.SqsSettings;
 import io.herald.routing.SubscriptionDtos.SubscriptionIn;
 import io.herald.routing.SubscriptionDtos.SubscriptionPatch;
 import jakarta.inject.Singleton;
@@ -32,7 +33,7 @@ class DestinationSettings {
 
     /** A new subscription's engine settings: required for its kind, refused on any other. */
     void checkNew(Subscription.Kind kind, SubscriptionIn in, Violations violations) {
-        onlyOnItsKind(kind, in.nats(), in.redis(), in.kafka(), violations);
+        onlyOnItsKind(kind, in.nats(), in.redis(), in.kafka(), in.sqs(), violations);
         if (kind == Subscription.Kind.NATS) {
             required(in.nats(), "/nats", "{\"subject\": \"events.{type}\"}", violations);
             if (in.nats() != null) {
@@ -48,12 +49,21 @@ class DestinationSettings {
             if (in.kafka() != null) {
                 check(in.kafka(), true, violations);
             }
+        } else if (kind == Subscription.Kind.SQS) {
+            required(
+                    in.sqs(),
+                    "/sqs",
+                    "{\"queueUrl\": \"https://sqs.eu-west-1.amazonaws.com/123456789012/orders\"}",
+                    violations);
+            if (in.sqs() != null) {
+                check(in.sqs(), true, violations);
+            }
         }
     }
 
     /** A change of an existing subscription's engine settings. */
     void checkChange(Subscription.Kind kind, SubscriptionPatch patch, Violations violations) {
-        onlyOnItsKind(kind, patch.nats(), patch.redis(), patch.kafka(), violations);
+        onlyOnItsKind(kind, patch.nats(), patch.redis(), patch.kafka(), patch.sqs(), violations);
         if (patch.nats() != null && kind == Subscription.Kind.NATS) {
             check(patch.nats(), false, violations);
         }
@@ -63,10 +73,17 @@ class DestinationSettings {
         if (patch.kafka() != null && kind == Subscription.Kind.KAFKA) {
             check(patch.kafka(), false, violations);
         }
+        if (patch.sqs() != null && kind == Subscription.Kind.SQS) {
+            check(patch.sqs(), false, violations);
+        }
     }
 
     /** Stores the engine settings given (checked before). */
-    void apply(Subscription subscription, NatsSettings nats, RedisSettings redis, KafkaSettings kafka) {
+    void apply(
+            Subscription subscription, NatsSettings nats, RedisSettings redis, KafkaSettings kafka, SqsSettings sqs) {
+        if (sqs != null) {
+            apply(subscription, sqs);
+        }
         if (nats != null) {
             apply(subscription, nats);
         }
@@ -85,7 +102,7 @@ class DestinationSettings {
     }
 
     private static void onlyOnItsKind(
-            Subscription.Kind kind, Object nats, Object redis, Object kafka, Violations violations) {
+            Subscription.Kind kind, Object nats, Object redis, Object kafka, Object sqs, Violations violations) {
         if (kind == null) {
             return;
         }
@@ -97,6 +114,9 @@ class DestinationSettings {
         }
         if (kafka != null && kind != Subscription.Kind.KAFKA) {
             violations.add("/kafka", "only kafka subscriptions have kafka settings");
+        }
+        if (sqs != null && kind != Subscription.Kind.SQS) {
+            violations.add("/sqs", "only sqs subscriptions have sqs settings");
         }
     }
 
@@ -119,6 +139,76 @@ class DestinationSettings {
             }
         }
         DeliveryLimits.check(kafka, "/kafka", violations);
+    }
+
+    void check(SqsSettings sqs, boolean creating, Violations violations) {
+        String name = sqs.connection() == null ? DEFAULT_CONNECTION : sqs.connection();
+        checkConnection(name, config.sqs(), "/sqs/connection", "sqs", violations);
+        if (sqs.queueUrl() != null || creating) {
+            String problem = queueUrlProblem(sqs.queueUrl(), config.sqs().get(name));
+            if (problem != null) {
+                violations.add("/sqs/queueUrl", problem);
+            }
+        }
+        if (sqs.groupKey() != null) {
+            String problem = keyProblem(sqs.groupKey());
+            if (problem != null) {
+                violations.add("/sqs/groupKey", problem);
+            }
+        }
+        DeliveryLimits.check(sqs, "/sqs", violations);
+    }
+
+    /**
+     * A queue URL of the connection's own service: its endpoint's host, or AWS's SQS hosts of its region. Requests go
+     * out signed with the connection's credentials, so a URL must not send them anywhere else.
+     */
+    private static String queueUrlProblem(String url, DestinationConfig.SqsConnection connection) {
+        if (url == null || url.isBlank()) {
+            return "is required: the queue's URL, such as https://sqs.eu-west-1.amazonaws.com/123456789012/orders";
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(url);
+        } catch (java.net.URISyntaxException e) {
+            return "is not a URL: " + e.getReason();
+        }
+        String path = uri.getPath() == null ? "" : uri.getPath();
+        if (uri.getHost() == null || !path.matches("/[^/]+/[A-Za-z0-9_-]{1,75}(\\.fifo)?")) {
+            return "must be a queue URL: <endpoint>/<account id>/<queue name>";
+        }
+        if (connection == null) {
+            return null; // the connection is refused already
+        }
+        java.util.Set<String> hosts = connection.endpoint().isPresent()
+                ? java.util.Set.of(String.valueOf(
+                        java.net.URI.create(connection.endpoint().get()).getHost()))
+                : java.util.Set.of(
+                        "sqs." + connection.region() + ".amazonaws.com", connection.region() + ".queue.amazonaws.com");
+        return hosts.contains(uri.getHost())
+                ? null
+                : "must be on the connection's SQS service (" + new TreeSet<>(hosts) + "), not " + uri.getHost();
+    }
+
+    void apply(Subscription subscription, SqsSettings sqs) {
+        ObjectNode stored = stored(subscription);
+        put(stored, "connection", sqs.connection());
+        put(stored, "queueUrl", sqs.queueUrl());
+        put(stored, "groupKey", sqs.groupKey());
+        stored.putIfAbsent("connection", json.getNodeFactory().textNode(DEFAULT_CONNECTION));
+        subscription.destination = stored.toString();
+        DeliveryLimits.apply(subscription, sqs);
+    }
+
+    SqsSettings sqs(Subscription subscription) {
+        ObjectNode stored = stored(subscription);
+        return new SqsSettings(
+                stored.path("connection").asText(),
+                stored.path("queueUrl").asText(),
+                stored.hasNonNull("groupKey") ? stored.get("groupKey").asText() : null,
+                DeliveryLimits.schedule(subscription),
+                subscription.maxInFlight,
+                subscription.maxPerSecond);
     }
 
     /** A key is a CloudEvents attribute name, or a JSON pointer into the data. */
@@ -189,11 +279,7 @@ class DestinationSettings {
     }
 
     private static void checkConnection(
-            String name,
-            Map<String, ? extends DestinationConfig.Connection> configured,
-            String pointer,
-            String engine,
-            Violations violations) {
+            String name, Map<String, ?> configured, String pointer, String engine, Violations violations) {
         String wanted = name == null ? DEFAULT_CONNECTION : name;
         if (!configured.containsKey(wanted)) {
             violations.add(

@@ -9,7 +9,8 @@ public class Subscription {
         QUEUE,
         NATS,
         REDIS,
-        KAFKA;
+        KAFKA,
+        SQS;
 
         /** Herald delivers it (a lane on every instance); a queue subscription's consumers read the queue themselves. */
         public boolean delivered() {
@@ -59,7 +60,7 @@ public class Subscription {
 
     public Format webhookFormat = Format.STANDARD_WEBHOOKS;
 
-    /** An engine destination's settings as a JSON object (NATS, Redis, Kafka); null for webhooks and queues. */
+    /** An engine destination's settings as a JSON object (NATS, Redis, Kafka, SQS); null for webhooks and queues. */
     public String destination;
 
     /** Comma-separated ISO-8601 delays; null uses herald.delivery.retry-schedule. */

@@ -53,6 +53,20 @@ public final class SubscriptionDtos {
             Integer maxPerSecond)
             implements DeliveryLimits {}
 
+    /**
+     * An SQS destination: a named connection, the queue URL and, for a FIFO queue, where the message group comes from
+     * (as a Kafka key: an attribute name or a JSON pointer into the data; without one, one group per subscription).
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record SqsSettings(
+            String connection,
+            String queueUrl,
+            String groupKey,
+            List<String> retrySchedule,
+            Integer maxInFlight,
+            Integer maxPerSecond)
+            implements DeliveryLimits {}
+
     public record SubscriptionIn(
             String name,
             String topic,
@@ -61,7 +75,8 @@ public final class SubscriptionDtos {
             WebhookIn webhook,
             NatsSettings nats,
             RedisSettings redis,
-            KafkaSettings kafka) {}
+            KafkaSettings kafka,
+            SqsSettings sqs) {}
 
     public record SubscriptionPatch(
             String name,
@@ -70,7 +85,8 @@ public final class SubscriptionDtos {
             WebhookIn webhook,
             NatsSettings nats,
             RedisSettings redis,
-            KafkaSettings kafka) {}
+            KafkaSettings kafka,
+            SqsSettings sqs) {}
 
     /** Where a queue subscription's consumer reads, as its AMQP 1.0 client must address it on this broker. */
     public record QueueOut(String address, String deadLetterAddress, String broker) {}
@@ -100,6 +116,7 @@ public final class SubscriptionDtos {
             NatsSettings nats,
             RedisSettings redis,
             KafkaSettings kafka,
+            SqsSettings sqs,
             Instant createdAt,
             Instant updatedAt) {}
 

@@ -35,7 +35,7 @@ import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 
 /**
- * Subscriptions: a topic (or pattern), an optional filter, and a kind: {@code webhook}, {@code nats}, {@code redis} or {@code kafka}
+ * Subscriptions: a topic (or pattern), an optional filter, and a kind: {@code webhook}, {@code nats}, {@code redis}, {@code kafka} or {@code sqs}
  * (Herald delivers to the destination) or {@code queue} (the consumer reads the AMQP queue itself). The queue and its dead-letter queue are declared on the
  * broker before the subscription exists, so nothing is ever routed to a queue that is not there.
  */
@@ -113,7 +113,7 @@ public class SubscriptionService {
             }
             DeliveryLimits.apply(subscription, in.webhook());
         }
-        destinations.apply(subscription, in.nats(), in.redis(), in.kafka());
+        destinations.apply(subscription, in.nats(), in.redis(), in.kafka(), in.sqs());
         subscription.createdAt = now();
         subscription.updatedAt = subscription.createdAt;
         // The queue exists before the subscription does: no event is routed to a queue that is not there.
@@ -199,7 +199,7 @@ public class SubscriptionService {
                 }
                 DeliveryLimits.apply(subscription, patch.webhook());
             }
-            destinations.apply(subscription, patch.nats(), patch.redis(), patch.kafka());
+            destinations.apply(subscription, patch.nats(), patch.redis(), patch.kafka(), patch.sqs());
             subscription.updatedAt = now();
             subscriptions.update(subscription, resetHealth);
             return out(subscription, false);
@@ -239,8 +239,8 @@ public class SubscriptionService {
         violations.add(
                 "/kind",
                 kind == null
-                        ? "is required: webhook, queue, nats, redis or kafka"
-                        : "'" + kind + "' is not webhook, queue, nats, redis or kafka");
+                        ? "is required: webhook, queue, nats, redis, kafka or sqs"
+                        : "'" + kind + "' is not webhook, queue, nats, redis, kafka or sqs");
         return null;
     }
 
@@ -314,6 +314,7 @@ public class SubscriptionService {
                 subscription.kind == Subscription.Kind.NATS ? destinations.nats(subscription) : null,
                 subscription.kind == Subscription.Kind.REDIS ? destinations.redis(subscription) : null,
                 subscription.kind == Subscription.Kind.KAFKA ? destinations.kafka(subscription) : null,
+                subscription.kind == Subscription.Kind.SQS ? destinations.sqs(subscription) : null,
                 subscription.createdAt,
                 subscription.updatedAt);
     }

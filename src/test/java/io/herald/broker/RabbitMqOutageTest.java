@@ -87,6 +87,7 @@ class RabbitMqOutageTest {
                     new WebhookIn(receiver.url("/alarm"), null, null, null, null, null, null),
                     null,
                     null,
+                    null,
                     null));
             Thread.sleep(1500); // the lane attaches within a second
 
@@ -129,8 +130,10 @@ class RabbitMqOutageTest {
                     new WebhookIn(receiver.url("/restart"), null, null, null, null, null, null),
                     null,
                     null,
+                    null,
                     null));
-            var queued = subscriptions.create(new SubscriptionIn(null, topic, "queue", null, null, null, null, null));
+            var queued =
+                    subscriptions.create(new SubscriptionIn(null, topic, "queue", null, null, null, null, null, null));
             Thread.sleep(1500); // the webhook's lane attaches within a second
 
             int events = 1500;

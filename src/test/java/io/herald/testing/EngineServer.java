@@ -73,13 +73,7 @@ public final class EngineServer implements AutoCloseable {
      * into .ci/engines/kafka/target/libs; its log directory survives a stop and start.
      */
     public static EngineServer kafka(int port) throws IOException, InterruptedException {
-        Path libs = Path.of(".ci/engines/kafka/target/libs");
-        if (!Files.isDirectory(libs)) {
-            if (System.getenv("HERALD_ENGINES_REQUIRED") != null) {
-                throw new IllegalStateException("Kafka's jars are not in " + libs + " (.ci/run copies them there)");
-            }
-            assumeTrue(false, "Kafka's jars are not in " + libs + ": the destination test is skipped");
-        }
+        Path libs = libs("kafka");
         Path dir = Files.createTempDirectory("herald-kafka-");
         Path properties = dir.resolve("server.properties");
         Files.writeString(
@@ -119,6 +113,47 @@ public final class EngineServer implements AutoCloseable {
         }
         return started(
                 "kafka", List.of(java, "-Xmx256m", "-cp", classpath, "kafka.Kafka", properties.toString()), port);
+    }
+
+    /** ElasticMQ, an SQS-compatible server, keeping its queues (not their messages) across a stop and start. */
+    public static EngineServer elasticmq(int port) throws IOException {
+        Path libs = libs("elasticmq");
+        Path dir = Files.createTempDirectory("herald-elasticmq-");
+        Path config = dir.resolve("elasticmq.conf");
+        Files.writeString(
+                config,
+                String.join(
+                        "\n",
+                        "include classpath(\"application.conf\")",
+                        "node-address { protocol = http, host = \"127.0.0.1\", port = " + port
+                                + ", context-path = \"\" }",
+                        "rest-sqs { enabled = true, bind-port = " + port
+                                + ", bind-hostname = \"127.0.0.1\", sqs-limits = strict }",
+                        "rest-stats { enabled = false }",
+                        "queues-storage { enabled = true, path = \"" + dir.resolve("queues.conf") + "\" }"));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return started(
+                "elasticmq",
+                List.of(
+                        java,
+                        "-Xmx128m",
+                        "-Dconfig.file=" + config,
+                        "-cp",
+                        libs.toAbsolutePath() + "/*",
+                        "org.elasticmq.server.Main"),
+                port);
+    }
+
+    /** The jars .ci/run copies out of Maven Central for an engine run with java -cp. */
+    private static Path libs(String engine) {
+        Path libs = Path.of(".ci/engines/" + engine + "/target/libs");
+        if (!Files.isDirectory(libs)) {
+            if (System.getenv("HERALD_ENGINES_REQUIRED") != null) {
+                throw new IllegalStateException(engine + "'s jars are not in " + libs + " (.ci/run copies them there)");
+            }
+            assumeTrue(false, engine + "'s jars are not in " + libs + ": the destination test is skipped");
+        }
+        return libs;
     }
 
     private static EngineServer started(String name, List<String> command, int port) throws IOException {
