@@ -59,6 +59,40 @@ else
   suite_args+=(amqpHost=127.0.0.1 amqpPort=15673)
   mode="embedded: PostgreSQL 17 and Artemis $(ls ~/.m2/repository/org/apache/activemq/artemis-server 2>/dev/null | tail -1) in-process"
 fi
+if [[ "$phases" == *destinations* ]]; then
+  # The destinations phase: the machine's NATS (JetStream) and Redis, and a Kafka and an ElasticMQ started here from
+  # the jars .ci/run uses. Herald learns them from its settings, as an operator would give them.
+  for engine in kafka elasticmq; do
+    [ -d ".ci/engines/$engine/target/libs" ] || mvn -B -q -f ".ci/engines/$engine/pom.xml" dependency:copy-dependencies \
+      -DoutputDirectory=target/libs -DincludeScope=runtime
+  done
+  engines_dir="$(mktemp -d)"
+  cleanup_paths+=("$engines_dir")
+  printf '%s\n' process.roles=broker,controller node.id=1 controller.quorum.voters=1@127.0.0.1:19093 \
+    listeners=PLAINTEXT://127.0.0.1:19092,CONTROLLER://127.0.0.1:19093 advertised.listeners=PLAINTEXT://127.0.0.1:19092 \
+    controller.listener.names=CONTROLLER listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT \
+    "log.dirs=$engines_dir/kafka-data" offsets.topic.replication.factor=1 transaction.state.log.replication.factor=1 \
+    transaction.state.log.min.isr=1 > "$engines_dir/kafka.properties"
+  java -cp ".ci/engines/kafka/target/libs/*" kafka.tools.StorageTool format -t herald-bench-cluster-01 \
+    -c "$engines_dir/kafka.properties" > /dev/null
+  java -Xmx512m -cp ".ci/engines/kafka/target/libs/*" kafka.Kafka "$engines_dir/kafka.properties" \
+    > target/bench-kafka.log 2>&1 &
+  engine_pids+=($!)
+  printf '%s\n' 'include classpath("application.conf")' \
+    'node-address { protocol = http, host = "127.0.0.1", port = 19324, context-path = "" }' \
+    'rest-sqs { enabled = true, bind-port = 19324, bind-hostname = "127.0.0.1", sqs-limits = strict }' \
+    'rest-stats { enabled = false }' > "$engines_dir/elasticmq.conf"
+  java -Xmx256m -Dconfig.file="$engines_dir/elasticmq.conf" -cp ".ci/engines/elasticmq/target/libs/*" \
+    org.elasticmq.server.Main > target/bench-elasticmq.log 2>&1 &
+  engine_pids+=($!)
+  for engine_port in 19092 19324; do
+    for _ in $(seq 1 60); do (exec 3<>"/dev/tcp/127.0.0.1/$engine_port") 2>/dev/null && break; sleep 1; done
+  done
+  env_args+=(HERALD_DESTINATIONS_NATS_DEFAULT_URL=nats://127.0.0.1:4222
+    HERALD_DESTINATIONS_REDIS_DEFAULT_URL=redis://127.0.0.1:6379 HERALD_DESTINATIONS_KAFKA_DEFAULT_URL=127.0.0.1:19092
+    HERALD_DESTINATIONS_SQS_DEFAULT_REGION=us-east-1 HERALD_DESTINATIONS_SQS_DEFAULT_ENDPOINT=http://127.0.0.1:19324
+    HERALD_DESTINATIONS_SQS_DEFAULT_ACCESS_KEY_ID=bench HERALD_DESTINATIONS_SQS_DEFAULT_SECRET_ACCESS_KEY=bench)
+fi
 start_herald $port target/bench-herald.log "${env_args[@]}"
 sleep 5 # at rest
 table="$(mktemp)"

@@ -27,6 +27,21 @@ public record AttemptResult(
         OTHER
     }
 
+    /** An engine's answer to a delivered attempt, kept as the excerpt. */
+    public static AttemptResult answered(Instant at, long durationMs, String answer) {
+        return new AttemptResult(at, durationMs, null, null, null, answer, null);
+    }
+
+    /** An attempt that got no answer, or one that refused it. */
+    public static AttemptResult failed(Instant at, long durationMs, ErrorClass errorClass, String error) {
+        return new AttemptResult(at, durationMs, null, errorClass, error, null, null);
+    }
+
+    /** Milliseconds since {@code startNanos} ({@link System#nanoTime()}). */
+    public static long millisSince(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
     public boolean succeeded() {
         return status != null && status >= 200 && status < 300;
     }

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Arguments ({@code key=value}): base, pid, key, amqpHost, amqpPort, amqpUser, amqpPassword, amqpVhost,
  * rabbitManagement (http://user:password@host:15672), out, phases (all, or a list of the phases ingest, broker,
- * e2e, fanout and the extra ones steady, backlog), and each phase's own.
+ * e2e, fanout and the extra ones steady, backlog, destinations), and each phase's own.
  */
 public final class BenchmarkSuite {
     private final Bench bench;
@@ -63,7 +63,8 @@ public final class BenchmarkSuite {
 
         List<String[]> rows = new ArrayList<>();
         String[] backlog = bench.named("backlog") ? new BacklogPhase(bench).run(event) : null;
-        if (!bench.args.getOrDefault("phases", "all").equals("backlog")) {
+        // The backlog and destinations phases warm their own paths up.
+        if (!List.of("backlog", "destinations").contains(bench.args.getOrDefault("phases", "all"))) {
             rows.add(new WarmUpPhase(bench).run(eventBody));
         }
         if (backlog != null) {
@@ -74,6 +75,7 @@ public final class BenchmarkSuite {
                 bench.phase("broker") ? new BrokerCeilingPhase(bench).run(bench.topic("bench.broker"), event) : null;
         List<String[]> endToEnd = bench.phase("e2e") ? new EndToEndPhase(bench).run() : List.of();
         String[] fanOut = bench.phase("fanout") ? new FanOutPhase(bench).run() : null;
+        List<String[]> destinations = bench.named("destinations") ? new DestinationsPhase(bench).run() : List.of();
         sampler.interrupt();
 
         if (ingest != null) {
@@ -90,6 +92,7 @@ public final class BenchmarkSuite {
         if (fanOut != null) {
             rows.add(fanOut);
         }
+        rows.addAll(destinations);
         rows.addAll(processRows(cpuAtStart, rest));
         StringBuilder table =
                 new StringBuilder("| measure | figure | against the ceilings | target |\n|---|---|---|---|\n");

@@ -63,6 +63,11 @@ final class WebhookSink implements AutoCloseable {
         return await(measured, count, timeoutMillis);
     }
 
+    /** Requests arrived so far. */
+    long received() {
+        return received.get();
+    }
+
     /** Waits until {@code count} requests have arrived in all, or the time is up; returns how many did. */
     long awaitReceived(long count, long timeoutMillis) throws InterruptedException {
         return await(received, count, timeoutMillis);

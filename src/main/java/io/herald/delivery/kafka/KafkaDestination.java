@@ -1,12 +1,12 @@
 package io.herald.delivery.kafka;
 
-import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.delivery.AttemptResult;
 import io.herald.delivery.CloudEventsAttributes;
 import io.herald.delivery.Destination;
+import io.herald.delivery.EventKey;
 import io.herald.delivery.EventSnapshot;
 import io.herald.delivery.Outcome;
 import io.herald.platform.Threads;
@@ -87,18 +87,19 @@ public class KafkaDestination implements Destination<KafkaEndpoint> {
         String topic = DestinationTemplate.render(endpoint.topic(), event.topic(), event.type());
         if (!DestinationTemplate.isKafkaTopic(topic)) {
             return CompletableFuture.completedFuture(new Outcome.Permanent(
-                    failure(started, 0, AttemptResult.ErrorClass.OTHER, "'" + topic + "' is not a Kafka topic name"),
+                    AttemptResult.failed(
+                            started, 0, AttemptResult.ErrorClass.OTHER, "'" + topic + "' is not a Kafka topic name"),
                     null));
         }
         Producer producer;
         try {
             producer = producer(endpoint.connection());
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(
-                    new Outcome.Retry(failure(started, 0, AttemptResult.ErrorClass.CONNECTION, e.getMessage()), null));
+            return CompletableFuture.completedFuture(new Outcome.Retry(
+                    AttemptResult.failed(started, 0, AttemptResult.ErrorClass.CONNECTION, e.getMessage()), null));
         }
-        ProducerRecord<byte[], byte[]> record =
-                new ProducerRecord<>(topic, null, key(endpoint.key(), event), bytes(event.data()), headers(event));
+        ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(
+                topic, null, keyBytes(EventKey.of(endpoint.key(), event, json)), bytes(event.data()), headers(event));
         CompletableFuture<Outcome> outcome = new CompletableFuture<>();
         producer.sends().execute(() -> {
             try {
@@ -107,15 +108,16 @@ public class KafkaDestination implements Destination<KafkaEndpoint> {
                                 record,
                                 (metadata, error) -> outcome.complete(
                                         error == null
-                                                ? delivered(started, took(startNanos), metadata)
+                                                ? delivered(started, AttemptResult.millisSince(startNanos), metadata)
                                                 : failed(
                                                         endpoint.connection(),
                                                         producer,
                                                         started,
-                                                        took(startNanos),
+                                                        AttemptResult.millisSince(startNanos),
                                                         error)));
             } catch (RuntimeException error) {
-                outcome.complete(failed(endpoint.connection(), producer, started, took(startNanos), error));
+                outcome.complete(
+                        failed(endpoint.connection(), producer, started, AttemptResult.millisSince(startNanos), error));
             }
         });
         return outcome;
@@ -133,27 +135,6 @@ public class KafkaDestination implements Destination<KafkaEndpoint> {
         });
         headers.add("herald-event-id", bytes(event.eventId()));
         return headers;
-    }
-
-    /** The record key: the configured attribute, or value at the JSON pointer into the data; else partitionkey. */
-    byte[] key(String source, EventSnapshot event) {
-        if (source == null) {
-            String partitionKey = CloudEventsAttributes.of(event).get("partitionkey");
-            return partitionKey == null ? null : bytes(partitionKey);
-        }
-        if (!source.startsWith("/")) {
-            String attribute = CloudEventsAttributes.of(event).get(source);
-            return attribute == null ? null : bytes(attribute);
-        }
-        try {
-            JsonNode value = json.readTree(event.data()).at(JsonPointer.compile(source));
-            if (value.isMissingNode() || value.isNull()) {
-                return null;
-            }
-            return bytes(value.isValueNode() ? value.asText() : value.toString());
-        } catch (JsonProcessingException | IllegalArgumentException e) {
-            return null; // data that is not JSON has no pointer to follow: no key
-        }
     }
 
     private Producer producer(String name) {
@@ -184,7 +165,7 @@ public class KafkaDestination implements Destination<KafkaEndpoint> {
     private static Outcome delivered(Instant started, long took, RecordMetadata metadata) {
         String answer =
                 "topic " + metadata.topic() + " partition " + metadata.partition() + " offset " + metadata.offset();
-        return new Outcome.Delivered(new AttemptResult(started, took, null, null, null, answer, null));
+        return new Outcome.Delivered(AttemptResult.answered(started, took, answer));
     }
 
     /**
@@ -197,7 +178,8 @@ public class KafkaDestination implements Destination<KafkaEndpoint> {
         if (error instanceof RecordTooLargeException
                 || error instanceof RecordBatchTooLargeException
                 || error instanceof InvalidTopicException) {
-            return new Outcome.Permanent(failure(started, took, AttemptResult.ErrorClass.OTHER, message), null);
+            return new Outcome.Permanent(
+                    AttemptResult.failed(started, took, AttemptResult.ErrorClass.OTHER, message), null);
         }
         if (!(error instanceof RetriableException)) {
             LOG.warnf("Kafka producer of connection %s failed (%s); a new one takes the next attempts", name, message);
@@ -207,7 +189,7 @@ public class KafkaDestination implements Destination<KafkaEndpoint> {
             }
         }
         return new Outcome.Retry(
-                failure(
+                AttemptResult.failed(
                         started,
                         took,
                         error instanceof org.apache.kafka.common.errors.TimeoutException
@@ -217,17 +199,12 @@ public class KafkaDestination implements Destination<KafkaEndpoint> {
                 null);
     }
 
-    private static AttemptResult failure(
-            Instant started, long took, AttemptResult.ErrorClass errorClass, String error) {
-        return new AttemptResult(started, took, null, errorClass, error, null, null);
+    private static byte[] keyBytes(String key) {
+        return key == null ? null : bytes(key);
     }
 
     private static byte[] bytes(String value) {
         return value == null ? new byte[0] : value.getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static long took(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     @PreDestroy

@@ -99,7 +99,8 @@ public class NatsDestination implements Destination<NatsEndpoint> {
         String subject = DestinationTemplate.render(endpoint.subject(), event.topic(), event.type());
         if (!DestinationTemplate.isNatsSubject(subject)) {
             return CompletableFuture.completedFuture(new Outcome.Permanent(
-                    failure(started, 0, AttemptResult.ErrorClass.OTHER, "'" + subject + "' is not a NATS subject"),
+                    AttemptResult.failed(
+                            started, 0, AttemptResult.ErrorClass.OTHER, "'" + subject + "' is not a NATS subject"),
                     null));
         }
         Headers headers = new Headers();
@@ -121,8 +122,8 @@ public class NatsDestination implements Destination<NatsEndpoint> {
                 jetStream(endpoint.connection()).thenCompose(jetStream -> jetStream.publishAsync(message, options));
         return ack.orTimeout(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((answer, error) -> error == null
-                        ? delivered(started, took(startNanos), answer)
-                        : failed(started, took(startNanos), subject, unwrap(error)));
+                        ? delivered(started, AttemptResult.millisSince(startNanos), answer)
+                        : failed(started, AttemptResult.millisSince(startNanos), subject, unwrap(error)));
     }
 
     /**
@@ -175,7 +176,7 @@ public class NatsDestination implements Destination<NatsEndpoint> {
     private static Outcome delivered(Instant started, long took, PublishAck ack) {
         String answer = "stream " + ack.getStream() + " sequence " + ack.getSeqno()
                 + (ack.isDuplicate() ? " (duplicate: stored by an earlier attempt)" : "");
-        return new Outcome.Delivered(new AttemptResult(started, took, null, null, null, answer, null));
+        return new Outcome.Delivered(AttemptResult.answered(started, took, answer));
     }
 
     /**
@@ -185,7 +186,7 @@ public class NatsDestination implements Destination<NatsEndpoint> {
     private static Outcome failed(Instant started, long took, String subject, Throwable error) {
         if (error instanceof JetStreamApiException refused && refused.getErrorCode() != 503) {
             return new Outcome.Permanent(
-                    failure(
+                    AttemptResult.failed(
                             started,
                             took,
                             AttemptResult.ErrorClass.OTHER,
@@ -194,7 +195,7 @@ public class NatsDestination implements Destination<NatsEndpoint> {
         }
         if (error instanceof TimeoutException) {
             return new Outcome.Retry(
-                    failure(
+                    AttemptResult.failed(
                             started,
                             took,
                             AttemptResult.ErrorClass.TIMEOUT,
@@ -206,12 +207,8 @@ public class NatsDestination implements Destination<NatsEndpoint> {
             message = "no JetStream stream captures subject '" + subject + "' (" + message + ")";
         }
         LOG.debugf("NATS publish to %s failed: %s", subject, message);
-        return new Outcome.Retry(failure(started, took, AttemptResult.ErrorClass.CONNECTION, message), null);
-    }
-
-    private static AttemptResult failure(
-            Instant started, long took, AttemptResult.ErrorClass errorClass, String error) {
-        return new AttemptResult(started, took, null, errorClass, error, null, null);
+        return new Outcome.Retry(
+                AttemptResult.failed(started, took, AttemptResult.ErrorClass.CONNECTION, message), null);
     }
 
     /** The JetStream refusal somewhere in the chain (the client wraps it), else the first cause past the future's. */
@@ -222,10 +219,6 @@ public class NatsDestination implements Destination<NatsEndpoint> {
             }
         }
         return error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    }
-
-    private static long took(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     @PreDestroy

@@ -76,7 +76,7 @@ public class RedisDestination implements Destination<RedisEndpoint> {
         Redis client = client(endpoint.connection());
         if (client == null) {
             return CompletableFuture.completedFuture(new Outcome.Retry(
-                    failure(
+                    AttemptResult.failed(
                             started,
                             0,
                             AttemptResult.ErrorClass.OTHER,
@@ -128,7 +128,7 @@ public class RedisDestination implements Destination<RedisEndpoint> {
     private static Outcome failed(Instant started, long took, Throwable error) {
         if (error instanceof TimeoutException) {
             return new Outcome.Retry(
-                    failure(
+                    AttemptResult.failed(
                             started,
                             took,
                             AttemptResult.ErrorClass.TIMEOUT,
@@ -139,10 +139,12 @@ public class RedisDestination implements Destination<RedisEndpoint> {
         String code = message.split(" ", 2)[0];
         if (PERMANENT.contains(code)) {
             return new Outcome.Permanent(
-                    failure(started, took, AttemptResult.ErrorClass.OTHER, "Redis refused XADD: " + message), null);
+                    AttemptResult.failed(
+                            started, took, AttemptResult.ErrorClass.OTHER, "Redis refused XADD: " + message),
+                    null);
         }
         return new Outcome.Retry(
-                failure(
+                AttemptResult.failed(
                         started,
                         took,
                         error instanceof ConnectException
@@ -150,11 +152,6 @@ public class RedisDestination implements Destination<RedisEndpoint> {
                                 : AttemptResult.ErrorClass.OTHER,
                         message),
                 null);
-    }
-
-    private static AttemptResult failure(
-            Instant started, long took, AttemptResult.ErrorClass errorClass, String error) {
-        return new AttemptResult(started, took, null, errorClass, error, null, null);
     }
 
     @PreDestroy

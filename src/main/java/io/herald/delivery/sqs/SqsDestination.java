@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.delivery.AttemptResult;
 import io.herald.delivery.CloudEventsAttributes;
 import io.herald.delivery.Destination;
+import io.herald.delivery.EventKey;
 import io.herald.delivery.EventSnapshot;
 import io.herald.delivery.Outcome;
 import io.herald.platform.Threads;
@@ -95,8 +96,8 @@ public class SqsDestination implements Destination<SqsEndpoint> {
         try {
             sender = sender(endpoint.connection());
         } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(
-                    new Outcome.Retry(failure(started, 0, AttemptResult.ErrorClass.OTHER, e.getMessage()), null));
+            return CompletableFuture.completedFuture(new Outcome.Retry(
+                    AttemptResult.failed(started, 0, AttemptResult.ErrorClass.OTHER, e.getMessage()), null));
         }
         Map<String, MessageAttributeValue> attributes = attributes(event);
         int dropped = CloudEventsAttributes.of(event).size() + 1 - attributes.size();
@@ -113,12 +114,16 @@ public class SqsDestination implements Destination<SqsEndpoint> {
                     long startNanos = System.nanoTime();
                     try {
                         SendMessageResponse sent = sender.client().sendMessage(request.build());
-                        return delivered(started, took(startNanos), sent, dropped);
+                        return delivered(started, AttemptResult.millisSince(startNanos), sent, dropped);
                     } catch (SqsException e) {
-                        return failed(started, took(startNanos), e);
+                        return failed(started, AttemptResult.millisSince(startNanos), e);
                     } catch (SdkClientException e) {
                         return new Outcome.Retry(
-                                failure(started, took(startNanos), AttemptResult.ErrorClass.CONNECTION, e.getMessage()),
+                                AttemptResult.failed(
+                                        started,
+                                        AttemptResult.millisSince(startNanos),
+                                        AttemptResult.ErrorClass.CONNECTION,
+                                        e.getMessage()),
                                 null);
                     }
                 },
@@ -138,22 +143,7 @@ public class SqsDestination implements Destination<SqsEndpoint> {
     }
 
     private String groupOf(SqsEndpoint endpoint, EventSnapshot event) {
-        String key = endpoint.groupKey();
-        String value = null;
-        if (key == null) {
-            value = CloudEventsAttributes.of(event).get("partitionkey");
-        } else if (!key.startsWith("/")) {
-            value = CloudEventsAttributes.of(event).get(key);
-        } else {
-            try {
-                JsonNode found = json.readTree(event.data()).at(key);
-                value = found.isMissingNode() || found.isNull()
-                        ? null
-                        : found.isValueNode() ? found.asText() : found.toString();
-            } catch (JsonProcessingException | IllegalArgumentException e) {
-                value = null;
-            }
-        }
+        String value = EventKey.of(endpoint.groupKey(), event, json);
         // SQS takes 1-128 characters for a group; without a key, one group per subscription (its order is the queue's).
         return value == null || value.isEmpty()
                 ? endpoint.subscriptionId()
@@ -190,7 +180,7 @@ public class SqsDestination implements Destination<SqsEndpoint> {
         String answer = "message " + sent.messageId()
                 + (sent.sequenceNumber() == null ? "" : " sequence " + sent.sequenceNumber())
                 + (dropped > 0 ? " (" + dropped + " extension attributes left out: SQS takes 10)" : "");
-        return new Outcome.Delivered(new AttemptResult(started, took, null, null, null, answer, null));
+        return new Outcome.Delivered(AttemptResult.answered(started, took, answer));
     }
 
     /** A body or attribute SQS refuses is permanent; a missing queue, throttling, access or a 5xx is retried. */
@@ -201,9 +191,10 @@ public class SqsDestination implements Destination<SqsEndpoint> {
                 : e.awsErrorDetails().errorMessage();
         String message = (code == null ? "" : code + ": ") + detail;
         if (code != null && PERMANENT.contains(code)) {
-            return new Outcome.Permanent(failure(started, took, AttemptResult.ErrorClass.OTHER, message), null);
+            return new Outcome.Permanent(
+                    AttemptResult.failed(started, took, AttemptResult.ErrorClass.OTHER, message), null);
         }
-        return new Outcome.Retry(failure(started, took, AttemptResult.ErrorClass.OTHER, message), null);
+        return new Outcome.Retry(AttemptResult.failed(started, took, AttemptResult.ErrorClass.OTHER, message), null);
     }
 
     private static MessageAttributeValue text(String value) {
@@ -211,15 +202,6 @@ public class SqsDestination implements Destination<SqsEndpoint> {
                 .dataType("String")
                 .stringValue(value)
                 .build();
-    }
-
-    private static AttemptResult failure(
-            Instant started, long took, AttemptResult.ErrorClass errorClass, String error) {
-        return new AttemptResult(started, took, null, errorClass, error, null, null);
-    }
-
-    private static long took(long startNanos) {
-        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 
     @PreDestroy
