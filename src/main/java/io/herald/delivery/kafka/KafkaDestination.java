@@ -150,6 +150,8 @@ public class KafkaDestination implements Destination<KafkaEndpoint> {
             properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(MAX_BLOCK.toMillis()));
             properties.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
             properties.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, Long.toString(DELIVERY_TIMEOUT.toMillis()));
+            // A cluster that is down is tried every 10 s at most, not every second (each try logs a warning).
+            properties.put(ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, "10000");
             properties.putAll(configured.properties());
             // Not to be overridden: what "delivered" means.
             properties.put(ProducerConfig.ACKS_CONFIG, "all");

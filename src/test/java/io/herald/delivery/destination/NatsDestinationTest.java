@@ -97,23 +97,24 @@ class NatsDestinationTest {
                 .kind(SubscriptionIn.KindEnum.NATS)
                 .nats(new NatsSettings()
                         .subject("outage." + fixture.suffix() + ".{type}")
-                        .retrySchedule(List.of("PT0S", "PT2S", "PT2S", "PT2S", "PT2S", "PT2S", "PT2S", "PT2S"))));
+                        .retrySchedule(List.of("PT0S", "PT2S", "PT4S", "PT8S", "PT15S"))));
         nats.stop();
         try {
-            // Few events: the test profile disables a subscription after 10 failures in a row.
-            List<Destinations.Sent> sent = fixture.publish(3, "order.paid", "{\"n\": %d}");
-            await().atMost(Duration.ofSeconds(30)).until(() -> fixture.count(DeliveryState.RETRYING) == 3);
+            // Two events of five attempts at most: the test profile disables a subscription after 10 failures in a row,
+            // and an engine just started may still refuse a few (JetStream recovering its streams, say).
+            List<Destinations.Sent> sent = fixture.publish(2, "order.paid", "{\"n\": %d}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> fixture.count(DeliveryState.RETRYING) == 2);
             Attempt failed = fixture.attempts(sent.get(0)).get(0);
             assertEquals(Attempt.OutcomeEnum.FAILED, failed.getOutcome());
             System.out.printf("[nats] while down: %s%n", failed.getError());
         } finally {
             nats.start();
         }
-        fixture.awaitStates(DeliveryState.DELIVERED, 3);
+        fixture.awaitStates(DeliveryState.DELIVERED, 2);
         try (Connection client = connect()) {
             assertEquals(
-                    3,
-                    read(client, "HERALD_OUTAGE", "outage." + fixture.suffix() + ".>", 4)
+                    2,
+                    read(client, "HERALD_OUTAGE", "outage." + fixture.suffix() + ".>", 3)
                             .size(),
                     "each event stored once");
         }

@@ -79,22 +79,21 @@ class RedisDestinationTest {
         fixture.subscribe(new SubscriptionIn()
                 .kind(SubscriptionIn.KindEnum.REDIS)
                 .redis(new RedisSettings()
-                        .stream("outage:{topic}")
-                                .retrySchedule(
-                                        List.of("PT0S", "PT2S", "PT2S", "PT2S", "PT2S", "PT2S", "PT2S", "PT2S"))));
+                        .stream("outage:{topic}").retrySchedule(List.of("PT0S", "PT2S", "PT4S", "PT8S", "PT15S"))));
         redis.stop();
         try {
-            // Few events: the test profile disables a subscription after 10 failures in a row.
-            List<Destinations.Sent> sent = fixture.publish(3, "order.paid", "{\"n\": %d}");
-            await().atMost(Duration.ofSeconds(30)).until(() -> fixture.count(DeliveryState.RETRYING) == 3);
+            // Two events of five attempts at most: the test profile disables a subscription after 10 failures in a row,
+            // and an engine just started may still refuse a few (JetStream recovering its streams, say).
+            List<Destinations.Sent> sent = fixture.publish(2, "order.paid", "{\"n\": %d}");
+            await().atMost(Duration.ofSeconds(30)).until(() -> fixture.count(DeliveryState.RETRYING) == 2);
             Attempt failed = fixture.attempts(sent.get(0)).get(0);
             assertEquals(Attempt.OutcomeEnum.FAILED, failed.getOutcome());
             System.out.printf("[redis] while down: %s%n", failed.getError());
         } finally {
             redis.start();
         }
-        fixture.awaitStates(DeliveryState.DELIVERED, 3);
-        assertEquals(3, entries("outage:" + fixture.topic()).size(), "each event appended once");
+        fixture.awaitStates(DeliveryState.DELIVERED, 2);
+        assertEquals(2, entries("outage:" + fixture.topic()).size(), "each event appended once");
     }
 
     @Test

@@ -112,20 +112,21 @@ class SqsDestinationTest {
                 .kind(SubscriptionIn.KindEnum.SQS)
                 .sqs(new SqsSettings()
                         .queueUrl(queueUrl)
-                        .retrySchedule(List.of("PT0S", "PT2S", "PT2S", "PT2S", "PT2S", "PT2S", "PT2S", "PT2S"))));
+                        .retrySchedule(List.of("PT0S", "PT2S", "PT4S", "PT8S", "PT15S"))));
         elasticmq.stop();
         try {
-            // Few events: the test profile disables a subscription after 10 failures in a row.
-            List<Destinations.Sent> sent = fixture.publish(3, "order.paid", "{\"n\":%d}");
-            await().atMost(Duration.ofSeconds(60)).until(() -> fixture.count(DeliveryState.RETRYING) == 3);
+            // Two events of five attempts at most: the test profile disables a subscription after 10 failures in a row,
+            // and an engine just started may still refuse a few (JetStream recovering its streams, say).
+            List<Destinations.Sent> sent = fixture.publish(2, "order.paid", "{\"n\":%d}");
+            await().atMost(Duration.ofSeconds(60)).until(() -> fixture.count(DeliveryState.RETRYING) == 2);
             Attempt failed = fixture.attempts(sent.get(0)).get(0);
             assertEquals(Attempt.OutcomeEnum.FAILED, failed.getOutcome());
             System.out.printf("[sqs] while down: %s%n", failed.getError());
         } finally {
             elasticmq.start();
         }
-        fixture.awaitStates(DeliveryState.DELIVERED, 3);
-        assertEquals(3, receive(queueUrl, 4).size());
+        fixture.awaitStates(DeliveryState.DELIVERED, 2);
+        assertEquals(2, receive(queueUrl, 3).size(), "each event sent once");
     }
 
     @Test
