@@ -26,12 +26,12 @@ import software.amazon.awssdk.services.sqs.model.QueueAttributeName;
 
 /**
  * Deliveries per second to each destination, one subscription each with the default lane (10 in flight), beside a
- * webhook: 1,000 events to warm the path up, then 5,000 published in batches of 100, counted where they land (the
+ * webhook, after the suite's warm-up: 3,000 events to warm each path up, then 5,000 published in batches of 100, counted where they land (the
  * sink, the stream, the topic, the queue). bench/run.sh starts Kafka and ElasticMQ and names every engine to Herald;
  * NATS and Redis are the machine's. Run with {@code phases=destinations} (outside "all").
  */
 final class DestinationsPhase {
-    private static final int WARM_UP = 1000;
+    private static final int WARM_UP = 3000;
     private static final int EVENTS = 5000;
     private final Bench bench;
 
