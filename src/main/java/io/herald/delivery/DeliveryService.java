@@ -283,7 +283,9 @@ public class DeliveryService {
             if (subscription.kind != Subscription.Kind.WEBHOOK) {
                 throw new ApiProblem(
                         ProblemType.CONFLICT,
-                        "Subscription '" + subscriptionId + "' is a queue subscription and has no secret");
+                        "Subscription '" + subscriptionId + "' is a "
+                                + subscription.kind.name().toLowerCase(Locale.ROOT)
+                                + " subscription and has no secret: only webhooks are signed");
             }
             Instant until = Instant.now().plus(grace).truncatedTo(java.time.temporal.ChronoUnit.MICROS);
             subscription.webhookPreviousSecret = subscription.webhookSecret;

@@ -140,7 +140,9 @@ public class SubscriptionService {
         Subscription subscription = find(id);
         if (subscription.kind != Subscription.Kind.WEBHOOK) {
             throw new ApiProblem(
-                    ProblemType.NOT_FOUND, "Subscription '" + id + "' is a queue subscription and has no secret");
+                    ProblemType.NOT_FOUND,
+                    "Subscription '" + id + "' is a " + subscription.kind.name().toLowerCase(Locale.ROOT)
+                            + " subscription and has no secret: only webhooks are signed");
         }
         return subscription.webhookSecret;
     }

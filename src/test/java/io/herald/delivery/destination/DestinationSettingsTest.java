@@ -100,6 +100,12 @@ class DestinationSettingsTest {
                 () -> subscriptions()
                         .updateSubscription(
                                 created.getId(), new SubscriptionPatch().nats(new NatsSettings().subject("x"))));
+        Problem noSecret = assertProblem(
+                404, "urn:herald:problem:not-found", () -> subscriptions().getSubscriptionSecret(created.getId()));
+        assertEquals(
+                "Subscription '" + created.getId()
+                        + "' is a redis subscription and has no secret: only webhooks are signed",
+                noSecret.getDetail());
     }
 
     private SubscriptionsApi subscriptions() {
