@@ -1,5 +1,8 @@
 package io.herald.delivery;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.routing.Subscription;
 import java.util.concurrent.CompletableFuture;
 
@@ -16,4 +19,13 @@ public interface Destination<E extends Endpoint> {
     E endpoint(Subscription subscription);
 
     CompletableFuture<Outcome> attempt(E endpoint, EventSnapshot event);
+
+    /** An engine subscription's stored settings (the {@code destination} column, written by the API's checks). */
+    static JsonNode settings(Subscription subscription, ObjectMapper json) {
+        try {
+            return json.readTree(subscription.destination);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Stored settings of subscription " + subscription.id + " are not JSON", e);
+        }
+    }
 }

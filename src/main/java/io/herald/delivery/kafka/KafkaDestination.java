@@ -1,6 +1,5 @@
 package io.herald.delivery.kafka;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.delivery.AttemptResult;
@@ -69,15 +68,11 @@ public class KafkaDestination implements Destination<KafkaEndpoint> {
 
     @Override
     public KafkaEndpoint endpoint(Subscription subscription) {
-        try {
-            JsonNode settings = json.readTree(subscription.destination);
-            return new KafkaEndpoint(
-                    settings.path("connection").asText(),
-                    settings.path("topic").asText(),
-                    settings.hasNonNull("key") ? settings.get("key").asText() : null);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Stored Kafka settings are not JSON", e);
-        }
+        JsonNode settings = Destination.settings(subscription, json);
+        return new KafkaEndpoint(
+                settings.path("connection").asText(),
+                settings.path("topic").asText(),
+                settings.hasNonNull("key") ? settings.get("key").asText() : null);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.herald.delivery.nats;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.delivery.AttemptResult;
@@ -81,15 +80,11 @@ public class NatsDestination implements Destination<NatsEndpoint> {
 
     @Override
     public NatsEndpoint endpoint(Subscription subscription) {
-        try {
-            JsonNode settings = json.readTree(subscription.destination);
-            return new NatsEndpoint(
-                    subscription.id,
-                    settings.path("connection").asText(),
-                    settings.path("subject").asText());
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Stored NATS settings are not JSON", e);
-        }
+        JsonNode settings = Destination.settings(subscription, json);
+        return new NatsEndpoint(
+                subscription.id,
+                settings.path("connection").asText(),
+                settings.path("subject").asText());
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.herald.delivery.redis;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.delivery.AttemptResult;
@@ -58,15 +57,11 @@ public class RedisDestination implements Destination<RedisEndpoint> {
 
     @Override
     public RedisEndpoint endpoint(Subscription subscription) {
-        try {
-            JsonNode settings = json.readTree(subscription.destination);
-            return new RedisEndpoint(
-                    settings.path("connection").asText(),
-                    settings.path("stream").asText(),
-                    settings.hasNonNull("maxLen") ? settings.get("maxLen").asLong() : null);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Stored Redis settings are not JSON", e);
-        }
+        JsonNode settings = Destination.settings(subscription, json);
+        return new RedisEndpoint(
+                settings.path("connection").asText(),
+                settings.path("stream").asText(),
+                settings.hasNonNull("maxLen") ? settings.get("maxLen").asLong() : null);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.herald.delivery.sqs;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.delivery.AttemptResult;
@@ -77,16 +76,12 @@ public class SqsDestination implements Destination<SqsEndpoint> {
 
     @Override
     public SqsEndpoint endpoint(Subscription subscription) {
-        try {
-            JsonNode settings = json.readTree(subscription.destination);
-            return new SqsEndpoint(
-                    subscription.id,
-                    settings.path("connection").asText(),
-                    settings.path("queueUrl").asText(),
-                    settings.hasNonNull("groupKey") ? settings.get("groupKey").asText() : null);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Stored SQS settings are not JSON", e);
-        }
+        JsonNode settings = Destination.settings(subscription, json);
+        return new SqsEndpoint(
+                subscription.id,
+                settings.path("connection").asText(),
+                settings.path("queueUrl").asText(),
+                settings.hasNonNull("groupKey") ? settings.get("groupKey").asText() : null);
     }
 
     @Override
