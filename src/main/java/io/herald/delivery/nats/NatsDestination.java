@@ -12,6 +12,7 @@ import io.herald.routing.DestinationConfig;
 import io.herald.routing.DestinationTemplate;
 import io.herald.routing.Subscription;
 import io.nats.client.Connection;
+import io.nats.client.ConnectionListener;
 import io.nats.client.ErrorListener;
 import io.nats.client.JetStream;
 import io.nats.client.JetStreamApiException;
@@ -36,6 +37,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 
 /**
@@ -71,6 +73,7 @@ public class NatsDestination implements Destination<NatsEndpoint> {
         CompletableFuture<JetStream> ready;
         volatile Connection connection;
         volatile long retryConnectAt;
+        final AtomicBoolean up = new AtomicBoolean(true);
     }
 
     @Override
@@ -115,10 +118,45 @@ public class NatsDestination implements Destination<NatsEndpoint> {
                 .build();
         CompletableFuture<PublishAck> ack =
                 jetStream(endpoint.connection()).thenCompose(jetStream -> jetStream.publishAsync(message, options));
-        return ack.orTimeout(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((answer, error) -> error == null
-                        ? delivered(started, AttemptResult.millisSince(startNanos), answer)
-                        : failed(started, AttemptResult.millisSince(startNanos), subject, unwrap(error)));
+        return ack.orTimeout(PUBLISH_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS).handle((answer, error) -> {
+            if (error == null) {
+                return delivered(started, AttemptResult.millisSince(startNanos), answer);
+            }
+            Throwable cause = unwrap(error);
+            if (!(cause instanceof JetStreamApiException)) {
+                renew(endpoint.connection());
+            }
+            return failed(started, AttemptResult.millisSince(startNanos), subject, cause);
+        });
+    }
+
+    /**
+     * A connection that let a publish go unanswered (or failed it) is not trusted to recover by itself: it is closed,
+     * and the next attempt opens a new one (at most one open every {@link #CONNECT_BACKOFF}).
+     */
+    private void renew(String name) {
+        Link link = links.get(name);
+        if (link == null) {
+            return;
+        }
+        synchronized (link) {
+            if (link.ready == null || !link.ready.isDone()) {
+                return;
+            }
+            Connection stale = link.connection;
+            link.ready = null;
+            link.connection = null;
+            link.up.set(true);
+            if (stale != null) {
+                connector.execute(() -> {
+                    try {
+                        stale.close();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+            }
+        }
     }
 
     /**
@@ -132,7 +170,9 @@ public class NatsDestination implements Destination<NatsEndpoint> {
     private CompletableFuture<JetStream> jetStream(String name) {
         Link link = links.computeIfAbsent(name, n -> new Link());
         synchronized (link) {
-            boolean failed = link.ready != null && link.ready.isCompletedExceptionally();
+            boolean failed = link.ready != null
+                    && (link.ready.isCompletedExceptionally()
+                            || (link.connection != null && link.connection.getStatus() == Connection.Status.CLOSED));
             if (link.ready == null || (failed && System.nanoTime() >= link.retryConnectAt)) {
                 link.ready = CompletableFuture.supplyAsync(() -> connect(name, link), connector);
             }
@@ -152,7 +192,26 @@ public class NatsDestination implements Destination<NatsEndpoint> {
                     .connectionTimeout(CONNECT_TIMEOUT)
                     .maxReconnects(-1)
                     .reconnectWait(Duration.ofSeconds(1))
-                    .errorListener(new ErrorListener() {})
+                    .connectionListener((connection, event) -> {
+                        // Once per outage: the client reports each failed reconnect as another disconnect.
+                        if (event == ConnectionListener.Events.DISCONNECTED && link.up.compareAndSet(true, false)) {
+                            LOG.warnf("NATS connection '%s' lost; reconnecting", name);
+                        } else if (event == ConnectionListener.Events.RECONNECTED
+                                && link.up.compareAndSet(false, true)) {
+                            LOG.infof("NATS connection '%s' back", name);
+                        }
+                    })
+                    .errorListener(new ErrorListener() {
+                        @Override
+                        public void errorOccurred(Connection connection, String error) {
+                            LOG.debugf("NATS connection '%s': %s", name, error);
+                        }
+
+                        @Override
+                        public void exceptionOccurred(Connection connection, Exception exception) {
+                            LOG.debugf("NATS connection '%s': %s", name, exception);
+                        }
+                    })
                     .build();
             link.connection = Nats.connect(options);
             return link.connection.jetStream(
@@ -198,12 +257,19 @@ public class NatsDestination implements Destination<NatsEndpoint> {
                     null);
         }
         String message = String.valueOf(error.getMessage());
-        if (message.contains("503") || message.toLowerCase().contains("no responders")) {
+        if (noStream(error)) {
             message = "no JetStream stream captures subject '" + subject + "' (" + message + ")";
         }
         LOG.debugf("NATS publish to %s failed: %s", subject, message);
         return new Outcome.Retry(
                 AttemptResult.failed(started, took, AttemptResult.ErrorClass.CONNECTION, message), null);
+    }
+
+    /** NATS's 503: no stream captures the subject (the connection is fine). */
+    private static boolean noStream(Throwable error) {
+        String message = String.valueOf(error.getMessage());
+        return message.contains("503")
+                || message.toLowerCase(java.util.Locale.ROOT).contains("no responders");
     }
 
     /** The JetStream refusal somewhere in the chain (the client wraps it), else the first cause past the future's. */

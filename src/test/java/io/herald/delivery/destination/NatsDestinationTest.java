@@ -98,11 +98,12 @@ class NatsDestinationTest {
                 .nats(new NatsSettings()
                         .subject("outage." + fixture.suffix() + ".{type}")
                         .retrySchedule(List.of("PT0S", "PT2S", "PT4S", "PT8S", "PT15S"))));
+        List<Destinations.Sent> sent;
         nats.stop();
         try {
             // Two events of five attempts at most: the test profile disables a subscription after 10 failures in a row,
             // and an engine just started may still refuse a few (JetStream recovering its streams, say).
-            List<Destinations.Sent> sent = fixture.publish(2, "order.paid", "{\"n\": %d}");
+            sent = fixture.publish(2, "order.paid", "{\"n\": %d}");
             await().atMost(Duration.ofSeconds(30)).until(() -> fixture.count(DeliveryState.RETRYING) == 2);
             Attempt failed = fixture.attempts(sent.get(0)).get(0);
             assertEquals(Attempt.OutcomeEnum.FAILED, failed.getOutcome());
@@ -110,7 +111,12 @@ class NatsDestinationTest {
         } finally {
             nats.start();
         }
-        fixture.awaitStates(DeliveryState.DELIVERED, 2);
+        try {
+            fixture.awaitStates(DeliveryState.DELIVERED, 2);
+        } catch (org.awaitility.core.ConditionTimeoutException stuck) {
+            throw new AssertionError(
+                    "not delivered after NATS came back; attempts: " + fixture.attempts(sent.get(0)), stuck);
+        }
         try (Connection client = connect()) {
             assertEquals(
                     2,
