@@ -24,6 +24,8 @@ public record AttemptResult(
         DNS,
         TLS,
         BLOCKED,
+        /** The subscription's transformation failed on the event; nothing was sent. */
+        TRANSFORMATION,
         OTHER
     }
 

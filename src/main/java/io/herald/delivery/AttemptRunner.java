@@ -6,12 +6,14 @@ import io.herald.flow.FlowStats;
 import io.herald.flow.StageLag;
 import io.herald.routing.OutboxRelay;
 import io.herald.routing.Subscription;
+import io.herald.transform.TransformationException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.vertx.amqp.AmqpMessage;
 import jakarta.inject.Singleton;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
@@ -25,6 +27,7 @@ class AttemptRunner {
     private static final Logger LOG = Logger.getLogger(AttemptRunner.class);
 
     private final Destinations destinations;
+    private final Transformations transformations;
     private final DeliveryLedger ledger;
     private final BrokerClient broker;
     private final OutboxRelay relay;
@@ -37,6 +40,7 @@ class AttemptRunner {
 
     AttemptRunner(
             Destinations destinations,
+            Transformations transformations,
             DeliveryLedger ledger,
             BrokerClient broker,
             OutboxRelay relay,
@@ -45,6 +49,7 @@ class AttemptRunner {
             StageLag stageLag,
             MeterRegistry metrics) {
         this.destinations = destinations;
+        this.transformations = transformations;
         this.ledger = ledger;
         this.broker = broker;
         this.relay = relay;
@@ -77,8 +82,7 @@ class AttemptRunner {
         if (acceptedAtMillis > 0) {
             stageLag.reached(StageLag.Stage.SENT, acceptedAtMillis);
         }
-        return destinations
-                .attempt(target.endpoint(), claim.event())
+        return deliver(target, claim.event())
                 .whenComplete((outcome, error) -> requestDone.run())
                 .thenCompose(outcome -> {
                     count(target, outcome, acceptedAtMillis);
@@ -95,7 +99,51 @@ class AttemptRunner {
                 });
     }
 
+    /**
+     * The event, transformed first when the subscription says so: a transformation that fails (or returns what the
+     * destination cannot carry) is permanent for this delivery, which is dead-lettered with the reason.
+     */
+    CompletableFuture<Outcome> deliver(Target target, EventSnapshot event) {
+        if (target.transformation() == null) {
+            return destinations.attempt(target.endpoint(), event);
+        }
+        Instant started = Instant.now();
+        long startNanos = System.nanoTime();
+        Transformations.Applied applied;
+        try {
+            applied = transformations.apply(target.transformation(), event);
+        } catch (TransformationException e) {
+            return CompletableFuture.completedFuture(new Outcome.Permanent(
+                    transformationFailed(started, startNanos, "the transformation " + e.describe()), null));
+        }
+        if (applied.skip()) {
+            return CompletableFuture.completedFuture(new Outcome.Skipped(AttemptResult.answered(
+                    started, applied.tookMicros() / 1_000, "skipped by the subscription's transformation")));
+        }
+        Endpoint endpoint = target.endpoint();
+        if (!applied.headers().isEmpty()) {
+            if (!(endpoint instanceof WebhookEndpoint webhook)) {
+                return CompletableFuture.completedFuture(new Outcome.Permanent(
+                        transformationFailed(
+                                started,
+                                startNanos,
+                                "the transformation returned headers: only webhook deliveries carry them"),
+                        null));
+            }
+            endpoint = webhook.withHeaders(applied.headers());
+        }
+        return destinations.attempt(endpoint, applied.event());
+    }
+
+    private static AttemptResult transformationFailed(Instant started, long startNanos, String why) {
+        return AttemptResult.failed(
+                started, AttemptResult.millisSince(startNanos), AttemptResult.ErrorClass.TRANSFORMATION, why);
+    }
+
     private void count(Target target, Outcome outcome, long acceptedAtMillis) {
+        if (outcome instanceof Outcome.Skipped) {
+            return;
+        }
         (outcome.delivered() ? delivered : failed).increment();
         if (!outcome.delivered()) {
             flow.failed(target.subscriptionId());

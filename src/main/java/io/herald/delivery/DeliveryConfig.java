@@ -51,6 +51,13 @@ public interface DeliveryConfig {
     @WithDefault("50")
     int retryConcurrency();
 
+    /**
+     * How long a subscription's transformation may run on one event (JSONata's runtime bound, checked at every
+     * evaluation step); one that runs longer fails, and its delivery is dead-lettered with the reason.
+     */
+    @WithDefault("PT0.1S")
+    Duration transformationTimeout();
+
     /** How often due retries are looked for. */
     @WithDefault("PT0.5S")
     Duration retryPollInterval();

@@ -139,6 +139,13 @@ public class DeliveryLedger {
         }
     }
 
+    /** A stored event as deliveries carry it; empty if unknown (or removed by retention). */
+    public Optional<EventSnapshot> event(String eventId) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return event(connection, eventId);
+        }
+    }
+
     private Optional<EventSnapshot> event(Connection connection, String eventId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "select " + EVENT_COLUMNS + " from events e where e.id = ? order by e.accepted_at desc limit 1")) {
@@ -297,6 +304,12 @@ public class DeliveryLedger {
     private Recorded recordIn(Connection connection, PendingRecord pending, Instant now) throws SQLException {
         Claim claim = pending.claim();
         Outcome outcome = pending.outcome();
+        if (outcome instanceof Outcome.Skipped) {
+            // Nothing was attempted: no attempt record, no effect on the subscription's health.
+            DeliveryRows.recordOutcome(
+                    connection, claim.deliveryId(), DeliveryState.SKIPPED, claim.attempts(), null, now);
+            return new Recorded(DeliveryState.SKIPPED, false, false, null);
+        }
         int attempts = claim.attempts() + 1;
         insertAttempt(connection, claim.deliveryId(), outcome, pending.trigger());
         if (outcome.delivered()) {

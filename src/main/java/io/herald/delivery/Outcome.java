@@ -24,6 +24,9 @@ public sealed interface Outcome {
      */
     record Permanent(AttemptResult attempt, String disableReason) implements Outcome {}
 
+    /** The subscription's transformation chose not to deliver the event: recorded SKIPPED, nothing attempted. */
+    record Skipped(AttemptResult attempt) implements Outcome {}
+
     default boolean delivered() {
         return this instanceof Delivered;
     }

@@ -19,7 +19,8 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 /**
- * The delivery side of subscriptions: their deliveries, redrive, replay, test events and secret rotation. Shares its path with
+ * The delivery side of subscriptions: their deliveries, redrive, replay, test events, transformation tests and secret
+ * rotation. Shares its path with
  * the routing part's subscription resource; JAX-RS merges the two.
  */
 @Path("/api/v1/subscriptions")
@@ -29,11 +30,25 @@ public class SubscriptionDeliveryResource {
     private final DeliveryService deliveries;
     private final ReplayJobs replays;
     private final DeliveryConfig config;
+    private final TransformationTests transformationTests;
 
-    SubscriptionDeliveryResource(DeliveryService deliveries, ReplayJobs replays, DeliveryConfig config) {
+    SubscriptionDeliveryResource(
+            DeliveryService deliveries,
+            ReplayJobs replays,
+            DeliveryConfig config,
+            TransformationTests transformationTests) {
         this.deliveries = deliveries;
         this.replays = replays;
         this.config = config;
+        this.transformationTests = transformationTests;
+    }
+
+    /** Runs the subscription's transformation (or the one given) on a stored event; nothing is delivered. */
+    @RolesAllowed(Role.OPERATOR_NAME)
+    @POST
+    @Path("/{id}/transformation/test")
+    public TransformationTests.TestOut testTransformation(@PathParam("id") String id, TransformationTests.TestIn in) {
+        return transformationTests.test(id, in);
     }
 
     @RolesAllowed(Role.VIEWER_NAME)

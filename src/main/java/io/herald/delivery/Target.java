@@ -1,12 +1,17 @@
 package io.herald.delivery;
 
+import io.herald.transform.Transformation;
 import java.time.Duration;
 import java.util.List;
 
-/** A subscription as its lane needs it: the destination's endpoint, the retry schedule and the lane's limits. */
+/**
+ * A subscription as its lane needs it: the destination's endpoint, the retry schedule, the lane's limits and the
+ * transformation (null: events are delivered as they are).
+ */
 public record Target(
         String subscriptionId,
         Endpoint endpoint,
         List<Duration> retrySchedule,
         int maxInFlight,
-        Integer maxPerSecond) {}
+        Integer maxPerSecond,
+        Transformation transformation) {}

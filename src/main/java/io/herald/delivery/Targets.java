@@ -15,11 +15,17 @@ class Targets {
     private final Subscriptions subscriptions;
     private final Destinations destinations;
     private final DeliveryConfig config;
+    private final Transformations transformations;
 
-    Targets(Subscriptions subscriptions, Destinations destinations, DeliveryConfig config) {
+    Targets(
+            Subscriptions subscriptions,
+            Destinations destinations,
+            DeliveryConfig config,
+            Transformations transformations) {
         this.subscriptions = subscriptions;
         this.destinations = destinations;
         this.config = config;
+        this.transformations = transformations;
     }
 
     /** Active subscriptions Herald delivers, by id. */
@@ -56,6 +62,7 @@ class Targets {
                 endpoint,
                 schedule,
                 subscription.maxInFlight == null ? config.maxInFlight() : subscription.maxInFlight,
-                subscription.maxPerSecond);
+                subscription.maxPerSecond,
+                transformations.compiled(subscription.transformation));
     }
 }

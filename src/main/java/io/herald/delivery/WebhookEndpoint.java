@@ -2,6 +2,7 @@ package io.herald.delivery;
 
 import io.herald.routing.Subscription;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -9,6 +10,19 @@ import java.util.Map;
 public record WebhookEndpoint(
         String url, Map<String, String> headers, Duration timeout, List<String> secrets, Subscription.Format format)
         implements Endpoint {
+    /** The endpoint with more request headers (a transformation's), which replace configured ones of the same name. */
+    public WebhookEndpoint withHeaders(Map<String, String> more) {
+        if (more.isEmpty()) {
+            return this;
+        }
+        Map<String, String> all = new LinkedHashMap<>(headers);
+        more.forEach((name, value) -> {
+            all.keySet().removeIf(existing -> existing.equalsIgnoreCase(name));
+            all.put(name, value);
+        });
+        return new WebhookEndpoint(url, Map.copyOf(all), timeout, secrets, format);
+    }
+
     @Override
     public Subscription.Kind kind() {
         return Subscription.Kind.WEBHOOK;

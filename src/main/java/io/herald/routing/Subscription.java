@@ -63,6 +63,9 @@ public class Subscription {
     /** An engine destination's settings as a JSON object (NATS, Redis, Kafka, SQS); null for webhooks and queues. */
     public String destination;
 
+    /** A JSONata expression applied to each event before delivery (io.herald.transform); null delivers events as they are. */
+    public String transformation;
+
     /** Comma-separated ISO-8601 delays; null uses herald.delivery.retry-schedule. */
     public String retrySchedule;
 

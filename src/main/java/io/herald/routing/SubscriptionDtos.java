@@ -76,7 +76,8 @@ public final class SubscriptionDtos {
             NatsSettings nats,
             RedisSettings redis,
             KafkaSettings kafka,
-            SqsSettings sqs) {}
+            SqsSettings sqs,
+            String transformation) {}
 
     public record SubscriptionPatch(
             String name,
@@ -86,7 +87,8 @@ public final class SubscriptionDtos {
             NatsSettings nats,
             RedisSettings redis,
             KafkaSettings kafka,
-            SqsSettings sqs) {}
+            SqsSettings sqs,
+            String transformation) {}
 
     /** Where a queue subscription's consumer reads, as its AMQP 1.0 client must address it on this broker. */
     public record QueueOut(String address, String deadLetterAddress, String broker) {}
@@ -117,6 +119,7 @@ public final class SubscriptionDtos {
             RedisSettings redis,
             KafkaSettings kafka,
             SqsSettings sqs,
+            String transformation,
             Instant createdAt,
             Instant updatedAt) {}
 

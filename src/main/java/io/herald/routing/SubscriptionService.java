@@ -19,6 +19,8 @@ import io.herald.routing.SubscriptionDtos.SubscriptionOut;
 import io.herald.routing.SubscriptionDtos.SubscriptionPage;
 import io.herald.routing.SubscriptionDtos.SubscriptionPatch;
 import io.herald.routing.SubscriptionDtos.WebhookOut;
+import io.herald.transform.Transformation;
+import io.herald.transform.TransformationException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -91,6 +93,7 @@ public class SubscriptionService {
             }
         }
         destinations.checkNew(kind, in, violations);
+        checkTransformation(kind, in.transformation(), violations);
         violations.throwIfAny();
 
         Subscription subscription = new Subscription();
@@ -114,6 +117,7 @@ public class SubscriptionService {
             DeliveryLimits.apply(subscription, in.webhook());
         }
         destinations.apply(subscription, in.nats(), in.redis(), in.kafka(), in.sqs());
+        subscription.transformation = blankToNull(in.transformation());
         subscription.createdAt = now();
         subscription.updatedAt = subscription.createdAt;
         // The queue exists before the subscription does: no event is routed to a queue that is not there.
@@ -167,6 +171,9 @@ public class SubscriptionService {
                 }
             }
             destinations.checkChange(subscription.kind, patch, violations);
+            if (patch.transformation() != null && !patch.transformation().isEmpty()) {
+                checkTransformation(subscription.kind, patch.transformation(), violations);
+            }
             violations.throwIfAny();
             if (patch.name() != null) {
                 subscription.name = blankToNull(patch.name());
@@ -202,6 +209,10 @@ public class SubscriptionService {
                 DeliveryLimits.apply(subscription, patch.webhook());
             }
             destinations.apply(subscription, patch.nats(), patch.redis(), patch.kafka(), patch.sqs());
+            if (patch.transformation() != null) {
+                // An empty string removes it.
+                subscription.transformation = blankToNull(patch.transformation());
+            }
             subscription.updatedAt = now();
             subscriptions.update(subscription, resetHealth);
             return out(subscription, false);
@@ -317,6 +328,7 @@ public class SubscriptionService {
                 subscription.kind == Subscription.Kind.REDIS ? destinations.redis(subscription) : null,
                 subscription.kind == Subscription.Kind.KAFKA ? destinations.kafka(subscription) : null,
                 subscription.kind == Subscription.Kind.SQS ? destinations.sqs(subscription) : null,
+                subscription.transformation,
                 subscription.createdAt,
                 subscription.updatedAt);
     }
@@ -336,6 +348,24 @@ public class SubscriptionService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BrokerUnavailableException("Interrupted while trying to " + what, e);
+        }
+    }
+
+    /** A transformation must compile, and only subscriptions Herald delivers have one (a queue's readers read it raw). */
+    private static void checkTransformation(Subscription.Kind kind, String transformation, Violations violations) {
+        if (transformation == null || transformation.isBlank()) {
+            return;
+        }
+        if (kind != null && !kind.delivered()) {
+            violations.add(
+                    "/transformation",
+                    "only subscriptions Herald delivers have one: a queue's consumers read events as they are");
+            return;
+        }
+        try {
+            Transformation.compile(transformation);
+        } catch (TransformationException e) {
+            violations.add("/transformation", "is not a JSONata expression Herald can run: " + e.describe());
         }
     }
 

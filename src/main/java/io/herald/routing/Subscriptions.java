@@ -18,11 +18,11 @@ public class Subscriptions {
             "id, name, topic_pattern, kind, state, queue_name, filter, webhook_url, webhook_secret, "
                     + "webhook_headers, webhook_timeout_ms, webhook_previous_secret, webhook_previous_secret_expires, webhook_format, "
                     + "retry_schedule, max_in_flight, max_per_second, consecutive_failures, failing_since, disabled_reason, created_at, "
-                    + "updated_at, destination, version";
+                    + "updated_at, destination, transformation, version";
     private static final String SETTINGS =
             "name = ?, state = ?, filter = ?, webhook_url = ?, webhook_headers = ?, webhook_timeout_ms = ?, "
                     + "webhook_format = ?, retry_schedule = ?, max_in_flight = ?, max_per_second = ?, updated_at = ?, "
-                    + "destination = ?::jsonb";
+                    + "destination = ?::jsonb, transformation = ?";
 
     private final Database db;
 
@@ -57,7 +57,7 @@ public class Subscriptions {
     void insert(Subscription s) {
         db.update(
                 "insert into subscriptions (" + COLUMNS
-                        + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, 0)",
+                        + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, 0)",
                 s.id,
                 s.name,
                 s.topicPattern,
@@ -80,7 +80,8 @@ public class Subscriptions {
                 s.disabledReason,
                 s.createdAt,
                 s.updatedAt,
-                s.destination);
+                s.destination,
+                s.transformation);
         s.version = 0;
     }
 
@@ -104,6 +105,7 @@ public class Subscriptions {
                 s.maxPerSecond,
                 s.updatedAt,
                 s.destination,
+                s.transformation,
                 s.id,
                 s.version);
         s.version++;
@@ -168,6 +170,7 @@ public class Subscriptions {
         s.createdAt = Database.instant(row, "created_at");
         s.updatedAt = Database.instant(row, "updated_at");
         s.destination = row.getString("destination");
+        s.transformation = row.getString("transformation");
         s.version = row.getLong("version");
         return s;
     }

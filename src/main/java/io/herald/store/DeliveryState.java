@@ -4,7 +4,8 @@ import java.util.Locale;
 
 /**
  * Where a delivery is in its life. PENDING and QUEUED are on their way to a first attempt (in the outbox, then in the
- * subscription's queue); RETRYING waits in PostgreSQL for its next attempt; the other three are final.
+ * subscription's queue); RETRYING waits in PostgreSQL for its next attempt; the other four are final (SKIPPED: the subscription's transformation
+ * chose not to deliver it).
  */
 public enum DeliveryState {
     PENDING,
@@ -12,7 +13,8 @@ public enum DeliveryState {
     RETRYING,
     DELIVERED,
     EXHAUSTED,
-    DISCARDED;
+    DISCARDED,
+    SKIPPED;
 
     /** The name the API and the console use. */
     public String apiName() {

@@ -91,8 +91,8 @@ class EmbeddedBrokerRestartTest {
     void eventsAcceptedWhileTheBrokerIsDownAreAllQueuedWhenItReturns() throws Exception {
         String topic = "outage." + UUID.randomUUID().toString().substring(0, 8);
         topics.create(new TopicIn(topic, null, null, null, null));
-        var subscription =
-                subscriptions.create(new SubscriptionIn(null, topic, "queue", null, null, null, null, null, null));
+        var subscription = subscriptions.create(
+                new SubscriptionIn(null, topic, "queue", null, null, null, null, null, null, null));
 
         embedded.stop();
         await().atMost(Duration.ofSeconds(15)).until(() -> !broker.isConnected());

@@ -88,6 +88,7 @@ class RabbitMqOutageTest {
                     null,
                     null,
                     null,
+                    null,
                     null));
             Thread.sleep(1500); // the lane attaches within a second
 
@@ -131,9 +132,10 @@ class RabbitMqOutageTest {
                     null,
                     null,
                     null,
+                    null,
                     null));
-            var queued =
-                    subscriptions.create(new SubscriptionIn(null, topic, "queue", null, null, null, null, null, null));
+            var queued = subscriptions.create(
+                    new SubscriptionIn(null, topic, "queue", null, null, null, null, null, null, null));
             Thread.sleep(1500); // the webhook's lane attaches within a second
 
             int events = 1500;
