@@ -114,7 +114,8 @@ public final class Transformation {
         } catch (StackOverflowError e) {
             throw new TransformationException(null, -1, "recursed too deeply");
         } catch (RuntimeException e) {
-            throw new TransformationException(null, -1, "failed: " + e);
+            throw new TransformationException(
+                    null, -1, "failed: " + e.getClass().getSimpleName() + ": " + e.getMessage());
         }
         return result(result, json);
     }
@@ -243,6 +244,9 @@ public final class Transformation {
     private static TransformationException problem(JException e) {
         String message = e.getMessage() == null ? e.getError() : e.getMessage();
         String code = e.getError() != null && e.getError().matches("[A-Z]\\d{4}") ? e.getError() : null;
+        if ("D3137".equals(code) && e.getCurrent() instanceof String raised) {
+            message = raised; // $error("...") raised by the expression itself: its own words
+        }
         if (message != null && message.contains("Expression evaluation timeout")) {
             message = "ran out of time (an endless loop, or too much work for one event)";
         } else if (message != null && message.contains("Stack overflow")) {
