@@ -241,6 +241,43 @@ class ConsoleBrowserTest {
         browser.screenshot("engine-subscription");
     }
 
+    @Test
+    void anOperatorTestsATransformationOnAStoredEventThenSavesIt() throws Exception {
+        String topic = "console.shape-" + UUID.randomUUID().toString().substring(0, 8);
+        String admin = "hk_testadmn_TestAdminKeyNotASecret0123456789";
+        RestAssured.given().header("X-API-Key", admin).contentType(ContentType.JSON)
+                .body("{\"name\": \"" + topic + "\"}").post("/api/v1/topics").then().statusCode(201);
+        String id = RestAssured.given().header("X-API-Key", admin).contentType(ContentType.JSON)
+                .body("{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", "
+                        + "\"webhook\": {\"url\": \"http://127.0.0.1:9/never\"}}")
+                .post("/api/v1/subscriptions").then().statusCode(201).extract().path("id");
+        String eventId = publish(admin, topic, "o-42", "gift wrap");
+
+        browser.open("/console/subscriptions/" + id + "/transformation");
+        signIn("admin", ADMIN_PASSWORD);
+        browser.open("/console/subscriptions/" + id + "/transformation");
+        browser.type(By.id("transformation-text"), "{\"body\": {\"order\": data.orderId}, \"headers\": {\"X-Note\": data.note}}");
+        browser.type(By.id("transformation-event"), eventId);
+        browser.submit(By.xpath("//button[normalize-space()='Test on the event']"));
+        String body = browser.text(By.id("transformation-body"));
+        assertTrue(body.contains("\"order\" : \"o-42\""), body);
+        assertTrue(browser.text(By.id("transformation-headers")).contains("gift wrap"));
+        assertTrue(browser.text(By.id("transformation-input")).contains("\"orderId\" : \"o-42\""));
+        assertTrue(browser.text(By.id("stored-transformation")).startsWith("None"), "nothing saved by a test");
+        browser.assertControlsLabelled();
+        browser.screenshot("transformation-test");
+
+        browser.submit(By.xpath("//button[normalize-space()='Save']"));
+        assertTrue(browser.text(By.id("stored-transformation")).contains("data.orderId"));
+        String stored = RestAssured.given().header("X-API-Key", admin).get("/api/v1/subscriptions/" + id)
+                .then().statusCode(200).extract().path("transformation");
+        assertTrue(stored.contains("X-Note"), stored);
+
+        browser.type(By.id("transformation-text"), "{\"body\": data.");
+        browser.submit(By.xpath("//button[normalize-space()='Save']"));
+        assertTrue(browser.text(By.tagName("main")).contains("at position 14"), "the error names its position");
+    }
+
     private void signIn(String user, String password) {
         browser.type(By.id("username"), user);
         browser.type(By.id("password"), password);
