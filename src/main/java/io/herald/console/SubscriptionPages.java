@@ -346,7 +346,9 @@ public class SubscriptionPages {
                                 .filter(s -> !s.isBlank())
                                 .toList(),
                 integer(form.maxInFlight(), "/webhook/maxInFlight"),
-                integer(form.maxPerSecond(), "/webhook/maxPerSecond"));
+                integer(form.maxPerSecond(), "/webhook/maxPerSecond"),
+                null,
+                null);
     }
 
     /** "Name: value" lines. */

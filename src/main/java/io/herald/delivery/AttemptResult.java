@@ -24,6 +24,8 @@ public record AttemptResult(
         DNS,
         TLS,
         BLOCKED,
+        /** No credentials to present: an OAuth2 token was refused or unreachable, or stored ones are unreadable. */
+        AUTHENTICATION,
         /** The subscription's transformation failed on the event; nothing was sent. */
         TRANSFORMATION,
         OTHER

@@ -4,8 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.herald.platform.SecretBox;
 import io.herald.platform.SsrfGuard;
 import io.herald.routing.Subscription;
+import io.herald.routing.WebhookCredentials;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Future;
 import io.vertx.core.MultiMap;
@@ -59,21 +61,37 @@ public class WebhookClient implements Destination<WebhookEndpoint> {
     private final HttpClient http;
     private final SsrfGuard guard;
     private final ObjectMapper json;
+    private final WebhookCredentials credentials;
+    private final OAuth2Tokens tokens;
+    private final TlsClients tlsClients;
 
-    WebhookClient(Vertx vertx, SsrfGuard guard, ObjectMapper json) {
+    WebhookClient(
+            Vertx vertx,
+            SsrfGuard guard,
+            ObjectMapper json,
+            WebhookCredentials credentials,
+            OAuth2Tokens tokens,
+            TlsClients tlsClients) {
         this.vertx = vertx;
         this.guard = guard;
         this.json = json;
+        this.credentials = credentials;
+        this.tokens = tokens;
+        this.tlsClients = tlsClients;
         // Connections per endpoint: lanes already cap requests per subscription (max-in-flight), this only bounds
         // what many subscriptions of one host may open together.
         this.http = vertx.createHttpClient(
-                new HttpClientOptions()
-                        .setConnectTimeout((int) CONNECT_TIMEOUT.toMillis())
-                        .setKeepAlive(true)
-                        .setKeepAliveTimeout(30)
-                        .setVerifyHost(true)
-                        .setMaxRedirects(0),
-                new PoolOptions().setHttp1MaxSize(200).setMaxWaitQueueSize(-1));
+                clientOptions(), new PoolOptions().setHttp1MaxSize(200).setMaxWaitQueueSize(-1));
+    }
+
+    /** Every webhook client's options: no redirects, host names verified, connections kept alive. */
+    static HttpClientOptions clientOptions() {
+        return new HttpClientOptions()
+                .setConnectTimeout((int) CONNECT_TIMEOUT.toMillis())
+                .setKeepAlive(true)
+                .setKeepAliveTimeout(30)
+                .setVerifyHost(true)
+                .setMaxRedirects(0);
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -103,12 +121,21 @@ public class WebhookClient implements Destination<WebhookEndpoint> {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Stored headers are not JSON", e);
         }
+        WebhookCredentials.Resolved resolved = WebhookCredentials.Resolved.NONE;
+        String unusable = null;
+        try {
+            resolved = credentials.resolve(subscription);
+        } catch (SecretBox.UnreadableSecret e) {
+            unusable = e.getMessage();
+        }
         return new WebhookEndpoint(
                 subscription.webhookUrl,
                 headers,
                 Duration.ofMillis(subscription.webhookTimeoutMs),
                 List.copyOf(secrets),
-                subscription.webhookFormat);
+                subscription.webhookFormat,
+                resolved,
+                unusable);
     }
 
     /** 2xx delivers; 410 Gone is permanent and disables the subscription; anything else is retried. */
@@ -155,8 +182,86 @@ public class WebhookClient implements Destination<WebhookEndpoint> {
                     null,
                     null));
         }
+        if (target.unusable() != null) {
+            return CompletableFuture.completedFuture(
+                    AttemptResult.failed(started, 0, AttemptResult.ErrorClass.AUTHENTICATION, target.unusable()));
+        }
+        HttpClient client = target.credentials().hasTls() ? tlsClients.client(target.credentials()) : http;
+        return authorized(client, options, body, target, started, startNanos, true);
+    }
+
+    /**
+     * The request with the endpoint's Authorization, if it has one. An OAuth2 token the endpoint answers 401 to (revoked,
+     * or expired early) is dropped and the request made once more with a new one, within the same attempt.
+     */
+    private CompletableFuture<AttemptResult> authorized(
+            HttpClient client,
+            RequestOptions options,
+            byte[] body,
+            WebhookEndpoint target,
+            Instant started,
+            long startNanos,
+            boolean mayRenew) {
+        WebhookCredentials.Resolved auth = target.credentials();
+        if (auth.type() == null) {
+            return exchanged(client, options, body, target, started, startNanos);
+        }
+        switch (auth.type()) {
+            case "basic" -> {
+                String pair = auth.username() + ":" + auth.password();
+                options.getHeaders()
+                        .set(
+                                "Authorization",
+                                "Basic "
+                                        + java.util.Base64.getEncoder()
+                                                .encodeToString(pair.getBytes(StandardCharsets.UTF_8)));
+                return exchanged(client, options, body, target, started, startNanos);
+            }
+            case "bearer" -> {
+                options.getHeaders().set("Authorization", "Bearer " + auth.token());
+                return exchanged(client, options, body, target, started, startNanos);
+            }
+            default -> {
+                return tokens.token(auth)
+                        .thenCompose(token -> {
+                            options.getHeaders().set("Authorization", "Bearer " + token);
+                            return exchanged(client, options, body, target, started, startNanos)
+                                    .thenCompose(result -> {
+                                        if (!mayRenew || result.status() == null || result.status() != 401) {
+                                            return CompletableFuture.completedFuture(result);
+                                        }
+                                        tokens.refused(auth, token);
+                                        return authorized(client, options, body, target, started, startNanos, false);
+                                    });
+                        })
+                        .exceptionally(error -> AttemptResult.failed(
+                                started,
+                                AttemptResult.millisSince(startNanos),
+                                AttemptResult.ErrorClass.AUTHENTICATION,
+                                "OAuth2: " + rootMessage(error)));
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while ((root instanceof java.util.concurrent.CompletionException
+                        || root instanceof java.util.concurrent.ExecutionException)
+                && root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+    }
+
+    private CompletableFuture<AttemptResult> exchanged(
+            HttpClient client,
+            RequestOptions options,
+            byte[] body,
+            WebhookEndpoint target,
+            Instant started,
+            long startNanos) {
         CompletableFuture<AttemptResult> result = new CompletableFuture<>();
-        http.request(options)
+        client.request(options)
                 .compose(request -> exchange(request, body, target.timeout()))
                 .onComplete(done -> {
                     long took = (System.nanoTime() - startNanos) / 1_000_000;

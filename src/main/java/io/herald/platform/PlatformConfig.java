@@ -13,6 +13,12 @@ public interface PlatformConfig {
     @WithDefault(BootSettings.DEFAULT_DATA_DIR)
     String dataDir();
 
+    /**
+     * Key that encrypts stored credentials of webhook endpoints ({@code HERALD_SECRETS_KEY}, at least 32 characters),
+     * the same on every instance; absent, a key generated into {@code <data dir>/secrets.key} on first use.
+     */
+    Optional<String> secretsKey();
+
     Db db();
 
     Shutdown shutdown();

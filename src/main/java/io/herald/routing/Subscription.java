@@ -60,6 +60,12 @@ public class Subscription {
 
     public Format webhookFormat = Format.STANDARD_WEBHOOKS;
 
+    /** Endpoint authentication and mutual TLS settings that may be shown, as JSON ({@link WebhookCredentials}). */
+    public String webhookAuth;
+
+    /** Their secrets, sealed by {@link io.herald.platform.SecretBox}; never shown. */
+    public String webhookCredentials;
+
     /** An engine destination's settings as a JSON object (NATS, Redis, Kafka, SQS); null for webhooks and queues. */
     public String destination;
 

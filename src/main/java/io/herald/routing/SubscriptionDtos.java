@@ -19,8 +19,44 @@ public final class SubscriptionDtos {
             String format,
             List<String> retrySchedule,
             Integer maxInFlight,
-            Integer maxPerSecond)
+            Integer maxPerSecond,
+            WebhookAuthIn auth,
+            WebhookTlsIn tls)
             implements DeliveryLimits {}
+
+    /**
+     * How Herald authenticates to the endpoint besides signing: {@code basic} (username, password), {@code bearer}
+     * (token), {@code oauth2} (client credentials: tokenUrl, clientId, clientSecret, optional scope and audience), or
+     * {@code none} to remove it. Secrets are stored encrypted and never shown again.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WebhookAuthIn(
+            String type,
+            String username,
+            String password,
+            String token,
+            String tokenUrl,
+            String clientId,
+            String clientSecret,
+            String scope,
+            String audience) {}
+
+    /** The settings of {@link WebhookAuthIn} that may be shown: never a password, token or client secret. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WebhookAuthOut(
+            String type, String username, String tokenUrl, String clientId, String scope, String audience) {}
+
+    /**
+     * Mutual TLS: the client certificate (PEM, its chain may follow) and its private key (PEM, PKCS#8 or PKCS#1) that
+     * Herald presents, and the CA certificates (PEM) it trusts for this endpoint instead of the system's. All three
+     * empty removes it.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WebhookTlsIn(String clientCertificate, String clientKey, String caCertificates) {}
+
+    /** Mutual TLS as shown: the certificates (public), when the client certificate expires; never the key. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record WebhookTlsOut(String clientCertificate, Instant clientCertificateExpiresAt, String caCertificates) {}
 
     /** A NATS JetStream destination: a named connection and the subject, templated from the event. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -102,7 +138,9 @@ public final class SubscriptionDtos {
             List<String> retrySchedule,
             Integer maxInFlight,
             Integer maxPerSecond,
-            String secret) {}
+            String secret,
+            WebhookAuthOut auth,
+            WebhookTlsOut tls) {}
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record SubscriptionOut(

@@ -52,6 +52,7 @@ public class SubscriptionService {
     private final BrokerClient broker;
     private final WebhookSettings webhooks;
     private final DestinationSettings destinations;
+    private final WebhookCredentials credentials;
     private final Subscriptions subscriptions;
     private final SubscriptionDeletion deletion;
 
@@ -60,8 +61,10 @@ public class SubscriptionService {
             BrokerClient broker,
             WebhookSettings webhooks,
             DestinationSettings destinations,
+            WebhookCredentials credentials,
             Subscriptions subscriptions,
             SubscriptionDeletion deletion) {
+        this.credentials = credentials;
         this.json = json;
         this.broker = broker;
         this.webhooks = webhooks;
@@ -90,6 +93,7 @@ public class SubscriptionService {
                 violations.add("/webhook", "is required for a webhook subscription: {\"url\": \"https://...\"}");
             } else {
                 webhooks.check(in.webhook(), true, violations);
+                credentials.check(in.webhook(), in.webhook().url(), violations);
             }
         }
         destinations.checkNew(kind, in, violations);
@@ -115,6 +119,7 @@ public class SubscriptionService {
                 subscription.webhookFormat = webhooks.format(in.webhook().format());
             }
             DeliveryLimits.apply(subscription, in.webhook());
+            credentials.apply(subscription, in.webhook());
         }
         destinations.apply(subscription, in.nats(), in.redis(), in.kafka(), in.sqs());
         subscription.transformation = blankToNull(in.transformation());
@@ -168,6 +173,10 @@ public class SubscriptionService {
                     violations.add("/webhook", "only webhook subscriptions have webhook settings");
                 } else {
                     webhooks.check(patch.webhook(), false, violations);
+                    credentials.check(
+                            patch.webhook(),
+                            patch.webhook().url() != null ? patch.webhook().url() : subscription.webhookUrl,
+                            violations);
                 }
             }
             destinations.checkChange(subscription.kind, patch, violations);
@@ -207,6 +216,7 @@ public class SubscriptionService {
                     subscription.webhookFormat = webhooks.format(patch.webhook().format());
                 }
                 DeliveryLimits.apply(subscription, patch.webhook());
+                credentials.apply(subscription, patch.webhook());
             }
             destinations.apply(subscription, patch.nats(), patch.redis(), patch.kafka(), patch.sqs());
             if (patch.transformation() != null) {
@@ -300,7 +310,9 @@ public class SubscriptionService {
                     DeliveryLimits.schedule(subscription),
                     subscription.maxInFlight,
                     subscription.maxPerSecond,
-                    withSecret ? subscription.webhookSecret : null);
+                    withSecret ? subscription.webhookSecret : null,
+                    credentials.authOut(subscription),
+                    credentials.tlsOut(subscription));
         } else if (subscription.kind == Subscription.Kind.QUEUE) {
             BrokerTopology topology = broker.topology();
             queue = new QueueOut(

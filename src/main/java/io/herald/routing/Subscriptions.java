@@ -18,11 +18,11 @@ public class Subscriptions {
             "id, name, topic_pattern, kind, state, queue_name, filter, webhook_url, webhook_secret, "
                     + "webhook_headers, webhook_timeout_ms, webhook_previous_secret, webhook_previous_secret_expires, webhook_format, "
                     + "retry_schedule, max_in_flight, max_per_second, consecutive_failures, failing_since, disabled_reason, created_at, "
-                    + "updated_at, destination, transformation, version";
+                    + "updated_at, destination, transformation, webhook_auth, webhook_credentials, version";
     private static final String SETTINGS =
             "name = ?, state = ?, filter = ?, webhook_url = ?, webhook_headers = ?, webhook_timeout_ms = ?, "
                     + "webhook_format = ?, retry_schedule = ?, max_in_flight = ?, max_per_second = ?, updated_at = ?, "
-                    + "destination = ?::jsonb, transformation = ?";
+                    + "destination = ?::jsonb, transformation = ?, webhook_auth = ?::jsonb, webhook_credentials = ?";
 
     private final Database db;
 
@@ -57,7 +57,7 @@ public class Subscriptions {
     void insert(Subscription s) {
         db.update(
                 "insert into subscriptions (" + COLUMNS
-                        + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, 0)",
+                        + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, 0)",
                 s.id,
                 s.name,
                 s.topicPattern,
@@ -81,7 +81,9 @@ public class Subscriptions {
                 s.createdAt,
                 s.updatedAt,
                 s.destination,
-                s.transformation);
+                s.transformation,
+                s.webhookAuth,
+                s.webhookCredentials);
         s.version = 0;
     }
 
@@ -106,6 +108,8 @@ public class Subscriptions {
                 s.updatedAt,
                 s.destination,
                 s.transformation,
+                s.webhookAuth,
+                s.webhookCredentials,
                 s.id,
                 s.version);
         s.version++;
@@ -171,6 +175,8 @@ public class Subscriptions {
         s.updatedAt = Database.instant(row, "updated_at");
         s.destination = row.getString("destination");
         s.transformation = row.getString("transformation");
+        s.webhookAuth = row.getString("webhook_auth");
+        s.webhookCredentials = row.getString("webhook_credentials");
         s.version = row.getLong("version");
         return s;
     }
