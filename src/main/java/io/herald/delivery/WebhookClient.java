@@ -404,6 +404,13 @@ public class WebhookClient implements Destination<WebhookEndpoint> {
     }
 
     private static AttemptResult failure(Instant started, long took, Throwable error) {
+        // Netty wraps what went wrong (a refused TLS handshake arrives inside a DecoderException): classify the cause.
+        for (Throwable cause = error.getCause(); cause != null && cause != error; cause = cause.getCause()) {
+            if (cause instanceof SSLException) {
+                error = cause;
+                break;
+            }
+        }
         AttemptResult.ErrorClass kind;
         if (error instanceof TimeoutException || error instanceof io.netty.channel.ConnectTimeoutException) {
             kind = AttemptResult.ErrorClass.TIMEOUT;
