@@ -47,7 +47,8 @@ class HelmChartTest {
     private static final Map<String, String> REQUIRED = Map.of(
             "database.url", "jdbc:postgresql://postgres:5432/herald",
             "broker.host", "rabbitmq",
-            "secrets.sessionKey", "0123456789abcdef0123456789abcdef");
+            "secrets.sessionKey", "0123456789abcdef0123456789abcdef",
+            "secrets.secretsKey", "0123456789abcdef0123456789abcdef0123");
 
     @Test
     void theChartLintsCleanInStrictMode() {
