@@ -278,6 +278,41 @@ class ConsoleBrowserTest {
         assertTrue(browser.text(By.tagName("main")).contains("at position 14"), "the error names its position");
     }
 
+    @Test
+    void anOperatorSetsEndpointAuthenticationWhoseSecretIsNeverShownAgain() throws Exception {
+        String topic = "console.auth-" + UUID.randomUUID().toString().substring(0, 8);
+        String admin = "hk_testadmn_TestAdminKeyNotASecret0123456789";
+        RestAssured.given().header("X-API-Key", admin).contentType(ContentType.JSON)
+                .body("{\"name\": \"" + topic + "\"}").post("/api/v1/topics").then().statusCode(201);
+        String id = RestAssured.given().header("X-API-Key", admin).contentType(ContentType.JSON)
+                .body("{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", "
+                        + "\"webhook\": {\"url\": \"http://127.0.0.1:9/never\"}}")
+                .post("/api/v1/subscriptions").then().statusCode(201).extract().path("id");
+        String password = "console-pw-" + UUID.randomUUID();
+
+        browser.open("/console/subscriptions/" + id);
+        signIn("admin", ADMIN_PASSWORD);
+        browser.open("/console/subscriptions/" + id);
+        assertTrue(browser.text(By.id("subscription-auth")).startsWith("signature only"));
+        browser.open("/console/subscriptions/" + id + "/auth");
+        new org.openqa.selenium.support.ui.Select(browser.driver.findElement(By.id("auth-type"))).selectByValue("basic");
+        browser.type(By.id("auth-username"), "billing");
+        browser.type(By.id("auth-password"), password);
+        browser.submit(By.xpath("//button[normalize-space()='Save authentication']"));
+        assertTrue(browser.text(By.id("auth-current")).contains("basic, user billing"), browser.text(By.id("auth-current")));
+        assertFalse(browser.driver.getPageSource().contains(password), "the password is not on the page");
+        browser.assertControlsLabelled();
+        browser.screenshot("endpoint-auth");
+        String type = RestAssured.given().header("X-API-Key", admin).get("/api/v1/subscriptions/" + id)
+                .then().statusCode(200).extract().path("webhook.auth.type");
+        assertEquals("basic", type);
+
+        browser.type(By.id("tls-ca"), "not a certificate");
+        browser.submit(By.xpath("//button[normalize-space()='Save TLS settings']"));
+        String page = browser.text(By.tagName("main"));
+        assertTrue(page.contains("/webhook/tls/caCertificates") || page.contains("caCertificates"), page);
+    }
+
     private void signIn(String user, String password) {
         browser.type(By.id("username"), user);
         browser.type(By.id("password"), password);
