@@ -104,7 +104,7 @@ public class EndpointAuthPages {
     private Response save(String id, WebhookIn change, AuthForm form, String done) {
         try {
             SubscriptionOut saved = subscriptions.update(
-                    id, new SubscriptionPatch(null, null, null, change, null, null, null, null, null));
+                    id, new SubscriptionPatch(null, null, null, change, null, null, null, null, null, null, null));
             return Response.ok(Templates.auth(saved, formOf(saved), done, null)).build();
         } catch (ApiProblem refused) {
             return ConsoleForms.refused(

@@ -148,6 +148,8 @@ public class SubscriptionPages {
                     null,
                     null,
                     null,
+                    null,
+                    null,
                     null));
             return ConsoleForms.seeOther("/console/subscriptions/" + created.id());
         } catch (ApiProblem refused) {
@@ -254,6 +256,8 @@ public class SubscriptionPages {
                             null,
                             null,
                             null,
+                            null,
+                            null,
                             null));
             return ConsoleForms.seeOther("/console/subscriptions/" + id);
         } catch (ApiProblem refused) {
@@ -266,7 +270,8 @@ public class SubscriptionPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response pause(@PathParam("id") String id) {
-        subscriptions.update(id, new SubscriptionPatch(null, "paused", null, null, null, null, null, null, null));
+        subscriptions.update(
+                id, new SubscriptionPatch(null, "paused", null, null, null, null, null, null, null, null, null));
         return ConsoleForms.seeOther("/console/subscriptions/" + id);
     }
 
@@ -275,7 +280,8 @@ public class SubscriptionPages {
     @Consumes(MediaType.APPLICATION_FORM_URLENCODED)
     @RolesAllowed(Role.OPERATOR_NAME)
     public Response resume(@PathParam("id") String id) {
-        subscriptions.update(id, new SubscriptionPatch(null, "active", null, null, null, null, null, null, null));
+        subscriptions.update(
+                id, new SubscriptionPatch(null, "active", null, null, null, null, null, null, null, null, null));
         return ConsoleForms.seeOther("/console/subscriptions/" + id);
     }
 

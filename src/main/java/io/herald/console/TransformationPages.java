@@ -73,7 +73,7 @@ public class TransformationPages {
         try {
             if ("save".equals(action)) {
                 SubscriptionOut saved = subscriptions.update(
-                        id, new SubscriptionPatch(null, null, null, null, null, null, null, null, text));
+                        id, new SubscriptionPatch(null, null, null, null, null, null, null, null, text, null, null));
                 return Response.ok(Templates.transformation(saved, new Editor(text, event, true, null), null))
                         .build();
             }

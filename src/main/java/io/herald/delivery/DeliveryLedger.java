@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import io.herald.platform.Batcher;
+import io.herald.platform.Database;
 import io.herald.platform.MicroBatcher;
 import io.herald.store.DeliveryRows;
 import io.herald.store.DeliveryState;
+import io.herald.store.OrderedRows;
 import io.herald.store.SqlArrays;
 import jakarta.annotation.PreDestroy;
 import jakarta.inject.Singleton;
@@ -102,6 +104,26 @@ public class DeliveryLedger {
         return deliveryIds.stream().map(id -> Optional.ofNullable(open.get(id))).toList();
     }
 
+    /** Told when deliveries waiting in an ordered line were made due (the retry poller, to claim them now). */
+    private volatile Runnable linesReleased = () -> {};
+
+    void onLinesReleased(Runnable listener) {
+        this.linesReleased = listener;
+    }
+
+    /** Whether an arriving delivery of an ordered subscription may be attempted now (ADR 0022). */
+    public OrderedRows.Admission admit(String deliveryId) throws SQLException {
+        return Database.inTransaction(dataSource, connection -> OrderedRows.admit(connection, deliveryId));
+    }
+
+    /** Mends ordered lines left stuck (a crash between steps, a path that ends deliveries elsewhere). */
+    public void sweepLines() throws SQLException {
+        int released = Database.inTransaction(dataSource, connection -> OrderedRows.sweep(connection, 1000));
+        if (released > 0) {
+            linesReleased.run();
+        }
+    }
+
     /** Claims due retries of active subscriptions, leasing each for {@code lease}. */
     public List<Claim> claimDue(int limit, Duration lease) throws SQLException {
         List<Claim> claims = new ArrayList<>();
@@ -184,7 +206,13 @@ public class DeliveryLedger {
             try {
                 Recorded recorded =
                         recordIn(connection, new PendingRecord(claim, outcome, trigger, schedule, null), now());
+                int released = recorded.state() == DeliveryState.DELIVERED || recorded.state() == DeliveryState.SKIPPED
+                        ? OrderedRows.finished(connection, List.of(claim.deliveryId()))
+                        : 0;
                 connection.commit();
+                if (released > 0) {
+                    linesReleased.run();
+                }
                 return recorded;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -217,6 +245,7 @@ public class DeliveryLedger {
     private void commitGroup(List<PendingRecord> group) {
         Instant now = now();
         List<Recorded> outcomes = new ArrayList<>();
+        int released;
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
@@ -227,6 +256,7 @@ public class DeliveryLedger {
                 for (PendingRecord pending : group) {
                     outcomes.add(pending.outcome().delivered() ? DELIVERED : recordIn(connection, pending, now));
                 }
+                released = OrderedRows.finished(connection, leftLines(group, outcomes));
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -245,9 +275,24 @@ public class DeliveryLedger {
             }
             return;
         }
+        if (released > 0) {
+            linesReleased.run();
+        }
         for (int i = 0; i < group.size(); i++) {
             group.get(i).done().complete(outcomes.get(i));
         }
+    }
+
+    /** Deliveries of the group that ended for good (delivered, skipped): they leave their ordered lines. */
+    private static List<String> leftLines(List<PendingRecord> group, List<Recorded> outcomes) {
+        List<String> left = new ArrayList<>();
+        for (int i = 0; i < group.size(); i++) {
+            DeliveryState state = outcomes.get(i).state();
+            if (state == DeliveryState.DELIVERED || state == DeliveryState.SKIPPED) {
+                left.add(group.get(i).claim().deliveryId());
+            }
+        }
+        return left;
     }
 
     /**

@@ -26,6 +26,7 @@ import io.herald.routing.Subscription;
 import io.herald.routing.Subscriptions;
 import io.herald.store.DeliveryRows;
 import io.herald.store.DeliveryState;
+import io.herald.store.OrderedRows;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -199,10 +200,19 @@ public class DeliveryService {
             throw new ApiProblem(
                     ProblemType.CONFLICT, "Delivery '" + id + "' was delivered; there is nothing to discard");
         }
-        rows(connection -> {
-            DeliveryRows.discardUndelivered(connection, id);
-            return List.of();
-        });
+        int released;
+        try {
+            released = Database.inTransaction(dataSource, connection -> {
+                DeliveryRows.discardUndelivered(connection, id);
+                // A discarded head of an ordered line lets the key's next delivery go.
+                return OrderedRows.finished(connection, List.of(id));
+            });
+        } catch (SQLException e) {
+            throw unavailable(e);
+        }
+        if (released > 0) {
+            dispatcher.linesReleased();
+        }
         return get(id);
     }
 

@@ -9,6 +9,7 @@ import io.herald.platform.PlatformConfig;
 import io.herald.platform.Threads;
 import io.herald.routing.Subscription;
 import io.herald.routing.SubscriptionDeleting;
+import io.herald.store.OrderedRows;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.amqp.AmqpMessage;
@@ -93,6 +94,7 @@ public class Dispatcher {
         this.stageLag = stageLag;
         this.shutdown = platform.shutdown();
         this.retries = new RetryPoller(ledger, attempts, config, lanes::get);
+        ledger.onLinesReleased(retries::wake);
     }
 
     void start(@Observes @Priority(BrokerClient.STARTUP_PRIORITY + 20) StartupEvent event) {
@@ -131,6 +133,7 @@ public class Dispatcher {
         while (running) {
             try {
                 reconcile();
+                sweepLines();
                 Thread.sleep(RECONCILE_INTERVAL_MS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -259,6 +262,10 @@ public class Dispatcher {
                                 // A duplicate message of a delivery already handled.
                                 return CompletableFuture.completedFuture(null);
                             }
+                            if (target.ordered() && !admitted(deliveryId)) {
+                                // Behind an earlier delivery of its key: recorded WAITING; its line releases it.
+                                return CompletableFuture.completedFuture(null);
+                            }
                             DeliveryLedger.Claim claim = new DeliveryLedger.Claim(
                                     deliveryId,
                                     lane.subscriptionId,
@@ -281,6 +288,28 @@ public class Dispatcher {
                     }
                     lane.messageSettled();
                 });
+    }
+
+    /** Whether an ordered subscription's delivery heads its key's line (a failure to tell is thrown: redelivered). */
+    private boolean admitted(String deliveryId) {
+        try {
+            return ledger.admit(deliveryId) != OrderedRows.Admission.WAITING;
+        } catch (SQLException e) {
+            throw new java.util.concurrent.CompletionException(e);
+        }
+    }
+
+    private void sweepLines() {
+        try {
+            ledger.sweepLines();
+        } catch (SQLException e) {
+            LOG.debugf("Ordered lines not swept: %s", e.getMessage());
+        }
+    }
+
+    /** Deliveries of ordered lines were made due elsewhere (an operator's discard): claim them now. */
+    void linesReleased() {
+        retries.wake();
     }
 
     // --- an operator's attempts -------------------------------------------------------------------------------

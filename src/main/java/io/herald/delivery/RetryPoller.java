@@ -39,6 +39,14 @@ final class RetryPoller {
         thread = Threads.startDaemon("herald-retries", this::loop);
     }
 
+    /** Claims now instead of after the poll interval. */
+    void wake() {
+        Thread polling = thread;
+        if (polling != null) {
+            java.util.concurrent.locks.LockSupport.unpark(polling);
+        }
+    }
+
     /** Claims no more; the retries running go on. */
     void stopClaiming() {
         polling = false;
@@ -64,7 +72,12 @@ final class RetryPoller {
         while (polling) {
             try {
                 if (pollOnce() == 0) {
-                    Thread.sleep(config.retryPollInterval().toMillis());
+                    // Woken early when ordered lines release deliveries (their next event should not wait a poll).
+                    java.util.concurrent.locks.LockSupport.parkNanos(
+                            config.retryPollInterval().toNanos());
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

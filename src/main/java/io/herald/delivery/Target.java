@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * A subscription as its lane needs it: the destination's endpoint, the retry schedule, the lane's limits and the
- * transformation (null: events are delivered as they are).
+ * transformation (null: events are delivered as they are), and whether events of one key go one at a time.
  */
 public record Target(
         String subscriptionId,
@@ -14,4 +14,5 @@ public record Target(
         List<Duration> retrySchedule,
         int maxInFlight,
         Integer maxPerSecond,
-        Transformation transformation) {}
+        Transformation transformation,
+        boolean ordered) {}

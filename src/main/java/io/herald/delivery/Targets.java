@@ -63,6 +63,7 @@ class Targets {
                 schedule,
                 subscription.maxInFlight == null ? config.maxInFlight() : subscription.maxInFlight,
                 subscription.maxPerSecond,
-                transformations.compiled(subscription.transformation));
+                transformations.compiled(subscription.transformation),
+                subscription.ordered);
     }
 }

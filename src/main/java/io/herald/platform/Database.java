@@ -63,6 +63,21 @@ public class Database {
         }
     }
 
+    /** Work in one transaction on a connection of its own: committed when it returns, rolled back when it throws. */
+    public static <T> T inTransaction(javax.sql.DataSource dataSource, Work<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
     /** The first row, or null when there is none. */
     public <T> T one(String sql, Row<T> row, Object... parameters) {
         List<T> found = list(sql, row, parameters);

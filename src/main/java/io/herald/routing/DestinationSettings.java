@@ -212,7 +212,7 @@ class DestinationSettings {
     }
 
     /** A key is a CloudEvents attribute name, or a JSON pointer into the data. */
-    private static String keyProblem(String key) {
+    static String keyProblem(String key) {
         if (key.startsWith("/")) {
             try {
                 com.fasterxml.jackson.core.JsonPointer.compile(key);

@@ -6,6 +6,7 @@ import io.herald.platform.TopicPattern;
 import io.herald.platform.problem.Violations;
 import io.herald.store.DeliveryRows;
 import io.herald.store.NewEvent;
+import io.herald.store.OrderedRows;
 import jakarta.inject.Singleton;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -26,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @Singleton
 public class Router {
     private static final String SUBSCRIPTIONS =
-            "select id, topic_pattern, filter, version, queue_name, state = 'ACTIVE' from subscriptions";
+            "select id, topic_pattern, filter, version, queue_name, state = 'ACTIVE', ordered, ordering_key from subscriptions";
 
     private final ObjectMapper json;
     /** Compiled patterns and filters, by subscription id; replaced when the subscription's version changes. */
@@ -38,8 +39,14 @@ public class Router {
 
     private record Compiled(long version, TopicPattern pattern, EventFilter filter) {}
 
+    /** {@code orderedBy}: where an ordered subscription's key comes from ("" for partitionkey); null when unordered. */
     private record Route(
-            String subscriptionId, String queueName, boolean active, TopicPattern pattern, EventFilter filter) {}
+            String subscriptionId,
+            String queueName,
+            boolean active,
+            TopicPattern pattern,
+            EventFilter filter,
+            String orderedBy) {}
 
     /**
      * The deliveries written for a group of events: how many each event got, in order, and those leased to this
@@ -62,6 +69,7 @@ public class Router {
         Instant leaseUntil = lease == null ? null : Instant.now().plus(lease);
         List<Route> routes = routes(connection);
         List<DeliveryRows.NewRow> rows = new ArrayList<>();
+        List<OrderedRows.NewRow> lines = new ArrayList<>();
         List<HandOff> handOffs = new ArrayList<>();
         int[] counts = new int[events.size()];
         for (int i = 0; i < events.size(); i++) {
@@ -74,6 +82,12 @@ public class Router {
                     DeliveryRows.NewRow row =
                             new DeliveryRows.NewRow(Ids.next("dlv"), event.id(), route.subscriptionId, leased);
                     rows.add(row);
+                    if (route.orderedBy != null) {
+                        String key = OrderingKey.of(route.orderedBy.isEmpty() ? null : route.orderedBy, event);
+                        if (key != null) {
+                            lines.add(new OrderedRows.NewRow(row.id(), route.subscriptionId, key));
+                        }
+                    }
                     if (leased) {
                         handOffs.add(new HandOff(row.id(), route.queueName, event, acceptedAt, leaseUntil));
                     }
@@ -82,6 +96,7 @@ public class Router {
             }
         }
         DeliveryRows.insertRouted(connection, rows, acceptedAt, lease);
+        OrderedRows.insert(connection, lines);
         return new Routed(counts, handOffs);
     }
 
@@ -97,7 +112,9 @@ public class Router {
                     matcher = compile(id, version, rs.getString(2), rs.getString(3));
                     compiled.put(id, matcher);
                 }
-                routes.add(new Route(id, rs.getString(5), rs.getBoolean(6), matcher.pattern, matcher.filter));
+                String orderedBy = rs.getBoolean(7) ? (rs.getString(8) == null ? "" : rs.getString(8)) : null;
+                routes.add(
+                        new Route(id, rs.getString(5), rs.getBoolean(6), matcher.pattern, matcher.filter, orderedBy));
             }
         }
         if (compiled.size() > routes.size() * 2 + 100) {

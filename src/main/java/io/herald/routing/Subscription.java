@@ -72,6 +72,12 @@ public class Subscription {
     /** A JSONata expression applied to each event before delivery (io.herald.transform); null delivers events as they are. */
     public String transformation;
 
+    /** Events of one key are delivered one at a time in acceptance order (ADR 0022). */
+    public boolean ordered;
+
+    /** Where the ordering key comes from: an attribute name or a JSON pointer into the data; null: partitionkey. */
+    public String orderingKey;
+
     /** Comma-separated ISO-8601 delays; null uses herald.delivery.retry-schedule. */
     public String retrySchedule;
 

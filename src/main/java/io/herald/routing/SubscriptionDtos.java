@@ -113,7 +113,9 @@ public final class SubscriptionDtos {
             RedisSettings redis,
             KafkaSettings kafka,
             SqsSettings sqs,
-            String transformation) {}
+            String transformation,
+            Boolean ordered,
+            String orderingKey) {}
 
     public record SubscriptionPatch(
             String name,
@@ -124,7 +126,9 @@ public final class SubscriptionDtos {
             RedisSettings redis,
             KafkaSettings kafka,
             SqsSettings sqs,
-            String transformation) {}
+            String transformation,
+            Boolean ordered,
+            String orderingKey) {}
 
     /** Where a queue subscription's consumer reads, as its AMQP 1.0 client must address it on this broker. */
     public record QueueOut(String address, String deadLetterAddress, String broker) {}
@@ -158,6 +162,8 @@ public final class SubscriptionDtos {
             KafkaSettings kafka,
             SqsSettings sqs,
             String transformation,
+            Boolean ordered,
+            String orderingKey,
             Instant createdAt,
             Instant updatedAt) {}
 

@@ -98,6 +98,7 @@ public class SubscriptionService {
         }
         destinations.checkNew(kind, in, violations);
         checkTransformation(kind, in.transformation(), violations);
+        checkOrdering(kind, in.ordered(), in.orderingKey(), violations);
         violations.throwIfAny();
 
         Subscription subscription = new Subscription();
@@ -123,6 +124,8 @@ public class SubscriptionService {
         }
         destinations.apply(subscription, in.nats(), in.redis(), in.kafka(), in.sqs());
         subscription.transformation = blankToNull(in.transformation());
+        subscription.ordered = Boolean.TRUE.equals(in.ordered());
+        subscription.orderingKey = blankToNull(in.orderingKey());
         subscription.createdAt = now();
         subscription.updatedAt = subscription.createdAt;
         // The queue exists before the subscription does: no event is routed to a queue that is not there.
@@ -183,6 +186,7 @@ public class SubscriptionService {
             if (patch.transformation() != null && !patch.transformation().isEmpty()) {
                 checkTransformation(subscription.kind, patch.transformation(), violations);
             }
+            checkOrdering(subscription.kind, patch.ordered(), patch.orderingKey(), violations);
             violations.throwIfAny();
             if (patch.name() != null) {
                 subscription.name = blankToNull(patch.name());
@@ -222,6 +226,13 @@ public class SubscriptionService {
             if (patch.transformation() != null) {
                 // An empty string removes it.
                 subscription.transformation = blankToNull(patch.transformation());
+            }
+            if (patch.ordered() != null) {
+                subscription.ordered = patch.ordered();
+            }
+            if (patch.orderingKey() != null) {
+                // An empty string goes back to the partitionkey extension.
+                subscription.orderingKey = blankToNull(patch.orderingKey());
             }
             subscription.updatedAt = now();
             subscriptions.update(subscription, resetHealth);
@@ -341,6 +352,10 @@ public class SubscriptionService {
                 subscription.kind == Subscription.Kind.KAFKA ? destinations.kafka(subscription) : null,
                 subscription.kind == Subscription.Kind.SQS ? destinations.sqs(subscription) : null,
                 subscription.transformation,
+                subscription.kind.delivered() ? subscription.ordered : null,
+                subscription.ordered
+                        ? (subscription.orderingKey == null ? "partitionkey" : subscription.orderingKey)
+                        : null,
                 subscription.createdAt,
                 subscription.updatedAt);
     }
@@ -378,6 +393,20 @@ public class SubscriptionService {
             Transformation.compile(transformation);
         } catch (TransformationException e) {
             violations.add("/transformation", "is not a JSONata expression Herald can run: " + e.describe());
+        }
+    }
+
+    /** Only subscriptions Herald delivers can be ordered (a queue's consumers read it in queue order already). */
+    private static void checkOrdering(Subscription.Kind kind, Boolean ordered, String key, Violations violations) {
+        if (Boolean.TRUE.equals(ordered) && kind != null && !kind.delivered()) {
+            violations.add(
+                    "/ordered", "only subscriptions Herald delivers can be ordered: a queue is read in order already");
+        }
+        if (key != null && !key.isEmpty()) {
+            String problem = DestinationSettings.keyProblem(key);
+            if (problem != null) {
+                violations.add("/orderingKey", problem);
+            }
         }
     }
 

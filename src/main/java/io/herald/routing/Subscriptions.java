@@ -18,11 +18,12 @@ public class Subscriptions {
             "id, name, topic_pattern, kind, state, queue_name, filter, webhook_url, webhook_secret, "
                     + "webhook_headers, webhook_timeout_ms, webhook_previous_secret, webhook_previous_secret_expires, webhook_format, "
                     + "retry_schedule, max_in_flight, max_per_second, consecutive_failures, failing_since, disabled_reason, created_at, "
-                    + "updated_at, destination, transformation, webhook_auth, webhook_credentials, version";
+                    + "updated_at, destination, transformation, webhook_auth, webhook_credentials, ordered, ordering_key, version";
     private static final String SETTINGS =
             "name = ?, state = ?, filter = ?, webhook_url = ?, webhook_headers = ?, webhook_timeout_ms = ?, "
                     + "webhook_format = ?, retry_schedule = ?, max_in_flight = ?, max_per_second = ?, updated_at = ?, "
-                    + "destination = ?::jsonb, transformation = ?, webhook_auth = ?::jsonb, webhook_credentials = ?";
+                    + "destination = ?::jsonb, transformation = ?, webhook_auth = ?::jsonb, webhook_credentials = ?, ordered = ?, "
+                    + "ordering_key = ?";
 
     private final Database db;
 
@@ -57,7 +58,7 @@ public class Subscriptions {
     void insert(Subscription s) {
         db.update(
                 "insert into subscriptions (" + COLUMNS
-                        + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, 0)",
+                        + ") values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, ?::jsonb, ?, ?, ?, 0)",
                 s.id,
                 s.name,
                 s.topicPattern,
@@ -83,7 +84,9 @@ public class Subscriptions {
                 s.destination,
                 s.transformation,
                 s.webhookAuth,
-                s.webhookCredentials);
+                s.webhookCredentials,
+                s.ordered,
+                s.orderingKey);
         s.version = 0;
     }
 
@@ -110,6 +113,8 @@ public class Subscriptions {
                 s.transformation,
                 s.webhookAuth,
                 s.webhookCredentials,
+                s.ordered,
+                s.orderingKey,
                 s.id,
                 s.version);
         s.version++;
@@ -177,6 +182,8 @@ public class Subscriptions {
         s.transformation = row.getString("transformation");
         s.webhookAuth = row.getString("webhook_auth");
         s.webhookCredentials = row.getString("webhook_credentials");
+        s.ordered = row.getBoolean("ordered");
+        s.orderingKey = row.getString("ordering_key");
         s.version = row.getLong("version");
         return s;
     }

@@ -319,7 +319,7 @@ public final class DeliveryRows {
                                 case PENDING -> " and pending";
                                 case RETRYING -> " and next_attempt_at is not null";
                                 case EXHAUSTED, DISCARDED -> " and failed";
-                                case QUEUED, DELIVERED, SKIPPED -> "";
+                                case QUEUED, DELIVERED, SKIPPED, WAITING -> "";
                             });
             parameters.add(state.name());
         }

@@ -4,8 +4,8 @@ import java.util.Locale;
 
 /**
  * Where a delivery is in its life. PENDING and QUEUED are on their way to a first attempt (in the outbox, then in the
- * subscription's queue); RETRYING waits in PostgreSQL for its next attempt; the other four are final (SKIPPED: the subscription's transformation
- * chose not to deliver it).
+ * subscription's queue); RETRYING waits in PostgreSQL for its next attempt; WAITING for an earlier delivery of its
+ * ordering key; the other four are final (SKIPPED: the subscription's transformation chose not to deliver it).
  */
 public enum DeliveryState {
     PENDING,
@@ -14,7 +14,9 @@ public enum DeliveryState {
     DELIVERED,
     EXHAUSTED,
     DISCARDED,
-    SKIPPED;
+    SKIPPED,
+    /** Of an ordered subscription: waits for the deliveries of its key accepted before it. */
+    WAITING;
 
     /** The name the API and the console use. */
     public String apiName() {

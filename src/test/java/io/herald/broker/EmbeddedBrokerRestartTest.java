@@ -92,7 +92,7 @@ class EmbeddedBrokerRestartTest {
         String topic = "outage." + UUID.randomUUID().toString().substring(0, 8);
         topics.create(new TopicIn(topic, null, null, null, null));
         var subscription = subscriptions.create(
-                new SubscriptionIn(null, topic, "queue", null, null, null, null, null, null, null));
+                new SubscriptionIn(null, topic, "queue", null, null, null, null, null, null, null, null, null));
 
         embedded.stop();
         await().atMost(Duration.ofSeconds(15)).until(() -> !broker.isConnected());

@@ -89,6 +89,8 @@ class RabbitMqOutageTest {
                     null,
                     null,
                     null,
+                    null,
+                    null,
                     null));
             Thread.sleep(1500); // the lane attaches within a second
 
@@ -133,9 +135,11 @@ class RabbitMqOutageTest {
                     null,
                     null,
                     null,
+                    null,
+                    null,
                     null));
             var queued = subscriptions.create(
-                    new SubscriptionIn(null, topic, "queue", null, null, null, null, null, null, null));
+                    new SubscriptionIn(null, topic, "queue", null, null, null, null, null, null, null, null, null));
             Thread.sleep(1500); // the webhook's lane attaches within a second
 
             int events = 1500;

@@ -71,9 +71,10 @@ class RelayInstancesTest {
         String topic = "relay." + UUID.randomUUID().toString().substring(0, 8);
         topics.create(new TopicIn(topic, null, null, null, null));
         SubscriptionOut subscription = subscriptions.create(
-                new SubscriptionIn(null, topic, "queue", null, null, null, null, null, null, null));
+                new SubscriptionIn(null, topic, "queue", null, null, null, null, null, null, null, null, null));
         subscriptions.update(
-                subscription.id(), new SubscriptionPatch(null, "paused", null, null, null, null, null, null, null));
+                subscription.id(),
+                new SubscriptionPatch(null, "paused", null, null, null, null, null, null, null, null, null));
         for (int request = 0; request < EVENTS / 500; request++) {
             StringBuilder batch = new StringBuilder("[");
             for (int i = 0; i < 500; i++) {
@@ -118,7 +119,8 @@ class RelayInstancesTest {
         secondInstance.start();
         try {
             subscriptions.update(
-                    subscription.id(), new SubscriptionPatch(null, "active", null, null, null, null, null, null, null));
+                    subscription.id(),
+                    new SubscriptionPatch(null, "active", null, null, null, null, null, null, null, null, null));
             await().atMost(Duration.ofSeconds(60)).until(() -> count(subscription.id(), "QUEUED") == EVENTS);
         } finally {
             running.set(false);

@@ -1,0 +1,235 @@
+package io.herald.delivery;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.herald.client.ApiException;
+import io.herald.client.api.DeliveriesApi;
+import io.herald.client.api.EventsApi;
+import io.herald.client.api.SubscriptionsApi;
+import io.herald.client.api.TopicsApi;
+import io.herald.client.model.DeliveryState;
+import io.herald.client.model.SubscriptionIn;
+import io.herald.client.model.SubscriptionOut;
+import io.herald.client.model.TopicIn;
+import io.herald.client.model.WebhookIn;
+import io.herald.testing.HeraldApi;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Ordered delivery per key against a receiver that checks it: events of one key arrive one at a time in acceptance
+ * order, through random failures and retries, while other keys go in parallel; a stuck key holds only itself.
+ */
+@QuarkusTest
+@Tag("external")
+class OrderedDeliveryTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TestHTTPResource("/")
+    URL base;
+
+    SubscriptionsApi subscriptions;
+    DeliveriesApi deliveries;
+    EventsApi events;
+    String topic;
+    OrderCheckingReceiver receiver;
+
+    /**
+     * Answers 500 to a share of requests (seeded), and per key records what it accepted, in order, and whether two
+     * requests of one key were ever open at once.
+     */
+    static final class OrderCheckingReceiver implements AutoCloseable {
+        final HttpServer server;
+        final Map<String, List<Integer>> accepted = new ConcurrentHashMap<>();
+        final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
+        final Set<String> overlapping = ConcurrentHashMap.newKeySet();
+        final Set<String> refusing = ConcurrentHashMap.newKeySet();
+        final AtomicInteger requests = new AtomicInteger();
+        final Random random = new Random(31);
+        final double failureShare;
+
+        OrderCheckingReceiver(double failureShare) throws IOException {
+            this.failureShare = failureShare;
+            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
+            server.setExecutor(Executors.newFixedThreadPool(32));
+            server.createContext("/", this::handle);
+            server.start();
+        }
+
+        String url() {
+            return "http://127.0.0.1:" + server.getAddress().getPort() + "/ordered";
+        }
+
+        private void handle(HttpExchange exchange) throws IOException {
+            JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
+            String key = body.path("key").asText();
+            requests.incrementAndGet();
+            AtomicInteger inFlight = open.computeIfAbsent(key, k -> new AtomicInteger());
+            if (inFlight.incrementAndGet() > 1) {
+                overlapping.add(key);
+            }
+            try {
+                Thread.sleep(1);
+                boolean fail;
+                synchronized (random) {
+                    fail = refusing.contains(key) || random.nextDouble() < failureShare;
+                }
+                if (!fail) {
+                    accepted.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>()))
+                            .add(body.path("n").asInt());
+                }
+                inFlight.decrementAndGet();
+                exchange.sendResponseHeaders(fail ? 500 : 200, -1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                exchange.close();
+            }
+        }
+
+        int acceptedCount() {
+            return accepted.values().stream().mapToInt(List::size).sum();
+        }
+
+        @Override
+        public void close() {
+            server.stop(0);
+        }
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        subscriptions = new SubscriptionsApi(HeraldApi.client(base));
+        deliveries = new DeliveriesApi(HeraldApi.client(base));
+        events = new EventsApi(HeraldApi.client(base));
+        topic = "ordered." + UUID.randomUUID().toString().substring(0, 8);
+        new TopicsApi(HeraldApi.client(base)).createTopic(new TopicIn().name(topic));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (receiver != null) {
+            receiver.close();
+        }
+    }
+
+    private SubscriptionOut ordered(List<String> schedule) throws ApiException {
+        return subscriptions.createSubscription(new SubscriptionIn()
+                .topic(topic)
+                .kind(SubscriptionIn.KindEnum.WEBHOOK)
+                .ordered(true)
+                .orderingKey("/key")
+                .webhook(new WebhookIn()
+                        .url(URI.create(receiver.url()))
+                        .maxInFlight(20)
+                        .retrySchedule(schedule)));
+    }
+
+    /** Publishes {@code perKey} events for each key, interleaved (n counts per key), 500 to a request. */
+    private void publish(List<String> keys, int perKey) {
+        List<String> batch = new ArrayList<>();
+        for (int n = 0; n < perKey; n++) {
+            for (String key : keys) {
+                batch.add("{\"key\": \"" + key + "\", \"n\": " + n + "}");
+                if (batch.size() == 500) {
+                    send(batch);
+                }
+            }
+        }
+        if (!batch.isEmpty()) {
+            send(batch);
+        }
+    }
+
+    private void send(List<String> batch) {
+        given().contentType("application/json")
+                .body("[" + String.join(",", batch) + "]")
+                .post("/api/v1/topics/" + topic + "/events")
+                .then()
+                .statusCode(202);
+        batch.clear();
+    }
+
+    @Test
+    void tenThousandEventsOverAHundredKeysArriveInOrderPerKeyThroughRandomFailures() throws Exception {
+        receiver = new OrderCheckingReceiver(0.1);
+        ordered(List.of(
+                "PT0S", "PT0.05S", "PT0.1S", "PT0.1S", "PT0.1S", "PT0.1S", "PT0.1S", "PT0.1S", "PT0.1S", "PT0.1S"));
+        List<String> keys = IntStream.range(0, 100).mapToObj(i -> "k" + i).toList();
+        long started = System.nanoTime();
+        publish(keys, 100);
+
+        await().atMost(Duration.ofMinutes(3))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> receiver.acceptedCount() == 10_000);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        System.out.printf(
+                "[ordered] 10,000 events over 100 keys, 10%% refused at random: %.1f s (%.0f deliveries/s), %d requests%n",
+                seconds, 10_000 / seconds, receiver.requests.get());
+        assertEquals(Set.of(), receiver.overlapping, "keys that had two requests open at once");
+        List<Integer> inOrder = IntStream.range(0, 100).boxed().toList();
+        for (String key : keys) {
+            assertEquals(inOrder, receiver.accepted.get(key), "accepted in acceptance order, each once: " + key);
+        }
+    }
+
+    @Test
+    void aStuckKeyHoldsOnlyItselfAndItsWaitingEventsShowUntilTheHeadIsDiscarded() throws Exception {
+        receiver = new OrderCheckingReceiver(0);
+        receiver.refusing.add("stuck");
+        SubscriptionOut subscription = ordered(List.of("PT0S", "PT0.2S"));
+        publish(List.of("stuck", "a", "b", "c"), 20);
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> receiver.acceptedCount() == 60);
+        for (String key : List.of("a", "b", "c")) {
+            assertEquals(IntStream.range(0, 20).boxed().toList(), receiver.accepted.get(key));
+        }
+        // The stuck key's head is dead-lettered; its 19 later events wait, and say so.
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertEquals(
+                        19,
+                        deliveries
+                                .listSubscriptionDeliveries(subscription.getId(), DeliveryState.WAITING, null, 100)
+                                .getItems()
+                                .size()));
+        var exhausted = deliveries
+                .listSubscriptionDeliveries(subscription.getId(), DeliveryState.EXHAUSTED, null, 10)
+                .getItems();
+        assertEquals(1, exhausted.size());
+        assertTrue(receiver.accepted.get("stuck") == null, "nothing of the stuck key got through");
+
+        receiver.refusing.clear();
+        deliveries.discardDelivery(exhausted.get(0).getId());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.accepted.getOrDefault("stuck", List.of()).size() == 19);
+        assertEquals(IntStream.range(1, 20).boxed().toList(), receiver.accepted.get("stuck"), "released in order");
+        assertEquals(Set.of(), receiver.overlapping);
+    }
+}
