@@ -307,6 +307,17 @@ class ConsoleBrowserTest {
                 .then().statusCode(200).extract().path("webhook.auth.type");
         assertEquals("basic", type);
 
+        browser.open("/console/subscriptions/" + id + "/ordering");
+        browser.driver.findElement(By.id("ordering-on")).click();
+        browser.type(By.id("ordering-key"), "/customerId");
+        browser.submit(By.xpath("//button[normalize-space()='Save']"));
+        assertTrue(browser.text(By.id("ordering-current")).contains("/customerId"), browser.text(By.id("ordering-current")));
+        browser.assertControlsLabelled();
+        Boolean ordered = RestAssured.given().header("X-API-Key", admin).get("/api/v1/subscriptions/" + id)
+                .then().statusCode(200).extract().path("ordered");
+        assertTrue(ordered, "ordered through the console");
+
+        browser.open("/console/subscriptions/" + id + "/auth");
         browser.type(By.id("tls-ca"), "not a certificate");
         browser.submit(By.xpath("//button[normalize-space()='Save TLS settings']"));
         String page = browser.text(By.tagName("main"));
