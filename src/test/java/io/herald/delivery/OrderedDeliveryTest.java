@@ -227,9 +227,35 @@ class OrderedDeliveryTest {
 
         receiver.refusing.clear();
         deliveries.discardDelivery(exhausted.get(0).getId());
+        assertEquals(
+                DeliveryState.DISCARDED,
+                deliveries.getDelivery(exhausted.get(0).getId()).getState());
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> receiver.accepted.getOrDefault("stuck", List.of()).size() == 19);
         assertEquals(IntStream.range(1, 20).boxed().toList(), receiver.accepted.get("stuck"), "released in order");
+        assertEquals(Set.of(), receiver.overlapping);
+    }
+
+    @Test
+    void aRedrivenHeadIsDeliveredFirstAndReleasesItsKey() throws Exception {
+        receiver = new OrderCheckingReceiver(0);
+        receiver.refusing.add("late");
+        SubscriptionOut subscription = ordered(List.of("PT0S"));
+        publish(List.of("late"), 5);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertEquals(
+                        4,
+                        deliveries
+                                .listSubscriptionDeliveries(subscription.getId(), DeliveryState.WAITING, null, 10)
+                                .getItems()
+                                .size()));
+
+        receiver.refusing.clear();
+        var redriven = deliveries.redriveDeliveries(subscription.getId(), new io.herald.client.model.RedriveIn());
+        assertEquals(1, redriven.getRedriven());
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> receiver.accepted.getOrDefault("late", List.of()).size() == 5);
+        assertEquals(List.of(0, 1, 2, 3, 4), receiver.accepted.get("late"), "the head first, then the rest in order");
         assertEquals(Set.of(), receiver.overlapping);
     }
 }
