@@ -4,7 +4,7 @@
 # io.herald.bench.BenchmarkSuite: an open-loop load generator with HdrHistogram latencies (coordinated omission
 # corrected), a Vert.x webhook sink, raw AMQP sends, RabbitMQ's management publish API (--external only).
 # Prints one table and writes it with the machine and commit to bench/results/<date>-<commit>[-external].md.
-# Usage: bench/run.sh [--external | --rabbitmq] [phases=ingest,broker,e2e,fanout]   (default: all; also steady, backlog: see the README)
+# Usage: bench/run.sh [--external | --rabbitmq] [phases=ingest,broker,e2e,fanout]   (default: all; also steady, backlog, destinations, ordered: see the README)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # The JVM settings Herald runs with (HERALD_JAVA_OPTS overrides): the heap, Netty's direct buffers, and at most two

@@ -21,7 +21,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Arguments ({@code key=value}): base, pid, key, amqpHost, amqpPort, amqpUser, amqpPassword, amqpVhost,
  * rabbitManagement (http://user:password@host:15672), out, phases (all, or a list of the phases ingest, broker,
- * e2e, fanout and the extra ones steady, backlog, destinations), and each phase's own.
+ * e2e, fanout and the extra ones steady, backlog, destinations, ordered), and each phase's own.
  */
 public final class BenchmarkSuite {
     private final Bench bench;
@@ -75,6 +75,7 @@ public final class BenchmarkSuite {
         List<String[]> endToEnd = bench.phase("e2e") ? new EndToEndPhase(bench).run() : List.of();
         String[] fanOut = bench.phase("fanout") ? new FanOutPhase(bench).run() : null;
         List<String[]> destinations = bench.named("destinations") ? new DestinationsPhase(bench).run() : List.of();
+        List<String[]> ordered = bench.named("ordered") ? new OrderedPhase(bench).run() : List.of();
         sampler.interrupt();
 
         if (ingest != null) {
@@ -92,6 +93,7 @@ public final class BenchmarkSuite {
             rows.add(fanOut);
         }
         rows.addAll(destinations);
+        rows.addAll(ordered);
         rows.addAll(processRows(cpuAtStart, rest));
         StringBuilder table =
                 new StringBuilder("| measure | figure | against the ceilings | target |\n|---|---|---|---|\n");
