@@ -129,6 +129,12 @@ public class DeliveryService {
         if (delivery.state().equals("discarded")) {
             throw new ApiProblem(ProblemType.CONFLICT, "Delivery '" + id + "' was discarded; it is not retried");
         }
+        if (delivery.state().equals("waiting")) {
+            throw new ApiProblem(
+                    ProblemType.CONFLICT,
+                    "Delivery '" + id + "' waits for the earlier deliveries of its ordering key; attempting it now "
+                            + "would deliver it out of order (redrive or discard the one that holds the key)");
+        }
         awaitAttempt(
                 () -> dispatcher.retryNow(ledger.find(id)
                         .orElseThrow(() -> new ApiProblem(

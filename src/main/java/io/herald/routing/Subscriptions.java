@@ -2,6 +2,7 @@ package io.herald.routing;
 
 import io.herald.platform.Database;
 import io.herald.store.DeliveryRows;
+import io.herald.store.OrderedRows;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -149,6 +150,7 @@ public class Subscriptions {
     void delete(String id) {
         db.with(connection -> {
             DeliveryRows.discardPendingOf(connection, id);
+            OrderedRows.forget(connection, id);
             return null;
         });
         db.update("delete from subscriptions where id = ?", id);

@@ -160,16 +160,12 @@ public final class OrderedRows {
         return releaseHeads(connection, subscriptions, keys);
     }
 
-    /** How many deliveries of the subscription wait in lines (for the dashboard and tests). */
-    public static int waiting(Connection connection, String subscriptionId) throws SQLException {
-        try (PreparedStatement count = connection.prepareStatement(
-                "select count(*) from ordered_deliveries o join deliveries d on d.id = o.delivery_id "
-                        + "where o.subscription_id = ? and d.state = " + WAITING.sql())) {
-            count.setString(1, subscriptionId);
-            try (ResultSet rs = count.executeQuery()) {
-                rs.next();
-                return rs.getInt(1);
-            }
+    /** A deleted subscription's lines: nothing of it is delivered any more. */
+    public static void forget(Connection connection, String subscriptionId) throws SQLException {
+        try (PreparedStatement delete =
+                connection.prepareStatement("delete from ordered_deliveries where subscription_id = ?")) {
+            delete.setString(1, subscriptionId);
+            delete.executeUpdate();
         }
     }
 

@@ -2,7 +2,6 @@ package io.herald.delivery;
 
 import static io.herald.testing.HeraldApi.assertProblem;
 import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -13,9 +12,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.agroal.api.AgroalDataSource;
 import io.herald.client.ApiException;
 import io.herald.client.api.DeliveriesApi;
-import io.herald.client.api.EventsApi;
 import io.herald.client.api.SubscriptionsApi;
-import io.herald.client.api.TopicsApi;
 import io.herald.client.model.Attempt;
 import io.herald.client.model.DeliveryDetail;
 import io.herald.client.model.DeliveryState;
@@ -23,11 +20,10 @@ import io.herald.client.model.Problem;
 import io.herald.client.model.SubscriptionIn;
 import io.herald.client.model.SubscriptionOut;
 import io.herald.client.model.SubscriptionPatch;
-import io.herald.client.model.TopicIn;
 import io.herald.client.model.WebhookAuthIn;
 import io.herald.client.model.WebhookIn;
 import io.herald.client.model.WebhookTlsIn;
-import io.herald.testing.HeraldApi;
+import io.herald.testing.DeliveryChecks;
 import io.herald.testing.WebhookReceiver;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -45,7 +41,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -77,19 +72,18 @@ class EndpointAuthTest {
     Vertx vertx;
 
     WebhookReceiver receiver;
+    DeliveryChecks checks;
     SubscriptionsApi subscriptions;
     DeliveriesApi deliveries;
-    EventsApi events;
     String topic;
 
     @BeforeEach
     void setUp() throws Exception {
         receiver = new WebhookReceiver();
-        subscriptions = new SubscriptionsApi(HeraldApi.client(base));
-        deliveries = new DeliveriesApi(HeraldApi.client(base));
-        events = new EventsApi(HeraldApi.client(base));
-        topic = "auth." + UUID.randomUUID().toString().substring(0, 8);
-        new TopicsApi(HeraldApi.client(base)).createTopic(new TopicIn().name(topic));
+        checks = DeliveryChecks.onNewTopic(base, "auth");
+        subscriptions = checks.subscriptions;
+        deliveries = checks.deliveries;
+        topic = checks.topic;
     }
 
     @AfterEach
@@ -106,31 +100,6 @@ class EndpointAuthTest {
                         .retrySchedule(List.of("PT0S", "PT0.3S"))
                         .auth(auth)
                         .tls(tls)));
-    }
-
-    private String publish(String data) {
-        return given().contentType("application/json")
-                .body(data)
-                .post("/api/v1/topics/" + topic + "/events")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
-    }
-
-    private DeliveryDetail awaitState(String eventId, DeliveryState state) {
-        await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertEquals(state, delivery(eventId).getState()));
-        return delivery(eventId);
-    }
-
-    private DeliveryDetail delivery(String eventId) {
-        try {
-            return deliveries.getDelivery(
-                    events.getEvent(eventId).getDeliveries().get(0).getId());
-        } catch (ApiException e) {
-            throw new AssertionError(e);
-        }
     }
 
     private String storedColumns(String subscriptionId) throws Exception {
@@ -156,8 +125,8 @@ class EndpointAuthTest {
                         .username("herald")
                         .password(password),
                 null);
-        String id = publish("{\"n\": 1}");
-        awaitState(id, DeliveryState.DELIVERED);
+        String id = checks.publish("{\"n\": 1}");
+        checks.awaitState(id, DeliveryState.DELIVERED);
 
         String expected =
                 "Basic " + Base64.getEncoder().encodeToString(("herald:" + password).getBytes(StandardCharsets.UTF_8));
@@ -185,7 +154,7 @@ class EndpointAuthTest {
                 receiver.url("/bearer"),
                 new WebhookAuthIn().type(WebhookAuthIn.TypeEnum.BEARER).token("tok-1"),
                 null);
-        awaitState(publish("{\"n\": 1}"), DeliveryState.DELIVERED);
+        checks.awaitState(checks.publish("{\"n\": 1}"), DeliveryState.DELIVERED);
         assertEquals("Bearer tok-1", receiver.requests("/bearer").get(0).header("Authorization"));
 
         subscriptions.updateSubscription(
@@ -196,7 +165,7 @@ class EndpointAuthTest {
                 null,
                 subscriptions.getSubscription(subscription.getId()).getWebhook().getAuth());
         Thread.sleep(1500); // lanes re-read their subscription within a second
-        awaitState(publish("{\"n\": 2}"), DeliveryState.DELIVERED);
+        checks.awaitState(checks.publish("{\"n\": 2}"), DeliveryState.DELIVERED);
         assertEquals(null, receiver.requests("/bearer").get(1).header("Authorization"));
         assertEquals(" ", storedColumns(subscription.getId()), "nothing left stored");
     }
@@ -299,16 +268,16 @@ class EndpointAuthTest {
             assertFalse(shown.contains("PRIVATE KEY"), "the key is never returned");
             assertFalse(storedColumns(withCertificate.getId()).contains("PRIVATE KEY"), "the key is stored encrypted");
 
-            String id = publish("{\"n\": 1}");
-            awaitState(id, DeliveryState.DELIVERED);
+            String id = checks.publish("{\"n\": 1}");
+            checks.awaitState(id, DeliveryState.DELIVERED);
             assertEquals(List.of("CN=herald-client"), peers, "the server saw Herald's client certificate");
 
             // The same server without a client certificate (trusting its CA only): the handshake fails, and retries end
             // exhausted, each attempt recorded as a TLS or connection failure.
             subscriptions.deleteSubscription(withCertificate.getId(), true);
             webhook(url, null, new WebhookTlsIn().caCertificates(serverCert));
-            String refused = publish("{\"n\": 2}");
-            DeliveryDetail exhausted = awaitState(refused, DeliveryState.EXHAUSTED);
+            String refused = checks.publish("{\"n\": 2}");
+            DeliveryDetail exhausted = checks.awaitState(refused, DeliveryState.EXHAUSTED);
             Attempt attempt = deliveries
                     .listDeliveryAttempts(exhausted.getId())
                     .getItems()

@@ -1,7 +1,5 @@
 package io.herald.delivery;
 
-import static io.restassured.RestAssured.given;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,18 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.client.ApiException;
-import io.herald.client.api.DeliveriesApi;
-import io.herald.client.api.EventsApi;
-import io.herald.client.api.SubscriptionsApi;
-import io.herald.client.api.TopicsApi;
 import io.herald.client.model.Attempt;
 import io.herald.client.model.DeliveryDetail;
 import io.herald.client.model.DeliveryState;
 import io.herald.client.model.SubscriptionIn;
-import io.herald.client.model.TopicIn;
 import io.herald.client.model.WebhookAuthIn;
 import io.herald.client.model.WebhookIn;
-import io.herald.testing.HeraldApi;
+import io.herald.testing.DeliveryChecks;
 import io.herald.testing.WebhookReceiver;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,10 +24,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -61,10 +52,7 @@ class OAuth2EndpointTest {
     URL base;
 
     WebhookReceiver receiver;
-    SubscriptionsApi subscriptions;
-    DeliveriesApi deliveries;
-    EventsApi events;
-    String topic;
+    DeliveryChecks checks;
 
     private static String keycloak() {
         return System.getenv("HERALD_IT_KEYCLOAK_URL");
@@ -126,11 +114,7 @@ class OAuth2EndpointTest {
     @BeforeEach
     void setUp() throws Exception {
         receiver = new WebhookReceiver();
-        subscriptions = new SubscriptionsApi(HeraldApi.client(base));
-        deliveries = new DeliveriesApi(HeraldApi.client(base));
-        events = new EventsApi(HeraldApi.client(base));
-        topic = "oauth." + UUID.randomUUID().toString().substring(0, 8);
-        new TopicsApi(HeraldApi.client(base)).createTopic(new TopicIn().name(topic));
+        checks = DeliveryChecks.onNewTopic(base, "oauth");
     }
 
     @AfterEach
@@ -139,8 +123,8 @@ class OAuth2EndpointTest {
     }
 
     private void subscribe(String path, String clientSecret) throws ApiException {
-        subscriptions.createSubscription(new SubscriptionIn()
-                .topic(topic)
+        checks.subscriptions.createSubscription(new SubscriptionIn()
+                .topic(checks.topic)
                 .kind(SubscriptionIn.KindEnum.WEBHOOK)
                 .webhook(new WebhookIn()
                         .url(URI.create(receiver.url(path)))
@@ -152,31 +136,6 @@ class OAuth2EndpointTest {
                                 .clientSecret(clientSecret))));
     }
 
-    private String publish(int n) {
-        return given().contentType("application/json")
-                .body("{\"n\": " + n + "}")
-                .post("/api/v1/topics/" + topic + "/events")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
-    }
-
-    private DeliveryDetail awaitState(String eventId, DeliveryState state) {
-        await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertEquals(state, delivery(eventId).getState()));
-        return delivery(eventId);
-    }
-
-    private DeliveryDetail delivery(String eventId) {
-        try {
-            return deliveries.getDelivery(
-                    events.getEvent(eventId).getDeliveries().get(0).getId());
-        } catch (ApiException e) {
-            throw new AssertionError(e);
-        }
-    }
-
     private static String bearer(WebhookReceiver.Request request) {
         String header = request.header("Authorization");
         assertTrue(header != null && header.startsWith("Bearer "), String.valueOf(header));
@@ -186,8 +145,8 @@ class OAuth2EndpointTest {
     @Test
     void theEndpointGetsAKeycloakTokenOfTheClientSharedByLaterDeliveries() throws Exception {
         subscribe("/oauth", SECRET);
-        awaitState(publish(1), DeliveryState.DELIVERED);
-        awaitState(publish(2), DeliveryState.DELIVERED);
+        checks.awaitState(checks.publish("{\"n\": 1}"), DeliveryState.DELIVERED);
+        checks.awaitState(checks.publish("{\"n\": 2}"), DeliveryState.DELIVERED);
 
         String first = bearer(receiver.requests("/oauth").get(0));
         JsonNode verdict = introspect(first);
@@ -201,7 +160,7 @@ class OAuth2EndpointTest {
     void aTokenTheEndpointRefusesIsReplacedWithinTheSameAttempt() throws Exception {
         receiver.script("/renew", WebhookReceiver.Answer.status(401));
         subscribe("/renew", SECRET);
-        DeliveryDetail delivered = awaitState(publish(1), DeliveryState.DELIVERED);
+        DeliveryDetail delivered = checks.awaitState(checks.publish("{\"n\": 1}"), DeliveryState.DELIVERED);
 
         assertEquals(1, delivered.getAttempts(), "one attempt: the 401 asked for a new token, not a retry");
         List<WebhookReceiver.Request> requests = receiver.requests("/renew");
@@ -213,10 +172,12 @@ class OAuth2EndpointTest {
     @Test
     void aClientKeycloakRefusesFailsTheAttemptAsAuthentication() throws Exception {
         subscribe("/refused", "not-the-secret");
-        DeliveryDetail exhausted = awaitState(publish(1), DeliveryState.EXHAUSTED);
+        DeliveryDetail exhausted = checks.awaitState(checks.publish("{\"n\": 1}"), DeliveryState.EXHAUSTED);
 
-        Attempt attempt =
-                deliveries.listDeliveryAttempts(exhausted.getId()).getItems().get(0);
+        Attempt attempt = checks.deliveries
+                .listDeliveryAttempts(exhausted.getId())
+                .getItems()
+                .get(0);
         assertEquals(Attempt.ErrorClassEnum.AUTHENTICATION, attempt.getErrorClass());
         assertTrue(attempt.getError().contains("HTTP 401"), attempt.getError());
         assertTrue(receiver.requests("/refused").isEmpty(), "nothing sent without a token");

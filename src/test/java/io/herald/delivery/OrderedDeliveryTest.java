@@ -5,10 +5,6 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.herald.client.ApiException;
 import io.herald.client.api.DeliveriesApi;
 import io.herald.client.api.EventsApi;
@@ -20,23 +16,16 @@ import io.herald.client.model.SubscriptionOut;
 import io.herald.client.model.TopicIn;
 import io.herald.client.model.WebhookIn;
 import io.herald.testing.HeraldApi;
+import io.herald.testing.OrderCheckingReceiver;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
-import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -50,8 +39,6 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @Tag("external")
 class OrderedDeliveryTest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @TestHTTPResource("/")
     URL base;
 
@@ -60,69 +47,6 @@ class OrderedDeliveryTest {
     EventsApi events;
     String topic;
     OrderCheckingReceiver receiver;
-
-    /**
-     * Answers 500 to a share of requests (seeded), and per key records what it accepted, in order, and whether two
-     * requests of one key were ever open at once.
-     */
-    static final class OrderCheckingReceiver implements AutoCloseable {
-        final HttpServer server;
-        final Map<String, List<Integer>> accepted = new ConcurrentHashMap<>();
-        final Map<String, AtomicInteger> open = new ConcurrentHashMap<>();
-        final Set<String> overlapping = ConcurrentHashMap.newKeySet();
-        final Set<String> refusing = ConcurrentHashMap.newKeySet();
-        final AtomicInteger requests = new AtomicInteger();
-        final Random random = new Random(31);
-        final double failureShare;
-
-        OrderCheckingReceiver(double failureShare) throws IOException {
-            this.failureShare = failureShare;
-            server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 200);
-            server.setExecutor(Executors.newFixedThreadPool(32));
-            server.createContext("/", this::handle);
-            server.start();
-        }
-
-        String url() {
-            return "http://127.0.0.1:" + server.getAddress().getPort() + "/ordered";
-        }
-
-        private void handle(HttpExchange exchange) throws IOException {
-            JsonNode body = JSON.readTree(exchange.getRequestBody().readAllBytes());
-            String key = body.path("key").asText();
-            requests.incrementAndGet();
-            AtomicInteger inFlight = open.computeIfAbsent(key, k -> new AtomicInteger());
-            if (inFlight.incrementAndGet() > 1) {
-                overlapping.add(key);
-            }
-            try {
-                Thread.sleep(1);
-                boolean fail;
-                synchronized (random) {
-                    fail = refusing.contains(key) || random.nextDouble() < failureShare;
-                }
-                if (!fail) {
-                    accepted.computeIfAbsent(key, k -> Collections.synchronizedList(new ArrayList<>()))
-                            .add(body.path("n").asInt());
-                }
-                inFlight.decrementAndGet();
-                exchange.sendResponseHeaders(fail ? 500 : 200, -1);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                exchange.close();
-            }
-        }
-
-        int acceptedCount() {
-            return accepted.values().stream().mapToInt(List::size).sum();
-        }
-
-        @Override
-        public void close() {
-            server.stop(0);
-        }
-    }
 
     @BeforeEach
     void setUp() throws Exception {
@@ -179,7 +103,7 @@ class OrderedDeliveryTest {
 
     @Test
     void tenThousandEventsOverAHundredKeysArriveInOrderPerKeyThroughRandomFailures() throws Exception {
-        receiver = new OrderCheckingReceiver(0.1);
+        receiver = new OrderCheckingReceiver(0.1, 1);
         ordered(List.of(
                 "PT0S", "PT0.05S", "PT0.1S", "PT0.1S", "PT0.1S", "PT0.1S", "PT0.1S", "PT0.1S", "PT0.1S", "PT0.1S"));
         List<String> keys = IntStream.range(0, 100).mapToObj(i -> "k" + i).toList();
@@ -202,7 +126,7 @@ class OrderedDeliveryTest {
 
     @Test
     void aStuckKeyHoldsOnlyItselfAndItsWaitingEventsShowUntilTheHeadIsDiscarded() throws Exception {
-        receiver = new OrderCheckingReceiver(0);
+        receiver = new OrderCheckingReceiver(0, 1);
         receiver.refusing.add("stuck");
         SubscriptionOut subscription = ordered(List.of("PT0S", "PT0.2S"));
         publish(List.of("stuck", "a", "b", "c"), 20);
@@ -225,6 +149,14 @@ class OrderedDeliveryTest {
         assertEquals(1, exhausted.size());
         assertTrue(receiver.accepted.get("stuck") == null, "nothing of the stuck key got through");
 
+        String waiting = deliveries
+                .listSubscriptionDeliveries(subscription.getId(), DeliveryState.WAITING, null, 1)
+                .getItems()
+                .get(0)
+                .getId();
+        io.herald.testing.HeraldApi.assertProblem(
+                409, "urn:herald:problem:conflict", () -> deliveries.retryDelivery(waiting));
+
         receiver.refusing.clear();
         deliveries.discardDelivery(exhausted.get(0).getId());
         assertEquals(
@@ -238,7 +170,7 @@ class OrderedDeliveryTest {
 
     @Test
     void aRedrivenHeadIsDeliveredFirstAndReleasesItsKey() throws Exception {
-        receiver = new OrderCheckingReceiver(0);
+        receiver = new OrderCheckingReceiver(0, 1);
         receiver.refusing.add("late");
         SubscriptionOut subscription = ordered(List.of("PT0S"));
         publish(List.of("late"), 5);

@@ -1,7 +1,6 @@
 package io.herald.delivery;
 
 import static io.herald.testing.HeraldApi.assertProblem;
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -10,9 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.herald.client.ApiException;
 import io.herald.client.api.DeliveriesApi;
-import io.herald.client.api.EventsApi;
 import io.herald.client.api.SubscriptionsApi;
-import io.herald.client.api.TopicsApi;
 import io.herald.client.model.Attempt;
 import io.herald.client.model.DeliveryDetail;
 import io.herald.client.model.DeliveryState;
@@ -21,18 +18,16 @@ import io.herald.client.model.Problem;
 import io.herald.client.model.SubscriptionIn;
 import io.herald.client.model.SubscriptionOut;
 import io.herald.client.model.SubscriptionPatch;
-import io.herald.client.model.TopicIn;
 import io.herald.client.model.TransformationTestIn;
 import io.herald.client.model.TransformationTestOut;
 import io.herald.client.model.WebhookIn;
-import io.herald.testing.HeraldApi;
+import io.herald.testing.DeliveryChecks;
 import io.herald.testing.WebhookReceiver;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URI;
 import java.net.URL;
 import java.time.Duration;
-import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
@@ -48,19 +43,18 @@ class TransformationDeliveryTest {
     URL base;
 
     WebhookReceiver receiver;
+    DeliveryChecks checks;
     SubscriptionsApi subscriptions;
     DeliveriesApi deliveries;
-    EventsApi events;
     String topic;
 
     @BeforeEach
     void setUp() throws Exception {
         receiver = new WebhookReceiver();
-        subscriptions = new SubscriptionsApi(HeraldApi.client(base));
-        deliveries = new DeliveriesApi(HeraldApi.client(base));
-        events = new EventsApi(HeraldApi.client(base));
-        topic = "shape." + UUID.randomUUID().toString().substring(0, 8);
-        new TopicsApi(HeraldApi.client(base)).createTopic(new TopicIn().name(topic));
+        checks = DeliveryChecks.onNewTopic(base, "shape");
+        subscriptions = checks.subscriptions;
+        deliveries = checks.deliveries;
+        topic = checks.topic;
     }
 
     @AfterEach
@@ -76,32 +70,6 @@ class TransformationDeliveryTest {
                 .transformation(transformation));
     }
 
-    private String publish(String data) {
-        return given().contentType("application/json")
-                .header("Herald-Event-Type", "order.placed")
-                .body(data)
-                .post("/api/v1/topics/" + topic + "/events")
-                .then()
-                .statusCode(202)
-                .extract()
-                .path("id");
-    }
-
-    private DeliveryDetail awaitState(String eventId, DeliveryState state) {
-        await().atMost(Duration.ofSeconds(30))
-                .untilAsserted(() -> assertEquals(state, delivery(eventId).getState()));
-        return delivery(eventId);
-    }
-
-    private DeliveryDetail delivery(String eventId) {
-        try {
-            return deliveries.getDelivery(
-                    events.getEvent(eventId).getDeliveries().get(0).getId());
-        } catch (ApiException e) {
-            throw new AssertionError(e);
-        }
-    }
-
     @Test
     void theReceiverGetsTheTransformedBodyAndHeadersSignedAsSent() throws Exception {
         String expression =
@@ -110,8 +78,8 @@ class TransformationDeliveryTest {
         assertEquals(
                 expression, subscriptions.getSubscription(subscription.getId()).getTransformation());
 
-        String id = publish("{\"orderId\": \"o-7\", \"items\": [{\"price\": 2.5}, {\"price\": 4}]}");
-        awaitState(id, DeliveryState.DELIVERED);
+        String id = checks.publish("{\"orderId\": \"o-7\", \"items\": [{\"price\": 2.5}, {\"price\": 4}]}");
+        checks.awaitState(id, DeliveryState.DELIVERED);
 
         WebhookReceiver.Request request = receiver.requests("/shaped").get(0);
         assertEquals(JSON.readTree("{\"order\": \"o-7\", \"total\": 6.5}"), JSON.readTree(request.bodyText()));
@@ -126,11 +94,11 @@ class TransformationDeliveryTest {
     @Test
     void aSkippedEventIsRecordedSkippedAndNeverSent() throws Exception {
         webhook("/skips", "data.amount < 10 ? {\"skip\": true} : {}");
-        String small = publish("{\"amount\": 5}");
-        String large = publish("{\"amount\": 50}");
+        String small = checks.publish("{\"amount\": 5}");
+        String large = checks.publish("{\"amount\": 50}");
 
-        awaitState(large, DeliveryState.DELIVERED);
-        DeliveryDetail skipped = awaitState(small, DeliveryState.SKIPPED);
+        checks.awaitState(large, DeliveryState.DELIVERED);
+        DeliveryDetail skipped = checks.awaitState(small, DeliveryState.SKIPPED);
         assertEquals(0, skipped.getAttempts(), "nothing was attempted");
         assertEquals(1, receiver.requests("/skips").size());
         assertEquals("{\"amount\": 50}", receiver.requests("/skips").get(0).bodyText(), "without a body, the data");
@@ -139,9 +107,9 @@ class TransformationDeliveryTest {
     @Test
     void aTransformationThatFailsDeadLettersItsDeliveryWithTheReason() throws Exception {
         webhook("/refused", "data.customer ? {} : $error(\"no customer in \" & id)");
-        String id = publish("{\"amount\": 5}");
+        String id = checks.publish("{\"amount\": 5}");
 
-        DeliveryDetail exhausted = awaitState(id, DeliveryState.EXHAUSTED);
+        DeliveryDetail exhausted = checks.awaitState(id, DeliveryState.EXHAUSTED);
         assertEquals(1, exhausted.getAttempts(), "not retried: the same event fails the same way");
         Attempt attempt =
                 deliveries.listDeliveryAttempts(exhausted.getId()).getItems().get(0);
@@ -172,8 +140,8 @@ class TransformationDeliveryTest {
     @Test
     void aTransformationIsTestedOnAStoredEventAndChangedOrRemoved() throws Exception {
         SubscriptionOut subscription = webhook("/tested", "{\"body\": {\"n\": data.n * 2}}");
-        String id = publish("{\"n\": 21}");
-        awaitState(id, DeliveryState.DELIVERED);
+        String id = checks.publish("{\"n\": 21}");
+        checks.awaitState(id, DeliveryState.DELIVERED);
 
         TransformationTestOut stored = subscriptions.testSubscriptionTransformation(
                 subscription.getId(), new TransformationTestIn().eventId(id));
@@ -210,8 +178,8 @@ class TransformationDeliveryTest {
         subscriptions.updateSubscription(subscription.getId(), new SubscriptionPatch().transformation(""));
         assertNull(subscriptions.getSubscription(subscription.getId()).getTransformation(), "removed");
         Thread.sleep(1500); // lanes on every instance re-read their subscription's settings within a second
-        String plain = publish("{\"n\": 1}");
-        awaitState(plain, DeliveryState.DELIVERED);
+        String plain = checks.publish("{\"n\": 1}");
+        checks.awaitState(plain, DeliveryState.DELIVERED);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> receiver.requests("/tested").size() == 2);
         assertEquals("{\"n\": 1}", receiver.requests("/tested").get(1).bodyText(), "delivered as published again");
