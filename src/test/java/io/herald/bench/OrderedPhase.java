@@ -6,7 +6,8 @@ import java.util.Locale;
 
 /**
  * Ordered against unordered delivery of the same events to the same webhook subscription, back to back: 5,000 events
- * over 100 keys (50 each, interleaved), first with the subscription unordered, then ordered by the key in the data.
+ * over 100 keys (50 each, interleaved), first with the subscription unordered, then ordered by the key in the data, then
+ * ordered again with a 101st key whose every request the endpoint refuses (its head retries, its later events wait).
  */
 final class OrderedPhase {
     private static final int KEYS = 100;
@@ -24,8 +25,10 @@ final class OrderedPhase {
             String subscription = bench.webhookSubscription(topic, sink.url("/ordered"), ", \"maxInFlight\": 20");
             Thread.sleep(2500);
             long received = 0;
-            for (boolean ordered : new boolean[] {false, true}) {
-                if (ordered) {
+            for (String round : List.of("unordered", "ordered", "stuck")) {
+                boolean ordered = !round.equals("unordered");
+                boolean stuck = round.equals("stuck");
+                if (round.equals("ordered")) {
                     bench.api(
                             "PATCH",
                             "/api/v1/subscriptions/" + subscription,
@@ -34,13 +37,17 @@ final class OrderedPhase {
                 }
                 Bench.CpuUse cpu = bench.cpuFromNow();
                 long started = System.nanoTime();
-                publish(topic);
+                if (stuck) {
+                    sink.refuse("\"stuck\"");
+                }
+                publish(topic, stuck);
                 long got = sink.awaitReceived(received + (long) KEYS * PER_KEY, 300_000) - received;
                 received += got;
                 double seconds = (System.nanoTime() - started) / 1e9;
                 rows.add(Bench.row(
                         (ordered ? "Ordered" : "Unordered") + " delivery: one webhook subscription (20 in flight), "
-                                + "5,000 events over 100 keys" + (ordered ? ", one at a time per key" : ""),
+                                + "5,000 events over 100 keys" + (ordered ? ", one at a time per key" : "")
+                                + (stuck ? ", beside a 101st key whose 50 events the endpoint refuses" : ""),
                         String.format(
                                 Locale.ROOT,
                                 "%,.0f deliveries/s (%,d in %.1f s; %s per delivery)",
@@ -56,14 +63,14 @@ final class OrderedPhase {
         return rows;
     }
 
-    private void publish(String topic) throws Exception {
+    private void publish(String topic, boolean withStuckKey) throws Exception {
         StringBuilder batch = new StringBuilder();
         int inBatch = 0;
         for (int n = 0; n < PER_KEY; n++) {
-            for (int key = 0; key < KEYS; key++) {
+            for (int key = withStuckKey ? -1 : 0; key < KEYS; key++) {
                 batch.append(inBatch == 0 ? "[" : ",")
-                        .append("{\"key\": \"k")
-                        .append(key)
+                        .append("{\"key\": \"")
+                        .append(key < 0 ? "stuck" : "k" + key)
                         .append("\", \"n\": ")
                         .append(n)
                         .append('}');
@@ -76,6 +83,12 @@ final class OrderedPhase {
                     inBatch = 0;
                 }
             }
+        }
+        if (inBatch > 0) {
+            bench.api(
+                    "POST",
+                    "/api/v1/topics/" + topic + "/events",
+                    batch.append(']').toString());
         }
     }
 }

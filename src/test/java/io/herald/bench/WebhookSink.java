@@ -21,12 +21,17 @@ final class WebhookSink implements AutoCloseable {
     private final AtomicLong measured = new AtomicLong();
     private final Recorder latency = new Recorder(TimeUnit.SECONDS.toMillis(300), 3);
     private volatile String run = "";
+    private volatile String refused = null;
 
     WebhookSink(Vertx vertx) throws Exception {
         server = vertx.createHttpServer()
                 .requestHandler(request -> request.body().onSuccess(body -> {
                     long now = System.currentTimeMillis();
                     String text = body.toString();
+                    if (refused != null && text.contains(refused)) {
+                        request.response().setStatusCode(500).end();
+                        return;
+                    }
                     Matcher sentAt = SENT_AT.matcher(text);
                     if (!run.isEmpty() && text.contains(run) && sentAt.find()) {
                         latency.recordValue(Math.min(
@@ -44,6 +49,11 @@ final class WebhookSink implements AutoCloseable {
 
     String url(String path) {
         return "http://127.0.0.1:" + server.actualPort() + path;
+    }
+
+    /** From now on, answers 500 to (and does not count) requests whose body carries {@code marker}. */
+    void refuse(String marker) {
+        refused = marker;
     }
 
     /** From now on, counts and times only events whose body carries {@code runMarker} (a string no other run's has). */
