@@ -198,9 +198,14 @@ public class WebhookCredentials {
         ObjectNode shown = subscription.webhookAuth == null
                 ? json.createObjectNode()
                 : (ObjectNode) tree(subscription.webhookAuth);
-        ObjectNode secrets = subscription.webhookCredentials == null
-                ? json.createObjectNode()
-                : (ObjectNode) tree(box.open(subscription.webhookCredentials, subscription.id));
+        ObjectNode secrets = json.createObjectNode();
+        if (subscription.webhookCredentials != null) {
+            try {
+                secrets = (ObjectNode) tree(box.open(subscription.webhookCredentials, subscription.id));
+            } catch (SecretBox.UnreadableSecret e) {
+                // Saved under another key: what this change gives is saved; what it does not give is lost either way.
+            }
+        }
         WebhookAuthIn auth = webhook.auth();
         if (auth != null) {
             shown.remove("auth");
