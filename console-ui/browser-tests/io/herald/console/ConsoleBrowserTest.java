@@ -324,6 +324,32 @@ class ConsoleBrowserTest {
         assertTrue(page.contains("/webhook/tls/caCertificates") || page.contains("caCertificates"), page);
     }
 
+    @Test
+    void anOrderedSubscriptionsWaitingEventsShowBesideItsRetries() throws Exception {
+        String topic = "console.ordered-" + UUID.randomUUID().toString().substring(0, 8);
+        String admin = "hk_testadmn_TestAdminKeyNotASecret0123456789";
+        RestAssured.given().header("X-API-Key", admin).contentType(ContentType.JSON)
+                .body("{\"name\": \"" + topic + "\"}").post("/api/v1/topics").then().statusCode(201);
+        // Nothing listens on port 9: the key's first event is retried (in minutes), the next two wait behind it.
+        String id = RestAssured.given().header("X-API-Key", admin).contentType(ContentType.JSON)
+                .body("{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", \"ordered\": true, "
+                        + "\"orderingKey\": \"/orderId\", \"webhook\": {\"url\": \"http://127.0.0.1:9/never\", "
+                        + "\"retrySchedule\": [\"PT0S\", \"PT10M\"]}}")
+                .post("/api/v1/subscriptions").then().statusCode(201).extract().path("id");
+        Thread.sleep(1500); // the lane attaches
+        for (int i = 0; i < 3; i++) {
+            publish(admin, topic, "o-7", "change " + i);
+        }
+
+        browser.open("/console/subscriptions/" + id + "/deliveries");
+        signIn("admin", ADMIN_PASSWORD);
+        browser.open("/console/subscriptions/" + id + "/deliveries");
+        waitForText(() -> browser.text(By.tagName("main")), "Waiting for an earlier event of their key (2)");
+        assertEquals(2, browser.all(By.cssSelector("#waiting tbody tr")).size());
+        assertEquals(1, browser.all(By.cssSelector("#retrying tbody tr")).size());
+        browser.screenshot("ordered-waiting");
+    }
+
     private void signIn(String user, String password) {
         browser.type(By.id("username"), user);
         browser.type(By.id("password"), password);

@@ -47,6 +47,7 @@ public class DeadLetterPages {
                 SubscriptionOut subscription,
                 DeliveryPage retrying,
                 DeliveryPage exhausted,
+                DeliveryPage waiting,
                 String notice,
                 ConsoleProblem problem);
 
@@ -66,6 +67,7 @@ public class DeadLetterPages {
                 subscriptions.get(id),
                 deliveries.ofSubscription(id, "retrying", null, "200"),
                 deliveries.ofSubscription(id, "exhausted", null, "200"),
+                deliveries.ofSubscription(id, "waiting", null, "200"),
                 null,
                 problem);
     }
@@ -109,6 +111,7 @@ public class DeadLetterPages {
                             subscriptions.get(id),
                             deliveries.ofSubscription(id, "retrying", null, "200"),
                             deliveries.ofSubscription(id, "exhausted", null, "200"),
+                            deliveries.ofSubscription(id, "waiting", null, "200"),
                             out.redriven() + " deliveries redriven",
                             null))
                     .build();
