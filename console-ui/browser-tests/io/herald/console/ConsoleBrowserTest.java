@@ -223,12 +223,9 @@ class ConsoleBrowserTest {
     void anEngineSubscriptionShowsWhereItDelivers() throws Exception {
         String topic = "console.engine-" + UUID.randomUUID().toString().substring(0, 8);
         String admin = "hk_testadmn_TestAdminKeyNotASecret0123456789";
-        RestAssured.given().header("X-API-Key", admin).contentType(ContentType.JSON)
-                .body("{\"name\": \"" + topic + "\"}").post("/api/v1/topics").then().statusCode(201);
-        String id = RestAssured.given().header("X-API-Key", admin).contentType(ContentType.JSON)
-                .body("{\"topic\": \"" + topic + "\", \"kind\": \"redis\", "
-                        + "\"redis\": {\"stream\": \"orders:{type}\", \"maxLen\": 10000, \"maxInFlight\": 4}}")
-                .post("/api/v1/subscriptions").then().statusCode(201).extract().path("id");
+        createTopic(topic);
+        String id = createSubscription("{\"topic\": \"" + topic + "\", \"kind\": \"redis\", "
+                        + "\"redis\": {\"stream\": \"orders:{type}\", \"maxLen\": 10000, \"maxInFlight\": 4}}");
 
         browser.open("/console/subscriptions/" + id);
         signIn("admin", ADMIN_PASSWORD);
@@ -245,12 +242,9 @@ class ConsoleBrowserTest {
     void anOperatorTestsATransformationOnAStoredEventThenSavesIt() throws Exception {
         String topic = "console.shape-" + UUID.randomUUID().toString().substring(0, 8);
         String admin = "hk_testadmn_TestAdminKeyNotASecret0123456789";
-        RestAssured.given().header("X-API-Key", admin).contentType(ContentType.JSON)
-                .body("{\"name\": \"" + topic + "\"}").post("/api/v1/topics").then().statusCode(201);
-        String id = RestAssured.given().header("X-API-Key", admin).contentType(ContentType.JSON)
-                .body("{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", "
-                        + "\"webhook\": {\"url\": \"http://127.0.0.1:9/never\"}}")
-                .post("/api/v1/subscriptions").then().statusCode(201).extract().path("id");
+        createTopic(topic);
+        String id = createSubscription("{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", "
+                        + "\"webhook\": {\"url\": \"http://127.0.0.1:9/never\"}}");
         String eventId = publish(admin, topic, "o-42", "gift wrap");
 
         browser.open("/console/subscriptions/" + id + "/transformation");
@@ -282,12 +276,9 @@ class ConsoleBrowserTest {
     void anOperatorSetsEndpointAuthenticationWhoseSecretIsNeverShownAgain() throws Exception {
         String topic = "console.auth-" + UUID.randomUUID().toString().substring(0, 8);
         String admin = "hk_testadmn_TestAdminKeyNotASecret0123456789";
-        RestAssured.given().header("X-API-Key", admin).contentType(ContentType.JSON)
-                .body("{\"name\": \"" + topic + "\"}").post("/api/v1/topics").then().statusCode(201);
-        String id = RestAssured.given().header("X-API-Key", admin).contentType(ContentType.JSON)
-                .body("{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", "
-                        + "\"webhook\": {\"url\": \"http://127.0.0.1:9/never\"}}")
-                .post("/api/v1/subscriptions").then().statusCode(201).extract().path("id");
+        createTopic(topic);
+        String id = createSubscription("{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", "
+                        + "\"webhook\": {\"url\": \"http://127.0.0.1:9/never\"}}");
         String password = "console-pw-" + UUID.randomUUID();
 
         browser.open("/console/subscriptions/" + id);
@@ -328,14 +319,11 @@ class ConsoleBrowserTest {
     void anOrderedSubscriptionsWaitingEventsShowBesideItsRetries() throws Exception {
         String topic = "console.ordered-" + UUID.randomUUID().toString().substring(0, 8);
         String admin = "hk_testadmn_TestAdminKeyNotASecret0123456789";
-        RestAssured.given().header("X-API-Key", admin).contentType(ContentType.JSON)
-                .body("{\"name\": \"" + topic + "\"}").post("/api/v1/topics").then().statusCode(201);
+        createTopic(topic);
         // Nothing listens on port 9: the key's first event is retried (in minutes), the next two wait behind it.
-        String id = RestAssured.given().header("X-API-Key", admin).contentType(ContentType.JSON)
-                .body("{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", \"ordered\": true, "
+        String id = createSubscription("{\"topic\": \"" + topic + "\", \"kind\": \"webhook\", \"ordered\": true, "
                         + "\"orderingKey\": \"/orderId\", \"webhook\": {\"url\": \"http://127.0.0.1:9/never\", "
-                        + "\"retrySchedule\": [\"PT0S\", \"PT10M\"]}}")
-                .post("/api/v1/subscriptions").then().statusCode(201).extract().path("id");
+                        + "\"retrySchedule\": [\"PT0S\", \"PT10M\"]}}");
         Thread.sleep(1500); // the lane attaches
         for (int i = 0; i < 3; i++) {
             publish(admin, topic, "o-7", "change " + i);
@@ -348,6 +336,19 @@ class ConsoleBrowserTest {
         assertEquals(2, browser.all(By.cssSelector("#waiting tbody tr")).size());
         assertEquals(1, browser.all(By.cssSelector("#retrying tbody tr")).size());
         browser.screenshot("ordered-waiting");
+    }
+
+    private static final String ADMIN_KEY = "hk_testadmn_TestAdminKeyNotASecret0123456789";
+
+    private static void createTopic(String topic) {
+        RestAssured.given().header("X-API-Key", ADMIN_KEY).contentType(ContentType.JSON)
+                .body("{\"name\": \"" + topic + "\"}").post("/api/v1/topics").then().statusCode(201);
+    }
+
+    /** The subscription's id. */
+    private static String createSubscription(String json) {
+        return RestAssured.given().header("X-API-Key", ADMIN_KEY).contentType(ContentType.JSON)
+                .body(json).post("/api/v1/subscriptions").then().statusCode(201).extract().path("id");
     }
 
     private void signIn(String user, String password) {

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.agroal.api.AgroalDataSource;
 import io.herald.platform.Batcher;
-import io.herald.platform.Database;
 import io.herald.platform.MicroBatcher;
 import io.herald.store.DeliveryRows;
 import io.herald.store.DeliveryState;
@@ -40,6 +39,7 @@ public class DeliveryLedger {
     private static final Recorded DELIVERED = new Recorded(DeliveryState.DELIVERED, false, false, null);
 
     private final AgroalDataSource dataSource;
+    private final OrderedLines lines;
     private final FailureAccounting failures;
     private final RetryPolicy retryPolicy;
     private final ObjectMapper json;
@@ -48,8 +48,14 @@ public class DeliveryLedger {
 
     private final MicroBatcher<String, Optional<Integer>> firstAttempts;
 
-    DeliveryLedger(AgroalDataSource dataSource, FailureAccounting failures, DeliveryConfig config, ObjectMapper json) {
+    DeliveryLedger(
+            AgroalDataSource dataSource,
+            FailureAccounting failures,
+            DeliveryConfig config,
+            ObjectMapper json,
+            OrderedLines lines) {
         this.dataSource = dataSource;
+        this.lines = lines;
         this.failures = failures;
         this.retryPolicy = new RetryPolicy(config.jitter(), config.maxRetryAfter());
         this.json = json;
@@ -102,26 +108,6 @@ public class DeliveryLedger {
             open = DeliveryRows.awaitingFirstAttempt(connection, deliveryIds);
         }
         return deliveryIds.stream().map(id -> Optional.ofNullable(open.get(id))).toList();
-    }
-
-    /** Told when deliveries waiting in an ordered line were made due (the retry poller, to claim them now). */
-    private volatile Runnable linesReleased = () -> {};
-
-    void onLinesReleased(Runnable listener) {
-        this.linesReleased = listener;
-    }
-
-    /** Whether an arriving delivery of an ordered subscription may be attempted now (ADR 0022). */
-    public OrderedRows.Admission admit(String deliveryId) throws SQLException {
-        return Database.inTransaction(dataSource, connection -> OrderedRows.admit(connection, deliveryId));
-    }
-
-    /** Mends ordered lines left stuck (a crash between steps, a path that ends deliveries elsewhere). */
-    public void sweepLines() throws SQLException {
-        int released = Database.inTransaction(dataSource, connection -> OrderedRows.sweep(connection, 1000));
-        if (released > 0) {
-            linesReleased.run();
-        }
     }
 
     /** Claims due retries of active subscriptions, leasing each for {@code lease}. */
@@ -206,13 +192,11 @@ public class DeliveryLedger {
             try {
                 Recorded recorded =
                         recordIn(connection, new PendingRecord(claim, outcome, trigger, schedule, null), now());
-                int released = recorded.state() == DeliveryState.DELIVERED || recorded.state() == DeliveryState.SKIPPED
+                int released = DeliveryState.releasesKey(recorded.state())
                         ? OrderedRows.finished(connection, List.of(claim.deliveryId()))
                         : 0;
                 connection.commit();
-                if (released > 0) {
-                    linesReleased.run();
-                }
+                lines.released(released);
                 return recorded;
             } catch (SQLException | RuntimeException e) {
                 connection.rollback();
@@ -275,24 +259,18 @@ public class DeliveryLedger {
             }
             return;
         }
-        if (released > 0) {
-            linesReleased.run();
-        }
+        lines.released(released);
         for (int i = 0; i < group.size(); i++) {
             group.get(i).done().complete(outcomes.get(i));
         }
     }
 
-    /** Deliveries of the group that ended for good (delivered, skipped): they leave their ordered lines. */
+    /** Deliveries of the group that ended for good: they leave their ordered lines. */
     private static List<String> leftLines(List<PendingRecord> group, List<Recorded> outcomes) {
-        List<String> left = new ArrayList<>();
-        for (int i = 0; i < group.size(); i++) {
-            DeliveryState state = outcomes.get(i).state();
-            if (state == DeliveryState.DELIVERED || state == DeliveryState.SKIPPED) {
-                left.add(group.get(i).claim().deliveryId());
-            }
-        }
-        return left;
+        return java.util.stream.IntStream.range(0, group.size())
+                .filter(i -> DeliveryState.releasesKey(outcomes.get(i).state()))
+                .mapToObj(i -> group.get(i).claim().deliveryId())
+                .toList();
     }
 
     /**

@@ -57,6 +57,7 @@ public class DeliveryService {
 
     private final AgroalDataSource dataSource;
     private final DeliveryLedger ledger;
+    private final OrderedLines lines;
     private final Dispatcher dispatcher;
     private final OutboxRelay relay;
     private final ObjectMapper json;
@@ -66,6 +67,7 @@ public class DeliveryService {
     DeliveryService(
             AgroalDataSource dataSource,
             DeliveryLedger ledger,
+            OrderedLines lines,
             Dispatcher dispatcher,
             OutboxRelay relay,
             ObjectMapper json,
@@ -75,6 +77,7 @@ public class DeliveryService {
         this.subscriptions = subscriptions;
         this.replays = replays;
         this.ledger = ledger;
+        this.lines = lines;
         this.dispatcher = dispatcher;
         this.relay = relay;
         this.json = json;
@@ -216,9 +219,7 @@ public class DeliveryService {
         } catch (SQLException e) {
             throw unavailable(e);
         }
-        if (released > 0) {
-            dispatcher.linesReleased();
-        }
+        lines.released(released);
         return get(id);
     }
 

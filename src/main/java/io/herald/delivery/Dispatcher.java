@@ -50,6 +50,7 @@ public class Dispatcher {
 
     private final BrokerClient broker;
     private final DeliveryLedger ledger;
+    private final OrderedLines lines;
     private final AttemptRunner attempts;
     private final Targets targets;
     private final WebhookClient webhooks;
@@ -78,6 +79,7 @@ public class Dispatcher {
     Dispatcher(
             BrokerClient broker,
             DeliveryLedger ledger,
+            OrderedLines lines,
             AttemptRunner attempts,
             Targets targets,
             WebhookClient webhooks,
@@ -87,6 +89,7 @@ public class Dispatcher {
             PlatformConfig platform) {
         this.broker = broker;
         this.ledger = ledger;
+        this.lines = lines;
         this.attempts = attempts;
         this.targets = targets;
         this.webhooks = webhooks;
@@ -94,7 +97,7 @@ public class Dispatcher {
         this.stageLag = stageLag;
         this.shutdown = platform.shutdown();
         this.retries = new RetryPoller(ledger, attempts, config, lanes::get);
-        ledger.onLinesReleased(retries::wake);
+        lines.onReleased(retries::wake);
     }
 
     void start(@Observes @Priority(BrokerClient.STARTUP_PRIORITY + 20) StartupEvent event) {
@@ -293,7 +296,7 @@ public class Dispatcher {
     /** Whether an ordered subscription's delivery heads its key's line (a failure to tell is thrown: redelivered). */
     private boolean admitted(String deliveryId) {
         try {
-            return ledger.admit(deliveryId) != OrderedRows.Admission.WAITING;
+            return lines.admit(deliveryId) != OrderedRows.Admission.WAITING;
         } catch (SQLException e) {
             throw new java.util.concurrent.CompletionException(e);
         }
@@ -301,15 +304,10 @@ public class Dispatcher {
 
     private void sweepLines() {
         try {
-            ledger.sweepLines();
+            lines.sweep();
         } catch (SQLException e) {
             LOG.debugf("Ordered lines not swept: %s", e.getMessage());
         }
-    }
-
-    /** Deliveries of ordered lines were made due elsewhere (an operator's discard): claim them now. */
-    void linesReleased() {
-        retries.wake();
     }
 
     // --- an operator's attempts -------------------------------------------------------------------------------

@@ -3,14 +3,12 @@ package io.herald.delivery;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.herald.platform.SecretBox;
 import io.herald.platform.SsrfGuard;
 import io.herald.routing.Subscription;
 import io.herald.routing.WebhookCredentials;
 import io.quarkus.runtime.ShutdownEvent;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -27,13 +25,11 @@ import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -54,7 +50,6 @@ import javax.net.ssl.SSLException;
 public class WebhookClient implements Destination<WebhookEndpoint> {
     static final String USER_AGENT = "Herald/0.1.0 (+webhooks)";
     static final int EXCERPT_BYTES = 4096;
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     private final Vertx vertx;
@@ -64,6 +59,7 @@ public class WebhookClient implements Destination<WebhookEndpoint> {
     private final WebhookCredentials credentials;
     private final OAuth2Tokens tokens;
     private final TlsClients tlsClients;
+    private final WebhookRequests requests;
 
     WebhookClient(
             Vertx vertx,
@@ -78,6 +74,7 @@ public class WebhookClient implements Destination<WebhookEndpoint> {
         this.credentials = credentials;
         this.tokens = tokens;
         this.tlsClients = tlsClients;
+        this.requests = new WebhookRequests(json);
         // Connections per endpoint: lanes already cap requests per subscription (max-in-flight), this only bounds
         // what many subscriptions of one host may open together.
         this.http = vertx.createHttpClient(
@@ -171,7 +168,7 @@ public class WebhookClient implements Destination<WebhookEndpoint> {
                     .setFollowRedirects(false)
                     .setConnectTimeout(Math.min(
                             CONNECT_TIMEOUT.toMillis(), target.timeout().toMillis()));
-            body = request(target, event, started.getEpochSecond(), options);
+            body = requests.request(target, event, started.getEpochSecond(), options);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(new AttemptResult(
                     started,
@@ -317,90 +314,6 @@ public class WebhookClient implements Destination<WebhookEndpoint> {
                 ok ? null : "HTTP " + answer.status(),
                 excerpt,
                 retryAfter(answer.retryAfter()));
-    }
-
-    /** Sets the headers on {@code options} and returns the body. */
-    private byte[] request(WebhookEndpoint target, EventSnapshot event, long timestamp, RequestOptions options) {
-        byte[] body;
-        String contentType;
-        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
-        if (target.format() == Subscription.Format.CLOUDEVENTS_STRUCTURED) {
-            body = structured(event);
-            contentType = "application/cloudevents+json; charset=utf-8";
-        } else {
-            body = event.data().getBytes(StandardCharsets.UTF_8);
-            contentType = event.dataContentType();
-            if (target.format() == Subscription.Format.CLOUDEVENTS_BINARY) {
-                binaryHeaders(headers, event);
-            }
-        }
-        target.headers().forEach(headers::add);
-        headers.set("Content-Type", contentType)
-                .set("User-Agent", USER_AGENT)
-                .set("traceparent", traceparent(event))
-                .set("webhook-id", event.eventId())
-                .set("webhook-timestamp", Long.toString(timestamp))
-                .set("webhook-signature", WebhookSigner.signatures(target.secrets(), event.eventId(), timestamp, body));
-        options.setHeaders(headers);
-        return body;
-    }
-
-    private static void binaryHeaders(MultiMap headers, EventSnapshot event) {
-        headers.add("ce-specversion", "1.0")
-                .add("ce-id", event.ceId())
-                .add("ce-source", event.source())
-                .add("ce-type", event.type());
-        if (event.subject() != null) {
-            headers.add("ce-subject", event.subject());
-        }
-        if (event.time() != null) {
-            headers.add("ce-time", event.time());
-        }
-        if (event.extensions() != null) {
-            event.extensions().fields().forEachRemaining(e -> {
-                if (!e.getKey().equals("traceparent") && !e.getKey().equals("tracestate")) {
-                    headers.add("ce-" + e.getKey(), e.getValue().asText());
-                }
-            });
-        }
-    }
-
-    private byte[] structured(EventSnapshot event) {
-        try {
-            ObjectNode envelope = json.createObjectNode()
-                    .put("specversion", "1.0")
-                    .put("id", event.ceId())
-                    .put("source", event.source())
-                    .put("type", event.type());
-            if (event.subject() != null) {
-                envelope.put("subject", event.subject());
-            }
-            if (event.time() != null) {
-                envelope.put("time", event.time());
-            }
-            envelope.put("datacontenttype", event.dataContentType());
-            if (event.extensions() != null) {
-                envelope.setAll(event.extensions());
-            }
-            envelope.set("data", json.readTree(event.data()));
-            return json.writeValueAsBytes(envelope);
-        } catch (IOException e) {
-            throw new IllegalStateException("Stored data is not JSON", e);
-        }
-    }
-
-    /** The producer's trace when it sent one (CloudEvents distributed tracing extension), a new one otherwise. */
-    private static String traceparent(EventSnapshot event) {
-        if (event.extensions() != null
-                && event.extensions().path("traceparent").isTextual()
-                && event.extensions().get("traceparent").asText().matches("00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}")) {
-            return event.extensions().get("traceparent").asText();
-        }
-        byte[] trace = new byte[16];
-        byte[] span = new byte[8];
-        RANDOM.nextBytes(trace);
-        RANDOM.nextBytes(span);
-        return "00-" + HexFormat.of().formatHex(trace) + "-" + HexFormat.of().formatHex(span) + "-01";
     }
 
     private static AttemptResult failure(Instant started, long took, Throwable error) {

@@ -19,8 +19,6 @@ import io.herald.routing.SubscriptionDtos.SubscriptionOut;
 import io.herald.routing.SubscriptionDtos.SubscriptionPage;
 import io.herald.routing.SubscriptionDtos.SubscriptionPatch;
 import io.herald.routing.SubscriptionDtos.WebhookOut;
-import io.herald.transform.Transformation;
-import io.herald.transform.TransformationException;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.vertx.core.Future;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -97,8 +95,7 @@ public class SubscriptionService {
             }
         }
         destinations.checkNew(kind, in, violations);
-        checkTransformation(kind, in.transformation(), violations);
-        checkOrdering(kind, in.ordered(), in.orderingKey(), violations);
+        DeliveryShape.check(kind, in.transformation(), in.ordered(), in.orderingKey(), violations);
         violations.throwIfAny();
 
         Subscription subscription = new Subscription();
@@ -123,9 +120,7 @@ public class SubscriptionService {
             credentials.apply(subscription, in.webhook());
         }
         destinations.apply(subscription, in.nats(), in.redis(), in.kafka(), in.sqs());
-        subscription.transformation = blankToNull(in.transformation());
-        subscription.ordered = Boolean.TRUE.equals(in.ordered());
-        subscription.orderingKey = blankToNull(in.orderingKey());
+        DeliveryShape.apply(subscription, in.transformation(), in.ordered(), in.orderingKey());
         subscription.createdAt = now();
         subscription.updatedAt = subscription.createdAt;
         // The queue exists before the subscription does: no event is routed to a queue that is not there.
@@ -183,10 +178,8 @@ public class SubscriptionService {
                 }
             }
             destinations.checkChange(subscription.kind, patch, violations);
-            if (patch.transformation() != null && !patch.transformation().isEmpty()) {
-                checkTransformation(subscription.kind, patch.transformation(), violations);
-            }
-            checkOrdering(subscription.kind, patch.ordered(), patch.orderingKey(), violations);
+            DeliveryShape.check(
+                    subscription.kind, patch.transformation(), patch.ordered(), patch.orderingKey(), violations);
             violations.throwIfAny();
             if (patch.name() != null) {
                 subscription.name = blankToNull(patch.name());
@@ -223,17 +216,7 @@ public class SubscriptionService {
                 credentials.apply(subscription, patch.webhook());
             }
             destinations.apply(subscription, patch.nats(), patch.redis(), patch.kafka(), patch.sqs());
-            if (patch.transformation() != null) {
-                // An empty string removes it.
-                subscription.transformation = blankToNull(patch.transformation());
-            }
-            if (patch.ordered() != null) {
-                subscription.ordered = patch.ordered();
-            }
-            if (patch.orderingKey() != null) {
-                // An empty string goes back to the partitionkey extension.
-                subscription.orderingKey = blankToNull(patch.orderingKey());
-            }
+            DeliveryShape.apply(subscription, patch.transformation(), patch.ordered(), patch.orderingKey());
             subscription.updatedAt = now();
             subscriptions.update(subscription, resetHealth);
             return out(subscription, false);
@@ -375,38 +358,6 @@ public class SubscriptionService {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BrokerUnavailableException("Interrupted while trying to " + what, e);
-        }
-    }
-
-    /** A transformation must compile, and only subscriptions Herald delivers have one (a queue's readers read it raw). */
-    private static void checkTransformation(Subscription.Kind kind, String transformation, Violations violations) {
-        if (transformation == null || transformation.isBlank()) {
-            return;
-        }
-        if (kind != null && !kind.delivered()) {
-            violations.add(
-                    "/transformation",
-                    "only subscriptions Herald delivers have one: a queue's consumers read events as they are");
-            return;
-        }
-        try {
-            Transformation.compile(transformation);
-        } catch (TransformationException e) {
-            violations.add("/transformation", "is not a JSONata expression Herald can run: " + e.describe());
-        }
-    }
-
-    /** Only subscriptions Herald delivers can be ordered (a queue's consumers read it in queue order already). */
-    private static void checkOrdering(Subscription.Kind kind, Boolean ordered, String key, Violations violations) {
-        if (Boolean.TRUE.equals(ordered) && kind != null && !kind.delivered()) {
-            violations.add(
-                    "/ordered", "only subscriptions Herald delivers can be ordered: a queue is read in order already");
-        }
-        if (key != null && !key.isEmpty()) {
-            String problem = DestinationSettings.keyProblem(key);
-            if (problem != null) {
-                violations.add("/orderingKey", problem);
-            }
         }
     }
 

@@ -18,6 +18,11 @@ public enum DeliveryState {
     /** Of an ordered subscription: waits for the deliveries of its key accepted before it. */
     WAITING;
 
+    /** Final without a failure (null: a manual attempt that changed nothing): an ordered key's next delivery may go. */
+    public static boolean releasesKey(DeliveryState state) {
+        return state == DELIVERED || state == SKIPPED || state == DISCARDED;
+    }
+
     /** The name the API and the console use. */
     public String apiName() {
         return name().toLowerCase(Locale.ROOT);
