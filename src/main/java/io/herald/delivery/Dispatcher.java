@@ -266,7 +266,8 @@ public class Dispatcher {
                                 return CompletableFuture.completedFuture(null);
                             }
                             if (target.ordered() && !admitted(deliveryId)) {
-                                // Behind an earlier delivery of its key: recorded WAITING; its line releases it.
+                                // Behind an earlier delivery of its key (recorded WAITING; its line releases it), or a
+                                // duplicate message of a head another lane is attempting: nothing to attempt.
                                 return CompletableFuture.completedFuture(null);
                             }
                             DeliveryLedger.Claim claim = new DeliveryLedger.Claim(
@@ -293,10 +294,14 @@ public class Dispatcher {
                 });
     }
 
-    /** Whether an ordered subscription's delivery heads its key's line (a failure to tell is thrown: redelivered). */
+    /**
+     * Whether an ordered subscription's delivery heads its key's line and is now taken for this attempt (a failure to
+     * tell is thrown: the message is redelivered).
+     */
     private boolean admitted(String deliveryId) {
         try {
-            return lines.admit(deliveryId) != OrderedRows.Admission.WAITING;
+            OrderedRows.Admission admission = lines.admit(deliveryId);
+            return admission == OrderedRows.Admission.HEAD || admission == OrderedRows.Admission.UNORDERED;
         } catch (SQLException e) {
             throw new java.util.concurrent.CompletionException(e);
         }

@@ -37,10 +37,10 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
- * Makes one webhook request: the body and headers of the subscription's format (Standard Webhooks, CloudEvents binary
- * or structured), always signed the Standard Webhooks way ({@code webhook-id} = the event id on every attempt,
- * {@code webhook-timestamp}, {@code webhook-signature}), plus the subscription's headers, a {@code User-Agent} naming
- * Herald and a W3C {@code traceparent}. Never throws: every outcome is an {@link AttemptResult}.
+ * Makes one webhook request ({@link WebhookRequests} builds it: the subscription's format, always signed the Standard
+ * Webhooks way), with the endpoint's authentication (Basic, bearer, an OAuth2 token from {@link OAuth2Tokens}) and, for
+ * mutual TLS or an endpoint's own CA, a client of {@link TlsClients}. Never throws: every outcome is an
+ * {@link AttemptResult}.
  *
  * <p>Requests go through Vert.x's HTTP client on the event loops (kept-alive connections per endpoint, no thread per
  * request). Redirects are not followed. Only the first {@value #EXCERPT_BYTES} bytes of an answer are kept; the rest is

@@ -3,6 +3,7 @@ package io.herald.flow;
 import io.agroal.api.AgroalDataSource;
 import io.herald.broker.BrokerClient;
 import io.herald.store.DeliveryRows;
+import io.herald.store.OrderedRows;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Array;
 import java.sql.Connection;
@@ -206,7 +207,7 @@ public class FlowReport {
         try (PreparedStatement statement =
                 connection.prepareStatement("select s.id, s.name, s.topic_pattern, s.kind, s.state, "
                         + "s.queue_name, s.consecutive_failures, s.disabled_reason, "
-                        + DeliveryRows.OWED_BY_DELIVERED_SUBSCRIPTION
+                        + DeliveryRows.OWED_BY_DELIVERED_SUBSCRIPTION + " + " + OrderedRows.WAITING_OF_SUBSCRIPTION
                         + " from subscriptions s" + (subscriptionId == null ? "" : " where s.id = ?")
                         + " order by s.name, s.id")) {
             if (subscriptionId != null) {
@@ -217,8 +218,9 @@ public class FlowReport {
                     String id = rows.getString(1);
                     long[] f = figures.getOrDefault(id, new long[2]);
                     Double rate = f[0] + f[1] == 0 ? null : 100.0 * f[0] / (f[0] + f[1]);
-                    // A webhook delivery still owed is in the outbox or scheduled for a retry (both indexed), or in
-                    // its queue (which the broker counts, rather than a scan of every delivery the subscription had).
+                    // A webhook delivery still owed is in the outbox or scheduled for a retry (both indexed), waiting
+                    // in an
+                    // ordered line, or in its queue (which the broker counts, rather than a scan of every delivery).
                     long owedInDatabase = "QUEUE".equals(rows.getString(4)) ? 0 : rows.getLong(9);
                     depths.add(broker.messageCount(rows.getString(6))
                             .map(depth -> depth + owedInDatabase)

@@ -23,17 +23,32 @@ public final class OrderedRows {
                 select distinct hashtextextended(s || '/' || k, 0) as lock
                 from unnest(?::text[], ?::text[]) as t(s, k) order by 1) locks""";
 
+    /**
+     * A column expression for the dashboard's backlog (in a statement over {@code subscriptions s}): an ordered
+     * subscription's deliveries waiting in lines, which are neither in the outbox nor in the queue.
+     */
+    public static final String WAITING_OF_SUBSCRIPTION = "(case when s.ordered then (select count(*) from "
+            + "ordered_deliveries o join deliveries w on w.id = o.delivery_id where o.subscription_id = s.id and "
+            + "w.state = " + WAITING.sql() + ") else 0 end)";
+
     private OrderedRows() {}
 
     /** A delivery joining its key's line. */
     public record NewRow(String deliveryId, String subscriptionId, String key) {}
 
-    /** Where an arriving delivery stands: not ordered, the head of its line, or waiting behind earlier ones. */
+    /**
+     * Where an arriving delivery stands: not ordered, the head of its line (now taken for its attempt), already taken
+     * (a duplicate message of a head being attempted), or waiting behind earlier ones.
+     */
     public enum Admission {
         UNORDERED,
         HEAD,
+        TAKEN,
         WAITING
     }
+
+    /** How long a lane's attempt of a head may take before the sweep gives the head to the retry pollers. */
+    private static final String TAKEN_FOR = "interval '2 minutes'";
 
     /** Puts deliveries at the end of their lines, in the order given (the routing transaction's). */
     public static void insert(Connection connection, List<NewRow> rows) throws SQLException {
@@ -81,7 +96,7 @@ public final class OrderedRows {
             head.setString(2, key);
             try (ResultSet rs = head.executeQuery()) {
                 if (rs.next() && rs.getString(1).equals(deliveryId)) {
-                    return Admission.HEAD;
+                    return take(connection, deliveryId) ? Admission.HEAD : Admission.TAKEN;
                 }
             }
         }
@@ -91,6 +106,14 @@ public final class OrderedRows {
             wait.executeUpdate();
         }
         return Admission.WAITING;
+    }
+
+    private static boolean take(Connection connection, String deliveryId) throws SQLException {
+        try (PreparedStatement take = connection.prepareStatement("update ordered_deliveries set taken_until = now() + "
+                + TAKEN_FOR + " where delivery_id = ? and (taken_until is null or taken_until < now())")) {
+            take.setString(1, deliveryId);
+            return take.executeUpdate() == 1;
+        }
     }
 
     /**
@@ -122,7 +145,8 @@ public final class OrderedRows {
 
     /**
      * Mends lines a crash or an unhooked path left stuck: a head whose delivery is gone or final leaves the line; a
-     * waiting head is released. Returns how many deliveries were released.
+     * waiting head is released, and so is a head a lane took whose attempt was never recorded in time (its instance
+     * died; the queue message went to a duplicate admission). Returns how many deliveries were released.
      */
     public static int sweep(Connection connection, int limit) throws SQLException {
         List<String> subscriptions = new ArrayList<>();
@@ -130,17 +154,20 @@ public final class OrderedRows {
         List<String> leaving = new ArrayList<>();
         try (PreparedStatement heads = connection.prepareStatement("""
                 select h.subscription_id, h.ordering_key, h.delivery_id, d.state
-                from (select distinct on (subscription_id, ordering_key) subscription_id, ordering_key, delivery_id
+                from (select distinct on (subscription_id, ordering_key) subscription_id, ordering_key, delivery_id,
+                             taken_until
                       from ordered_deliveries order by subscription_id, ordering_key, seq) h
                 left join deliveries d on d.id = h.delivery_id
                 where d.id is null or d.state in ('WAITING', 'DELIVERED', 'DISCARDED', 'SKIPPED')
+                   or (d.state in ('PENDING', 'QUEUED') and h.taken_until < now())
                 limit ?""")) {
             heads.setInt(1, limit);
             try (ResultSet rs = heads.executeQuery()) {
                 while (rs.next()) {
                     subscriptions.add(rs.getString(1));
                     keys.add(rs.getString(2));
-                    if (!WAITING.name().equals(rs.getString(4))) {
+                    String state = rs.getString(4);
+                    if (state == null || DeliveryState.releasesKey(DeliveryState.valueOf(state))) {
                         leaving.add(rs.getString(3));
                     }
                 }
@@ -173,12 +200,13 @@ public final class OrderedRows {
             throws SQLException {
         try (PreparedStatement release = connection.prepareStatement("""
                 update deliveries d set state = %s, next_attempt_at = now()
-                from (select distinct on (o.subscription_id, o.ordering_key) o.delivery_id
+                from (select distinct on (o.subscription_id, o.ordering_key) o.delivery_id, o.taken_until
                       from ordered_deliveries o
                       join (select distinct s, k from unnest(?::text[], ?::text[]) as t(s, k)) l
                         on o.subscription_id = l.s and o.ordering_key = l.k
                       order by o.subscription_id, o.ordering_key, o.seq) h
-                where d.id = h.delivery_id and d.state = %s""".formatted(RETRYING.sql(), WAITING.sql()))) {
+                where d.id = h.delivery_id
+                  and (d.state = %s or (d.state in ('PENDING', 'QUEUED') and h.taken_until < now()))""".formatted(RETRYING.sql(), WAITING.sql()))) {
             SqlArrays.bindText(connection, release, 1, subscriptions, s -> s);
             SqlArrays.bindText(connection, release, 2, keys, k -> k);
             return release.executeUpdate();

@@ -61,6 +61,7 @@ final class DestinationsPhase {
         String redisTopic = bench.topic("bench.dest-redis");
         subscribe(redisTopic, "redis", "{\"stream\": \"herald-bench:{topic}\"}");
         rows.add(measure("Redis Streams", redisTopic, () -> redisLength("herald-bench:" + redisTopic)));
+        redis("DEL", "herald-bench:" + redisTopic); // the machine's Redis keeps nothing of the run
         Properties admin = new Properties();
         admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bench.args.getOrDefault("kafka", "127.0.0.1:19092"));
         try (Admin kafka = Admin.create(admin)) {
@@ -148,14 +149,19 @@ final class DestinationsPhase {
     }
 
     private long redisLength(String stream) {
+        return Long.parseLong(redis("XLEN", stream));
+    }
+
+    /** One command to the machine's Redis through redis-cli; its answer. */
+    private String redis(String... command) {
         try {
-            Process cli = new ProcessBuilder(
-                            "redis-cli", "-p", bench.args.getOrDefault("redisPort", "6379"), "XLEN", stream)
-                    .redirectErrorStream(true)
-                    .start();
+            List<String> line =
+                    new java.util.ArrayList<>(List.of("redis-cli", "-p", bench.args.getOrDefault("redisPort", "6379")));
+            line.addAll(List.of(command));
+            Process cli = new ProcessBuilder(line).redirectErrorStream(true).start();
             String out = new String(cli.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
             cli.waitFor();
-            return Long.parseLong(out);
+            return out;
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }

@@ -88,7 +88,12 @@ public final class OrderCheckingReceiver implements AutoCloseable {
     /** What a key's receiver accepted with repeats of one event in a row (at-least-once) counted once. */
     public List<Integer> acceptedOnceInARow(String key) {
         List<Integer> distinct = new ArrayList<>();
-        for (int n : accepted.getOrDefault(key, List.of())) {
+        List<Integer> all = accepted.getOrDefault(key, List.of());
+        List<Integer> copy;
+        synchronized (all) { // a synchronized list is iterated under its own lock
+            copy = new ArrayList<>(all);
+        }
+        for (int n : copy) {
             if (distinct.isEmpty() || distinct.get(distinct.size() - 1) != n) {
                 distinct.add(n);
             }
