@@ -49,12 +49,21 @@ public class Transformations {
         }
     }
 
-    /** What a transformation did to one event: the event to deliver and the headers to add, or a skip. */
-    public record Applied(EventSnapshot event, Map<String, String> headers, boolean skip, long tookMicros) {}
+    /**
+     * What a transformation did to one event: the event to deliver (its data replaced by {@code body}, null when the
+     * transformation kept the data) and the headers to add, or a skip.
+     */
+    public record Applied(
+            EventSnapshot event, JsonNode body, Map<String, String> headers, boolean skip, long tookMicros) {}
 
     public Applied apply(Transformation transformation, EventSnapshot event) throws TransformationException {
+        return apply(transformation, event, input(event));
+    }
+
+    /** The same, on the event's {@link #input} already built (a test shows it beside the output). */
+    Applied apply(Transformation transformation, EventSnapshot event, ObjectNode input) throws TransformationException {
         long started = System.nanoTime();
-        Transformation.Result result = transformation.apply(input(event), bounds, json);
+        Transformation.Result result = transformation.apply(input, bounds, json);
         long took = (System.nanoTime() - started) / 1_000;
         EventSnapshot delivered = result.body() == null
                 ? event
@@ -69,7 +78,7 @@ public class Transformations {
                         "application/json",
                         result.body().toString(),
                         event.extensions());
-        return new Applied(delivered, result.headers(), result.skip(), took);
+        return new Applied(delivered, result.body(), result.headers(), result.skip(), took);
     }
 
     /**
