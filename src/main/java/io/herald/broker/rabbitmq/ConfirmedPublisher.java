@@ -49,7 +49,7 @@ final class ConfirmedPublisher implements AutoCloseable {
      * Messages taken and not yet confirmed beyond which the publisher is {@link #full()}: what a broker that stopped
      * confirming (an alarm, a stall) may hold on Herald's heap. The outbox keeps the rest, and re-sends it later.
      */
-    private static final int MAX_OUTSTANDING = 2000;
+    static final int MAX_OUTSTANDING = 2000;
 
     private final Channel channel;
     private final ExecutorService thread;

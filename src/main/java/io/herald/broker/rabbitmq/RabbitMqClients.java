@@ -3,14 +3,22 @@ package io.herald.broker.rabbitmq;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.impl.nio.NioParams;
 import io.herald.broker.BrokerConfig;
 import java.io.IOException;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /** What every use of RabbitMQ's Java client shares: how connections are made, and closing without a fuss. */
 final class RabbitMqClients {
+    /** Frames a connection's write queue holds: every publishing channel's outstanding messages, three frames each. */
+    static final int NIO_WRITE_QUEUE_FRAMES =
+            3 * ConfirmedPublisher.MAX_OUTSTANDING * RabbitMqConnection.PUBLISHERS + 1000;
+
+    private static final AtomicInteger IO_THREADS = new AtomicInteger();
+
     private RabbitMqClients() {}
 
     /** The client settings of every connection Herald opens to RabbitMQ over AMQP 0-9-1. */
@@ -26,6 +34,21 @@ final class RabbitMqClients {
         // Recovery is Herald's: lanes re-attach by generation, and the outbox re-sends what was not confirmed.
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
+        // Non-blocking IO: a publish only queues its frames, and one IO thread per connection drains every channel's
+        // queue into as few socket writes as it can. With the blocking client each publish was a write of its own,
+        // which cost RabbitMQ (and Herald) a read and a wake-up per message: ingest went from 61 % to 73 % of the
+        // embedded broker's (ADR 0015). The write queue holds what every publishing channel may have outstanding
+        // (ConfirmedPublisher.MAX_OUTSTANDING, three frames each), so a publish never waits for room in it.
+        factory.useNio();
+        factory.setNioParams(new NioParams()
+                .setNbIoThreads(2)
+                .setWriteQueueCapacity(NIO_WRITE_QUEUE_FRAMES)
+                .setWriteEnqueuingTimeoutInMs((int) config.operationTimeout().toMillis())
+                .setThreadFactory(runnable -> {
+                    Thread thread = new Thread(runnable, "herald-rabbitmq-io-" + IO_THREADS.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                }));
         if (config.tls()) {
             try {
                 factory.useSslProtocol(SSLContext.getDefault());

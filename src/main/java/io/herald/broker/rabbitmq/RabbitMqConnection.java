@@ -43,7 +43,7 @@ public final class RabbitMqConnection implements BrokerConnection {
     private static final Logger LOG = Logger.getLogger(RabbitMqConnection.class);
     private static final long FIRST_RECONNECT_DELAY_MS = 250;
     /** Publishing channels: a queue always uses the same one (its order), several share the broker's work. */
-    private static final int PUBLISHERS = 4;
+    static final int PUBLISHERS = 4;
 
     private final BrokerConfig config;
     private final BrokerTopology topology;
