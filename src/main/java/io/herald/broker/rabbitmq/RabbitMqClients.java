@@ -34,11 +34,9 @@ final class RabbitMqClients {
         // Recovery is Herald's: lanes re-attach by generation, and the outbox re-sends what was not confirmed.
         factory.setAutomaticRecoveryEnabled(false);
         factory.setTopologyRecoveryEnabled(false);
-        // Non-blocking IO: a publish only queues its frames, and one IO thread per connection drains every channel's
-        // queue into as few socket writes as it can. With the blocking client each publish was a write of its own,
-        // which cost RabbitMQ (and Herald) a read and a wake-up per message: ingest went from 61 % to 73 % of the
-        // embedded broker's (ADR 0015). The write queue holds what every publishing channel may have outstanding
-        // (ConfirmedPublisher.MAX_OUTSTANDING, three frames each), so a publish never waits for room in it.
+        // Non-blocking IO: a publish only queues its frames, and an IO thread drains every channel's queue into as few
+        // socket writes as it can, where blocking IO wrote (and RabbitMQ read) each publish on its own (ADR 0015). The
+        // write queue holds what every publishing channel may have outstanding, so a publish never waits for room.
         factory.useNio();
         factory.setNioParams(new NioParams()
                 .setNbIoThreads(2)
