@@ -5,19 +5,17 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.impl.nio.NioParams;
 import io.herald.broker.BrokerConfig;
+import io.herald.platform.Threads;
 import java.io.IOException;
 import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 
 /** What every use of RabbitMQ's Java client shares: how connections are made, and closing without a fuss. */
 final class RabbitMqClients {
     /** Frames a connection's write queue holds: every publishing channel's outstanding messages, three frames each. */
-    static final int NIO_WRITE_QUEUE_FRAMES =
+    private static final int NIO_WRITE_QUEUE_FRAMES =
             3 * ConfirmedPublisher.MAX_OUTSTANDING * RabbitMqConnection.PUBLISHERS + 1000;
-
-    private static final AtomicInteger IO_THREADS = new AtomicInteger();
 
     private RabbitMqClients() {}
 
@@ -42,11 +40,7 @@ final class RabbitMqClients {
                 .setNbIoThreads(2)
                 .setWriteQueueCapacity(NIO_WRITE_QUEUE_FRAMES)
                 .setWriteEnqueuingTimeoutInMs((int) config.operationTimeout().toMillis())
-                .setThreadFactory(runnable -> {
-                    Thread thread = new Thread(runnable, "herald-rabbitmq-io-" + IO_THREADS.incrementAndGet());
-                    thread.setDaemon(true);
-                    return thread;
-                }));
+                .setThreadFactory(Threads.daemons("herald-rabbitmq-io")));
         if (config.tls()) {
             try {
                 factory.useSslProtocol(SSLContext.getDefault());

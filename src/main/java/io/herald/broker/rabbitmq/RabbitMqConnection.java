@@ -11,6 +11,7 @@ import io.herald.broker.BrokerTopology;
 import io.herald.broker.BrokerUnavailableException;
 import io.herald.broker.QueueReceiver;
 import io.herald.broker.QueueSender;
+import io.herald.platform.Threads;
 import io.vertx.amqp.AmqpMessage;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -26,10 +27,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jboss.logging.Logger;
 
 /**
@@ -71,8 +70,8 @@ public final class RabbitMqConnection implements BrokerConnection {
         this.config = config;
         this.topology = topology;
         this.factory = RabbitMqClients.connectionFactory(config);
-        this.connector = Executors.newSingleThreadScheduledExecutor(daemon("herald-rabbitmq-connect"));
-        this.blocking = Executors.newCachedThreadPool(daemon("herald-rabbitmq"));
+        this.connector = Executors.newSingleThreadScheduledExecutor(Threads.daemons("herald-rabbitmq-connect"));
+        this.blocking = Executors.newCachedThreadPool(Threads.daemons("herald-rabbitmq"));
     }
 
     @Override
@@ -363,14 +362,5 @@ public final class RabbitMqConnection implements BrokerConnection {
         } catch (RejectedExecutionException stopping) {
             // stopped meanwhile
         }
-    }
-
-    private static ThreadFactory daemon(String name) {
-        AtomicInteger count = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, name + "-" + count.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
     }
 }
